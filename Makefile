@@ -1,0 +1,98 @@
+# roadmap: a git-native issue index. See README.md.
+prefix = /usr/local
+bindir = $(prefix)/bin
+mandir = $(prefix)/share/man
+CC = cc
+CFLAGS = -g -O2
+SANITIZE =
+WARN = -Wall -Wextra -Wno-unused-parameter -Wdeclaration-after-statement
+PKGS = libgit2 lmdb yaml-0.1
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgit2 -llmdb -lyaml)
+ALL_CFLAGS = -std=c99 -D_GNU_SOURCE -Ilib $(WARN) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANITIZE)
+LIBS = $(PKG_LIBS) -lm
+
+PROGRAMS =
+PROGRAMS += roadmap
+PROGRAMS += roadmap-list
+PROGRAMS += roadmap-refresh
+PROGRAMS += roadmap-show
+
+LIB_OBJS =
+LIB_OBJS += lib/index.o
+LIB_OBJS += lib/issue.o
+LIB_OBJS += lib/output.o
+LIB_OBJS += lib/overlay.o
+LIB_OBJS += lib/query.o
+LIB_OBJS += lib/record.o
+LIB_OBJS += lib/refresh.o
+LIB_OBJS += lib/repo.o
+LIB_OBJS += lib/strbuf.o
+LIB_OBJS += lib/usage.o
+LIB_OBJS += lib/xalloc.o
+
+TEST_PROGRAMS =
+TEST_PROGRAMS += t/helper/test-parse
+
+DEPS = /usr/include/git2.h /usr/include/lmdb.h /usr/include/yaml.h /usr/bin/prove \
+	/usr/share/sharness/sharness.sh /usr/bin/mdb_dump /usr/bin/hyperfine /usr/bin/rg \
+	/usr/lib/python3/dist-packages/yaml/__init__.py /usr/bin/pkg-config
+
+all: $(PROGRAMS) $(TEST_PROGRAMS)
+
+$(PROGRAMS): %: cmd/%.o libroadmap.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< libroadmap.a $(LIBS)
+
+$(TEST_PROGRAMS): %: %.o libroadmap.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< libroadmap.a $(LIBS)
+
+libroadmap.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+%.o: %.c lib/*.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Install what the build, the tests and the benchmarks need (Debian).
+deps:
+	@missing=; for f in $(DEPS); do test -e $$f || missing=1; done; \
+	if test -n "$$missing"; then \
+		echo "installing build and test dependencies"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			build-essential pkg-config git libgit2-dev liblmdb-dev libyaml-dev \
+			lmdb-utils sharness hyperfine ripgrep python3 python3-yaml >/dev/null; \
+	fi
+
+test: deps
+	$(MAKE) all
+	cd t && prove $(PROVE_OPTS) t[0-9]*.sh
+
+test-sanitize: deps
+	$(MAKE) clean
+	$(MAKE) SANITIZE='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-g -O1' all
+	cd t && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 prove $(PROVE_OPTS) t[0-9]*.sh
+
+demo: deps
+	$(MAKE) all
+	sh contrib/demo.sh
+
+bench: deps
+	$(MAKE) all
+	sh t/perf/run.sh 1000 10000 100000
+
+bench-quick: deps
+	$(MAKE) all
+	sh t/perf/run.sh 1000 10000
+
+install: all
+	mkdir -p $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)
+	ln -sf roadmap $(DESTDIR)$(bindir)/git-roadmap
+	install -m 0644 doc/*.1 $(DESTDIR)$(mandir)/man1
+
+clean:
+	rm -f $(PROGRAMS) $(TEST_PROGRAMS) libroadmap.a cmd/*.o lib/*.o t/helper/*.o
+	rm -rf t/trash\ directory.* t/test-results t/perf/repos
+
+.PHONY: all deps test test-sanitize demo bench bench-quick install clean

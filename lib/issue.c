@@ -1,0 +1,360 @@
+#include <string.h>
+#include <yaml.h>
+
+#include "issue.h"
+#include "record.h"
+#include "xalloc.h"
+
+/* A set of the keys of one mapping, to catch duplicates in linear time. */
+struct keyset {
+	size_t nr, alloc;
+	struct { size_t off, len; } *slot;	/* offsets into the record */
+};
+
+struct parse {
+	struct strbuf *out;
+	size_t base;		/* where this record starts in out */
+	const char *src;	/* the slice given to libyaml */
+	size_t srclen;
+	struct strbuf err;
+	struct keyset keys[ISSUE_MAX_DEPTH + 1];
+	int is_key[ISSUE_MAX_DEPTH + 1];	/* next scalar at this depth is a key */
+	int in_map[ISSUE_MAX_DEPTH + 1];
+};
+
+static size_t hash_bytes(const char *s, size_t len)
+{
+	size_t h = 5381;
+
+	while (len--)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+/* Add key; returns 1 when the set already had it. */
+static int keyset_add(struct keyset *ks, const struct strbuf *rec, size_t off, size_t len)
+{
+	size_t i, mask;
+
+	if (2 * (ks->nr + 1) > ks->alloc) {
+		struct keyset old = *ks;
+		ks->alloc = ks->alloc ? 2 * ks->alloc : 16;
+		ks->slot = xcalloc(ks->alloc, sizeof(*ks->slot));
+		ks->nr = 0;
+		for (i = 0; i < old.alloc; i++)
+			if (old.slot[i].off)	/* offsets are never 0 */
+				keyset_add(ks, rec, old.slot[i].off, old.slot[i].len);
+		free(old.slot);
+	}
+	mask = ks->alloc - 1;
+	for (i = hash_bytes(rec->buf + off, len) & mask;
+	     ks->slot[i].off; i = (i + 1) & mask)
+		if (ks->slot[i].len == len &&
+		    !memcmp(rec->buf + ks->slot[i].off, rec->buf + off, len))
+			return 1;
+	ks->slot[i].off = off;
+	ks->slot[i].len = len;
+	ks->nr++;
+	return 0;
+}
+
+static void keyset_clear(struct keyset *ks)
+{
+	free(ks->slot);
+	memset(ks, 0, sizeof(*ks));
+}
+
+static int is_null(const char *s, size_t len)
+{
+	return !len || !strcmp(s, "~") || !strcmp(s, "null") ||
+		!strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+/* Line and column (1-based) of byte offset `off` in the slice. */
+static void offset_to_mark(const char *s, size_t off, size_t *line, size_t *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static int fail_at(struct parse *ps, size_t line, size_t col, const char *msg)
+{
+	strbuf_reset(&ps->err);
+	strbuf_addf(&ps->err, "%zu:%zu: %s", line, col, msg);
+	return -1;
+}
+
+static int fail_mark(struct parse *ps, yaml_mark_t mark, const char *msg)
+{
+	return fail_at(ps, mark.line + 1, mark.column + 1, msg);
+}
+
+static int fail_parser(struct parse *ps, yaml_parser_t *parser)
+{
+	struct strbuf msg = STRBUF_INIT;
+	size_t line, col;
+
+	strbuf_addstr(&msg, parser->problem ? parser->problem : "cannot parse front matter");
+	if (parser->error == YAML_READER_ERROR) {
+		offset_to_mark(ps->src, parser->problem_offset, &line, &col);
+		fail_at(ps, line, col, msg.buf);
+	} else {
+		if (parser->context)
+			strbuf_addf(&msg, " %s", parser->context);
+		fail_mark(ps, parser->problem_mark, msg.buf);
+	}
+	strbuf_release(&msg);
+	return -1;
+}
+
+static int has_anchor_or_tag(struct parse *ps, const yaml_event_t *ev,
+			     const yaml_char_t *anchor, const yaml_char_t *tag)
+{
+	if (anchor)
+		return fail_mark(ps, ev->start_mark, "anchors and aliases are not allowed in front matter");
+	if (tag)
+		return fail_mark(ps, ev->start_mark, "explicit tags are not allowed in front matter");
+	return 0;
+}
+
+/* Turn the event stream of the slice into the node stream of a record. */
+static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, done = 0, ret = 0, id_next = 0, root_seen = 0;
+
+	*idoff = *idlen = 0;
+	if (!yaml_parser_initialize(&parser))
+		return fail_at(ps, 1, 1, "cannot initialize the YAML parser");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)ps->src, ps->srclen);
+	while (!done && !ret) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			ret = fail_parser(ps, &parser);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_ALIAS_EVENT:
+			ret = fail_mark(ps, ev.start_mark, "anchors and aliases are not allowed in front matter");
+			break;
+		case YAML_SCALAR_EVENT: {
+			const char *text = (const char *)ev.data.scalar.value;
+			size_t len = ev.data.scalar.length;
+			int type = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE ?
+				NODE_PLAIN : NODE_QUOTED;
+			size_t off;
+
+			if ((ret = has_anchor_or_tag(ps, &ev, ev.data.scalar.anchor,
+						     ev.data.scalar.tag)))
+				break;
+			if (!depth) {
+				/* an empty front matter is an empty mapping */
+				if (root_seen || type != NODE_PLAIN || !is_null(text, len))
+					ret = fail_mark(ps, ev.start_mark, "front matter is not a mapping");
+				root_seen = 1;
+				record_add_node(ps->out, NODE_MAP, NULL, 0);
+				record_add_node(ps->out, NODE_END, NULL, 0);
+				break;
+			}
+			record_add_node(ps->out, type, text, len);
+			off = ps->out->len - len;
+			if (ps->in_map[depth] && ps->is_key[depth]) {
+				if (keyset_add(&ps->keys[depth], ps->out, off, len)) {
+					struct strbuf msg = STRBUF_INIT;
+					strbuf_addf(&msg, "duplicate key '%s'", text);
+					ret = fail_mark(ps, ev.start_mark, msg.buf);
+					strbuf_release(&msg);
+					break;
+				}
+				id_next = depth == 1 && len == 2 && !memcmp(text, "id", 2);
+				ps->is_key[depth] = 0;
+			} else {
+				/* a null id: the id comes from the file name */
+				if (id_next && !(type == NODE_PLAIN && is_null(text, len))) {
+					const char *why = issue_id_invalid(text, len);
+					if (why) {
+						struct strbuf msg = STRBUF_INIT;
+						strbuf_addf(&msg, "invalid id: %s", why);
+						ret = fail_mark(ps, ev.start_mark, msg.buf);
+						strbuf_release(&msg);
+						break;
+					}
+					*idoff = off - ps->base;
+					*idlen = len;
+				}
+				id_next = 0;
+				if (ps->in_map[depth])
+					ps->is_key[depth] = 1;
+			}
+			break;
+		}
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT: {
+			int map = ev.type == YAML_MAPPING_START_EVENT;
+			const yaml_char_t *anchor = map ? ev.data.mapping_start.anchor : ev.data.sequence_start.anchor;
+			const yaml_char_t *tag = map ? ev.data.mapping_start.tag : ev.data.sequence_start.tag;
+			int implicit = map ? ev.data.mapping_start.implicit : ev.data.sequence_start.implicit;
+
+			if ((ret = has_anchor_or_tag(ps, &ev, anchor, implicit ? NULL : tag)))
+				break;
+			if (!depth) {
+				if (!map || root_seen) {
+					ret = fail_mark(ps, ev.start_mark, "front matter is not a mapping");
+					break;
+				}
+				root_seen = 1;
+			} else if (ps->in_map[depth] && ps->is_key[depth]) {
+				ret = fail_mark(ps, ev.start_mark, "mapping keys must be scalars");
+				break;
+			}
+			if (id_next) {
+				ret = fail_mark(ps, ev.start_mark, "invalid id: not a scalar");
+				break;
+			}
+			if (depth >= ISSUE_MAX_DEPTH) {
+				ret = fail_mark(ps, ev.start_mark, "front matter nests too deeply");
+				break;
+			}
+			if (depth && ps->in_map[depth])
+				ps->is_key[depth] = 1;
+			depth++;
+			ps->in_map[depth] = map;
+			ps->is_key[depth] = map;
+			keyset_clear(&ps->keys[depth]);
+			record_add_node(ps->out, map ? NODE_MAP : NODE_SEQ, NULL, 0);
+			break;
+		}
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			keyset_clear(&ps->keys[depth]);
+			depth--;
+			record_add_node(ps->out, NODE_END, NULL, 0);
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (ev.data.document_start.version_directive ||
+			    ev.data.document_start.tag_directives.start != ev.data.document_start.tag_directives.end)
+				ret = fail_mark(ps, ev.start_mark, "directives are not allowed in front matter");
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	for (; depth >= 0; depth--)
+		keyset_clear(&ps->keys[depth]);
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
+/* Length of the line at p (without its line end), and where the next one starts. */
+static size_t line_at(const char *p, const char *end, const char **next)
+{
+	const char *nl = memchr(p, '\n', end - p);
+	size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+	*next = nl ? nl + 1 : end;
+	if (len && p[len - 1] == '\r')
+		len--;
+	return len;
+}
+
+int issue_parse(struct strbuf *out, const char *buf, size_t len)
+{
+	const char *end = buf + len, *p = buf, *next, *close = NULL;
+	struct parse ps;
+	size_t base = out->len, idoff, idlen, l;
+
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	l = line_at(p, end, &next);
+	if (l != 3 || memcmp(p, "---", 3)) {
+		strbuf_addch(out, RECORD_NOTISSUE);
+		return RECORD_NOTISSUE;
+	}
+	memset(&ps, 0, sizeof(ps));
+	ps.out = out;
+	ps.src = p;
+	strbuf_init(&ps.err, 0);
+	if (len > ISSUE_MAX_SIZE) {
+		fail_at(&ps, 1, 1, "file is larger than 1 MiB");
+		goto invalid;
+	}
+	while (next < end) {
+		const char *line = next;
+		l = line_at(line, end, &next);
+		if (l == 3 && (!memcmp(line, "---", 3) || !memcmp(line, "...", 3))) {
+			close = line;
+			break;
+		}
+	}
+	if (!close) {
+		fail_at(&ps, 1, 1, "front matter has no closing line");
+		goto invalid;
+	}
+	ps.srclen = close - p;
+	/* the record: kind, id (patched below), nodes */
+	strbuf_addch(out, RECORD_ISSUE);
+	ps.base = out->len;
+	if (parse_events(&ps, &idoff, &idlen) < 0) {
+		strbuf_setlen(out, base);
+		goto invalid;
+	}
+	{
+		/* move the id text to the front: kind, varint len, id, nodes */
+		struct strbuf rec = STRBUF_INIT;
+		strbuf_addch(&rec, RECORD_ISSUE);
+		put_varint(&rec, idlen);
+		strbuf_add(&rec, out->buf + ps.base + idoff, idlen);
+		strbuf_add(&rec, out->buf + ps.base, out->len - ps.base);
+		strbuf_setlen(out, base);
+		strbuf_add(out, rec.buf, rec.len);
+		strbuf_release(&rec);
+	}
+	strbuf_release(&ps.err);
+	return RECORD_ISSUE;
+invalid:
+	strbuf_addch(out, RECORD_INVALID);
+	strbuf_add(out, ps.err.buf, ps.err.len);
+	strbuf_release(&ps.err);
+	return RECORD_INVALID;
+}
+
+const char *issue_id_from_path(const char *path, size_t *len)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	*len = strcspn(base, "- .");
+	return base;
+}
+
+const char *issue_id_invalid(const char *id, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return "empty";
+	if ((len == 1 && id[0] == '.') || (len == 2 && !memcmp(id, "..", 2)))
+		return "'.' and '..' are not ids";
+	for (i = 0; i < len; i++) {
+		unsigned char c = id[i];
+		if (c == '/')
+			return "contains '/'";
+		if (c < 0x20 || c == 0x7f)
+			return "contains a control character";
+	}
+	return NULL;
+}

@@ -1,0 +1,39 @@
+#ifndef ISSUE_H
+#define ISSUE_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/*
+ * issue.h - an issue file's front matter, parsed with libyaml's event API.
+ *
+ * The front matter is the YAML mapping between a first line "---" and the
+ * next line "---" or "..."; a UTF-8 BOM and CRLF line ends are accepted.
+ * It is sliced out before libyaml sees it, so the body is never parsed.
+ * Anchors, aliases, explicit tags, duplicate keys, non-scalar keys,
+ * nesting deeper than ISSUE_MAX_DEPTH and files over ISSUE_MAX_SIZE make
+ * the file invalid; such input costs bounded time and memory.
+ */
+
+#define ISSUE_MAX_SIZE (1 << 20)
+#define ISSUE_MAX_DEPTH 32
+
+/*
+ * Parse buf[0..len) into a record (see record.h), appended to `out`.
+ * Always succeeds: an invalid file yields a RECORD_INVALID record whose
+ * text is "line:col: message", a file without front matter a
+ * RECORD_NOTISSUE record. Returns the record kind.
+ */
+int issue_parse(struct strbuf *out, const char *buf, size_t len);
+
+/*
+ * The id an issue file has when its front matter names none: the base
+ * name up to the first '-', ' ' or '.'. Sets *len; returns a pointer into path.
+ */
+const char *issue_id_from_path(const char *path, size_t *len);
+
+/* NULL when id[0..len) is a usable id, else why not (ids become file names). */
+const char *issue_id_invalid(const char *id, size_t len);
+
+#endif

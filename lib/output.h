@@ -1,0 +1,29 @@
+#ifndef OUTPUT_H
+#define OUTPUT_H
+
+#include <stddef.h>
+
+#include "record.h"
+#include "strbuf.h"
+
+/*
+ * output.h - how records and paths are written: JSON, and git's quoting.
+ */
+
+/* Append s[0..len) as a JSON string; invalid UTF-8 becomes U+FFFD. */
+void json_string(struct strbuf *sb, const char *s, size_t len);
+
+/*
+ * Append the node at *p as JSON (YAML 1.2 core-schema typing for plain
+ * scalars) and advance *p past it. Returns -1 on a malformed record.
+ */
+int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *end);
+
+/*
+ * Append path as git prints it in a record: verbatim when nul_terminated
+ * (-z), else C-quoted in double quotes when it holds '"', '\\', a control
+ * character or a byte over 0x7f (core.quotePath's default).
+ */
+void quote_path(struct strbuf *sb, const char *path, size_t len, int nul_terminated);
+
+#endif

@@ -1,0 +1,267 @@
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "xalloc.h"
+
+void put_varint(struct strbuf *sb, size_t v)
+{
+	while (v >= 0x80) {
+		strbuf_addch(sb, (v & 0x7f) | 0x80);
+		v >>= 7;
+	}
+	strbuf_addch(sb, v);
+}
+
+const unsigned char *get_varint(const unsigned char *p, const unsigned char *end, size_t *out)
+{
+	size_t v = 0;
+	int shift = 0;
+
+	while (p < end && shift < 64) {
+		v |= (size_t)(*p & 0x7f) << shift;
+		if (!(*p++ & 0x80)) {
+			*out = v;
+			return p;
+		}
+		shift += 7;
+	}
+	return NULL;
+}
+
+void record_add_node(struct strbuf *sb, int type, const char *text, size_t len)
+{
+	strbuf_addch(sb, type);
+	if (type == NODE_PLAIN || type == NODE_QUOTED) {
+		put_varint(sb, len);
+		strbuf_add(sb, text, len);
+	}
+}
+
+int record_decode(struct record *out, const void *buf, size_t len)
+{
+	const unsigned char *p = buf, *end = p + len;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (!len)
+		return -1;
+	out->kind = *p++;
+	switch (out->kind) {
+	case RECORD_ISSUE:
+		if (!(p = get_varint(p, end, &n)) || n > (size_t)(end - p))
+			return -1;
+		if (n) {
+			out->id = (const char *)p;
+			out->idlen = n;
+		}
+		out->nodes = p + n;
+		out->end = end;
+		return 0;
+	case RECORD_INVALID:
+		out->err = (const char *)p;
+		out->errlen = end - p;
+		return 0;
+	case RECORD_NOTISSUE:
+		return 0;
+	}
+	return -1;
+}
+
+const unsigned char *node_next(const unsigned char *p, const unsigned char *end, struct node *out)
+{
+	size_t n;
+
+	if (p >= end)
+		return NULL;
+	out->type = *p++;
+	out->text = NULL;
+	out->len = 0;
+	switch (out->type) {
+	case NODE_MAP:
+	case NODE_SEQ:
+	case NODE_END:
+		return p;
+	case NODE_PLAIN:
+	case NODE_QUOTED:
+		if (!(p = get_varint(p, end, &n)) || n > (size_t)(end - p))
+			return NULL;
+		out->text = (const char *)p;
+		out->len = n;
+		return p + n;
+	}
+	return NULL;
+}
+
+const unsigned char *node_skip(const unsigned char *p, const unsigned char *end)
+{
+	struct node n;
+	int depth = 0;
+
+	do {
+		if (!(p = node_next(p, end, &n)))
+			return NULL;
+		if (n.type == NODE_MAP || n.type == NODE_SEQ)
+			depth++;
+		else if (n.type == NODE_END)
+			depth--;
+	} while (depth > 0);
+	return p;
+}
+
+/* Walk the value at p under key[0..keylen); returns the position after it. */
+static const unsigned char *walk(const unsigned char *p, const unsigned char *end,
+				 struct strbuf *key, scalar_fn fn, void *data, int *ret)
+{
+	struct node n, k;
+	size_t keylen = key->len;
+
+	if (!(p = node_next(p, end, &n)))
+		return NULL;
+	switch (n.type) {
+	case NODE_PLAIN:
+	case NODE_QUOTED:
+		if (!*ret)
+			*ret = fn(key->buf, key->len, &n, data);
+		return p;
+	case NODE_SEQ:
+		while (p && p < end && *p != NODE_END)
+			p = walk(p, end, key, fn, data, ret);
+		return p ? p + 1 : NULL;
+	case NODE_MAP:
+		while (p && p < end && *p != NODE_END) {
+			if (!(p = node_next(p, end, &k)))
+				return NULL;
+			if (keylen)
+				strbuf_addch(key, '.');
+			strbuf_add(key, k.text, k.len);
+			p = walk(p, end, key, fn, data, ret);
+			strbuf_setlen(key, keylen);
+		}
+		return p ? p + 1 : NULL;
+	}
+	return NULL;
+}
+
+int record_foreach_scalar(const struct record *rec, scalar_fn fn, void *data)
+{
+	struct strbuf key = STRBUF_INIT;
+	int ret = 0;
+
+	if (rec->kind == RECORD_ISSUE && rec->nodes < rec->end)
+		walk(rec->nodes, rec->end, &key, fn, data, &ret);
+	strbuf_release(&key);
+	return ret;
+}
+
+static int is_word(const char *s, size_t len, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == len && !memcmp(*words, s, len))
+			return 1;
+	return 0;
+}
+
+static int all_digits(const char *s, size_t len, int base)
+{
+	size_t i;
+
+	if (!len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		int c = (unsigned char)s[i];
+		if (base == 16 ? !isxdigit(c) : base == 8 ? (c < '0' || c > '7') : !isdigit(c))
+			return 0;
+	}
+	return 1;
+}
+
+/* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+static int is_float(const char *s, size_t len)
+{
+	size_t i = 0, d = 0;
+
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		i++;
+	while (i < len && isdigit((unsigned char)s[i]))
+		i++, d++;
+	if (i < len && s[i] == '.') {
+		i++;
+		while (i < len && isdigit((unsigned char)s[i]))
+			i++, d++;
+	}
+	if (!d)
+		return 0;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t e = 0;
+		i++;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			i++;
+		while (i < len && isdigit((unsigned char)s[i]))
+			i++, e++;
+		if (!e)
+			return 0;
+	}
+	return i == len;
+}
+
+enum scalar_type scalar_resolve(const struct node *n, struct strbuf *num)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
+	static const char *const bools[] = { "true", "True", "TRUE", "false", "False", "FALSE", NULL };
+	const char *s = n->text;
+	size_t len = n->len, i;
+	enum scalar_type type = SCALAR_STRING;
+	char *tmp, *end;
+	double d;
+
+	if (n->type != NODE_PLAIN)
+		return SCALAR_STRING;
+	if (is_word(s, len, nulls))
+		return SCALAR_NULL;
+	if (is_word(s, len, bools))
+		return SCALAR_BOOL;
+	strbuf_reset(num);
+	i = (len && (s[0] == '-' || s[0] == '+'));
+	if (all_digits(s + i, len - i, 10)) {
+		/* exact at any size: drop a '+' and leading zeros */
+		size_t j = i;
+		while (j < len - 1 && s[j] == '0')
+			j++;
+		if (s[0] == '-' && !(len - j == 1 && s[j] == '0'))
+			strbuf_addch(num, '-');
+		strbuf_add(num, s + j, len - j);
+		return SCALAR_INT;
+	}
+	tmp = xmemdupz(s, len);
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o') &&
+	    all_digits(s + 2, len - 2, s[1] == 'x' ? 16 : 8)) {
+		uintmax_t v;
+		errno = 0;
+		v = strtoumax(tmp + 2, &end, s[1] == 'x' ? 16 : 8);
+		if (!errno) {
+			strbuf_addf(num, "%ju", v);
+			type = SCALAR_INT;
+		}
+	} else if (is_float(s, len) && isfinite(d = strtod(tmp, NULL))) {
+		int prec;
+		char buf[64];
+		/* the shortest text that reads back as the same double */
+		for (prec = 1; prec <= 17; prec++) {
+			snprintf(buf, sizeof(buf), "%.*g", prec, d);
+			if (strtod(buf, NULL) == d)
+				break;
+		}
+		strbuf_addstr(num, buf);
+		if (!strpbrk(buf, ".e"))	/* keep it a float: 1.0, not 1 */
+			strbuf_addstr(num, ".0");
+		type = SCALAR_FLOAT;
+	}
+	free(tmp);
+	return type;
+}

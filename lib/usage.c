@@ -1,0 +1,97 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "usage.h"
+
+const char *progname = "roadmap";
+
+void set_progname(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	progname = slash ? slash + 1 : argv0;
+}
+
+static void report(const char *prefix, const char *fmt, va_list ap, int err)
+{
+	char buf[4096];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fflush(stdout);
+	if (err)
+		fprintf(stderr, "%s: %s%s: %s\n", progname, prefix, buf, strerror(err));
+	else
+		fprintf(stderr, "%s: %s%s\n", progname, prefix, buf);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("fatal: ", fmt, ap, 0);
+	va_end(ap);
+	exit(EXIT_FATAL);
+}
+
+void die_errno(const char *fmt, ...)
+{
+	va_list ap;
+	int err = errno;
+
+	va_start(ap, fmt);
+	report("fatal: ", fmt, ap, err);
+	va_end(ap);
+	exit(EXIT_FATAL);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("error: ", fmt, ap, 0);
+	va_end(ap);
+	return -1;
+}
+
+int error_errno(const char *fmt, ...)
+{
+	va_list ap;
+	int err = errno;
+
+	va_start(ap, fmt);
+	report("error: ", fmt, ap, err);
+	va_end(ap);
+	return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("warning: ", fmt, ap, 0);
+	va_end(ap);
+}
+
+void usage(const char *usagestr)
+{
+	fprintf(stderr, "usage: %s\n", usagestr);
+	exit(EXIT_USAGE);
+}
+
+void help(const char *usagestr)
+{
+	printf("usage: %s\n%s", usagestr, EXIT_CODES_HELP);
+	exit(fflush(stdout) || ferror(stdout) ? EXIT_FATAL : 0);
+}
+
+void finish_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout))
+		die_errno("write error on stdout");
+}
