@@ -358,3 +358,18 @@ const char *issue_id_invalid(const char *id, size_t len)
 	}
 	return NULL;
 }
+
+const char *issue_file_id(const struct record *rec, const char *path,
+			  const char **id, size_t *len)
+{
+	const char *why;
+
+	if (rec->id) {
+		*id = rec->id;
+		*len = rec->idlen;
+		return NULL;
+	}
+	*id = issue_id_from_path(path, len);
+	why = issue_id_invalid(*id, *len);
+	return why ? "1:1: invalid id from the file name" : NULL;
+}

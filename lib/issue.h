@@ -36,4 +36,12 @@ const char *issue_id_from_path(const char *path, size_t *len);
 /* NULL when id[0..len) is a usable id, else why not (ids become file names). */
 const char *issue_id_invalid(const char *id, size_t len);
 
+struct record;
+/*
+ * The id of the issue file `path` whose record is `rec`: the id field, or
+ * the file name's. Returns NULL, or why the file is not a valid issue.
+ */
+const char *issue_file_id(const struct record *rec, const char *path,
+			  const char **id, size_t *len);
+
 #endif

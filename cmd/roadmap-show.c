@@ -1,0 +1,121 @@
+/*
+ * roadmap-show <id>...: print issue files as they are in the working tree
+ * (or in HEAD with --committed).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "query.h"
+#include "refresh.h"
+#include "repo.h"
+#include "usage.h"
+
+static const char usage_str[] =
+	"roadmap-show [--committed] <id>...\n"
+	"\n"
+	"    --committed    the file as HEAD has it, not the working tree";
+
+static const struct option longopts[] = {
+	{ "committed", no_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Print the blob of path from HEAD (the index's commit). */
+static int show_committed(struct index *ix, const struct repo_paths *p, const char *path)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	struct strbuf spec = STRBUF_INIT;
+	int ret = -1;
+
+	strbuf_addf(&spec, "HEAD:%s", path);
+	if (repo_open(&repo, p) < 0)
+		goto out;
+	if (git_revparse_single(&obj, repo, spec.buf) < 0 || git_object_type(obj) != GIT_OBJECT_BLOB) {
+		repo_error(spec.buf);
+		goto out;
+	}
+	fwrite(git_blob_rawcontent((git_blob *)obj), 1, git_blob_rawsize((git_blob *)obj), stdout);
+	ret = 0;
+out:
+	git_object_free(obj);
+	git_repository_free(repo);
+	strbuf_release(&spec);
+	return ret;
+}
+
+static int show_file(const struct repo_paths *p, const char *path)
+{
+	struct strbuf full = STRBUF_INIT, buf = STRBUF_INIT;
+	int ret;
+
+	strbuf_addf(&full, "%s%s", p->workdir, path);
+	ret = strbuf_read_file(&buf, full.buf, 0);
+	if (ret < 0)
+		error_errno("cannot read '%s'", path);
+	else
+		fwrite(buf.buf, 1, buf.len, stdout);
+	strbuf_release(&full);
+	strbuf_release(&buf);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct repo_paths paths;
+	struct index *ix = NULL;
+	struct query q;
+	int c, committed = 0, ret = 0, i;
+	size_t j;
+
+	set_progname(argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			committed = 1;
+			break;
+		case 'h':
+			help(usage_str);
+		default:
+			error("unknown option '%s'", argv[optind - 1]);
+			usage(usage_str);
+		}
+	}
+	if (optind >= argc)
+		usage(usage_str);
+	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
+		exit(EXIT_FATAL);
+	if (refresh_heal(ix, &paths) < 0)
+		die("cannot refresh the index");
+	for (i = optind; i < argc; i++) {
+		struct answer a;
+
+		memset(&q, 0, sizeof(q));
+		q.limit = -1;
+		q.committed = committed;
+		query_add_eq(&q, "id", "");
+		free(q.preds[0].values[0]);
+		q.preds[0].values[0] = strdup(argv[i]);	/* ids may hold commas */
+		if (query_run(&a, &q, ix, &paths) < 0)
+			die("cannot answer from the index");
+		if (!a.nr) {
+			error("no issue with id '%s'", argv[i]);
+			ret = 1;
+		}
+		for (j = 0; j < a.nr; j++)
+			if ((committed ? show_committed(ix, &paths, a.r[j].path) :
+			     show_file(&paths, a.r[j].path)) < 0)
+				ret = EXIT_FATAL;
+		answer_release(&a);
+		query_release(&q);
+	}
+	index_close(ix);
+	repo_paths_release(&paths);
+	finish_stdout();
+	return ret;
+}

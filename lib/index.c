@@ -1,0 +1,349 @@
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "usage.h"
+#include "xalloc.h"
+
+int lmdb_error(int rc, const char *what)
+{
+	return error("%s: %s", what, mdb_strerror(rc));
+}
+
+static int env_open(struct index *ix)
+{
+	size_t mapsize = INDEX_MAPSIZE;
+	struct stat st;
+	int rc;
+
+	/* never map less than the file already holds */
+	if (!stat(ix->path, &st) && (size_t)st.st_size * 2 > mapsize)
+		mapsize = (size_t)st.st_size * 2;
+	if ((rc = mdb_env_create(&ix->env)) ||
+	    (rc = mdb_env_set_maxdbs(ix->env, 16)) ||
+	    (rc = mdb_env_set_mapsize(ix->env, mapsize)))
+		goto fail;
+	rc = mdb_env_open(ix->env, ix->path, MDB_NOSUBDIR | MDB_NOTLS, 0644);
+	if (!rc)
+		return 0;
+fail:
+	mdb_env_close(ix->env);
+	ix->env = NULL;
+	return rc;
+}
+
+int index_open(struct index **out, const struct repo_paths *p)
+{
+	struct index *ix = xcalloc(1, sizeof(*ix));
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	ix->lockfd = -1;
+	strbuf_addf(&sb, "%s/roadmap", p->gitdir);
+	if (mkdir(sb.buf, 0777) < 0 && errno != EEXIST) {
+		error_errno("cannot create '%s'", sb.buf);
+		strbuf_release(&sb);
+		free(ix);
+		return -1;
+	}
+	strbuf_addstr(&sb, "/index.mdb");
+	ix->path = xstrdup(sb.buf);
+	strbuf_addstr(&sb, ".lock");
+	ix->lockpath = strbuf_detach(&sb, NULL);
+	rc = env_open(ix);
+	if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH) {
+		warning("index '%s': %s; moving it aside and rebuilding", ix->path, mdb_strerror(rc));
+		rc = index_quarantine(ix) < 0 ? -1 : 0;
+		if (rc < 0) {
+			index_close(ix);
+			return -1;
+		}
+	} else if (rc) {
+		lmdb_error(rc, ix->path);
+		index_close(ix);
+		return -1;
+	}
+	*out = ix;
+	return 0;
+}
+
+void index_close(struct index *ix)
+{
+	if (!ix)
+		return;
+	if (ix->env)
+		mdb_env_close(ix->env);
+	if (ix->lockfd >= 0)
+		close(ix->lockfd);
+	free(ix->path);
+	free(ix->lockpath);
+	free(ix);
+}
+
+int index_quarantine(struct index *ix)
+{
+	struct strbuf aside = STRBUF_INIT, lock = STRBUF_INIT;
+	int rc;
+
+	if (ix->env)
+		mdb_env_close(ix->env);
+	ix->env = NULL;
+	ix->have_dbis = 0;
+	strbuf_addf(&aside, "%s.corrupt-%ld", ix->path, (long)time(NULL));
+	strbuf_addf(&lock, "%s-lock", ix->path);
+	if (rename(ix->path, aside.buf) < 0 && errno != ENOENT) {
+		error_errno("cannot move '%s' aside", ix->path);
+		rc = -1;
+	} else {
+		unlink(lock.buf);
+		rc = env_open(ix);
+		if (rc)
+			rc = lmdb_error(rc, ix->path);
+	}
+	strbuf_release(&aside);
+	strbuf_release(&lock);
+	return rc;
+}
+
+int index_grow(struct index *ix)
+{
+	MDB_envinfo info;
+	int rc;
+
+	mdb_env_info(ix->env, &info);
+	rc = mdb_env_set_mapsize(ix->env, info.me_mapsize * 2);
+	return rc ? lmdb_error(rc, "cannot grow the index map") : 0;
+}
+
+static int open_dbis(struct index *ix, MDB_txn *txn, int write)
+{
+	static const struct { const char *name; size_t off; unsigned flags; } dbs[] = {
+		{ "meta", offsetof(struct index, meta), 0 },
+		{ "files", offsetof(struct index, files), 0 },
+		{ "nums", offsetof(struct index, nums), MDB_INTEGERKEY },
+		{ "blobs", offsetof(struct index, blobs), 0 },
+		{ "terms", offsetof(struct index, terms), MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP },
+		{ "issues", offsetof(struct index, issues), MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP },
+		{ "invalid", offsetof(struct index, invalid), 0 },
+		{ "dups", offsetof(struct index, dups), 0 },
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(dbs) / sizeof(*dbs); i++) {
+		rc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | (write ? MDB_CREATE : 0),
+				  (MDB_dbi *)((char *)ix + dbs[i].off));
+		if (rc == MDB_NOTFOUND && !write)
+			return 1;	/* a new, empty index */
+		if (rc)
+			return lmdb_error(rc, "cannot open the index databases");
+	}
+	return 0;
+}
+
+static int txn_begin(struct index *ix, MDB_txn **txn, int write)
+{
+	int rc, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		rc = mdb_txn_begin(ix->env, NULL, write ? 0 : MDB_RDONLY, txn);
+		if (rc != MDB_MAP_RESIZED)
+			break;
+		/* another process grew the map: adopt its size */
+		mdb_env_set_mapsize(ix->env, 0);
+	}
+	return rc ? lmdb_error(rc, "cannot begin an index transaction") : 0;
+}
+
+int index_begin(struct index *ix, MDB_txn **txn, int write)
+{
+	int rc;
+
+	/*
+	 * Database handles survive only a committed transaction, so open
+	 * them once in a transaction of their own.
+	 */
+	if (!ix->have_dbis) {
+		if ((rc = txn_begin(ix, txn, write)))
+			return rc;
+		rc = open_dbis(ix, *txn, write);
+		if (rc) {
+			mdb_txn_abort(*txn);
+			*txn = NULL;
+			return rc;
+		}
+		if ((rc = mdb_txn_commit(*txn))) {
+			*txn = NULL;
+			return lmdb_error(rc, "cannot open the index databases");
+		}
+		ix->have_dbis = 1;
+	}
+	return txn_begin(ix, txn, write);
+}
+
+int index_lock(struct index *ix, int wait)
+{
+	if (ix->lockfd < 0) {
+		ix->lockfd = open(ix->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (ix->lockfd < 0)
+			return error_errno("cannot open '%s'", ix->lockpath);
+	}
+	while (flock(ix->lockfd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EWOULDBLOCK)
+			return 1;
+		return error_errno("cannot lock '%s'", ix->lockpath);
+	}
+	return 0;
+}
+
+void index_unlock(struct index *ix)
+{
+	if (ix->lockfd >= 0)
+		flock(ix->lockfd, LOCK_UN);
+}
+
+int meta_get(MDB_txn *txn, struct index *ix, const char *key, MDB_val *val)
+{
+	MDB_val k = { strlen(key), (void *)key };
+	int rc = mdb_get(txn, ix->meta, &k, val);
+
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	return rc ? lmdb_error(rc, "cannot read the index") : 0;
+}
+
+int meta_put(MDB_txn *txn, struct index *ix, const char *key, const void *data, size_t len)
+{
+	MDB_val k = { strlen(key), (void *)key }, v = { len, (void *)data };
+	int rc = mdb_put(txn, ix->meta, &k, &v, 0);
+
+	return rc ? rc : 0;
+}
+
+int meta_put_str(MDB_txn *txn, struct index *ix, const char *key, const char *s)
+{
+	return meta_put(txn, ix, key, s, strlen(s));
+}
+
+int meta_get_u64(MDB_txn *txn, struct index *ix, const char *key, uint64_t *out)
+{
+	MDB_val v;
+	char buf[32];
+	int rc = meta_get(txn, ix, key, &v);
+
+	*out = 0;
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (v.mv_size >= sizeof(buf))
+		return 0;
+	memcpy(buf, v.mv_data, v.mv_size);
+	buf[v.mv_size] = '\0';
+	*out = strtoull(buf, NULL, 10);
+	return 0;
+}
+
+int meta_put_u64(MDB_txn *txn, struct index *ix, const char *key, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	return meta_put_str(txn, ix, key, buf);
+}
+
+#define ROW_FILE_SIZE (1 + OID_RAW + 4 + 4 * 8)
+
+void file_row_encode(const struct file_row *row, struct strbuf *out)
+{
+	strbuf_reset(out);
+	strbuf_addch(out, row->kind);
+	strbuf_add(out, row->oid, OID_RAW);
+	if (row->kind == ROW_TREE)
+		return;
+	strbuf_add(out, &row->num, 4);
+	strbuf_add(out, &row->mtime_ns, 8);
+	strbuf_add(out, &row->ctime_ns, 8);
+	strbuf_add(out, &row->size, 8);
+	strbuf_add(out, &row->ino, 8);
+}
+
+int file_row_decode(struct file_row *row, const MDB_val *val)
+{
+	const unsigned char *p = val->mv_data;
+
+	memset(row, 0, sizeof(*row));
+	if (val->mv_size < 1 + OID_RAW)
+		return -1;
+	row->kind = p[0];
+	memcpy(row->oid, p + 1, OID_RAW);
+	if (row->kind == ROW_TREE)
+		return val->mv_size == 1 + OID_RAW ? 0 : -1;
+	if (row->kind != ROW_FILE || val->mv_size != ROW_FILE_SIZE)
+		return -1;
+	p += 1 + OID_RAW;
+	memcpy(&row->num, p, 4);
+	memcpy(&row->mtime_ns, p + 4, 8);
+	memcpy(&row->ctime_ns, p + 12, 8);
+	memcpy(&row->size, p + 20, 8);
+	memcpy(&row->ino, p + 28, 8);
+	return 0;
+}
+
+void term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	strbuf_reset(out);
+	strbuf_add(out, field, flen);
+	strbuf_addch(out, 0x1f);
+	strbuf_add(out, val, vlen);
+	if (out->len <= TERM_KEY_MAX)
+		return;
+	for (i = 0; i < out->len; i++)
+		h = (h ^ (unsigned char)out->buf[i]) * 1099511628211ULL;
+	strbuf_setlen(out, TERM_KEY_MAX - 17);
+	strbuf_addf(out, "\x1e%016llx", (unsigned long long)h);
+}
+
+void oid_to_hex(char *hex, const unsigned char *oid)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < OID_RAW; i++) {
+		hex[2 * i] = digits[oid[i] >> 4];
+		hex[2 * i + 1] = digits[oid[i] & 15];
+	}
+	hex[2 * OID_RAW] = '\0';
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int hex_to_oid(unsigned char *oid, const char *hex)
+{
+	int i, a, b;
+
+	for (i = 0; i < OID_RAW; i++) {
+		if ((a = hexval(hex[2 * i])) < 0 || (b = hexval(hex[2 * i + 1])) < 0)
+			return -1;
+		oid[i] = a << 4 | b;
+	}
+	return 0;
+}

@@ -1,0 +1,106 @@
+#ifndef INDEX_H
+#define INDEX_H
+
+#include <lmdb.h>
+#include <stdint.h>
+
+#include "repo.h"
+#include "strbuf.h"
+
+/*
+ * index.h - the LMDB issue index of one worktree.
+ *
+ * It lives at $(git rev-parse --git-path roadmap/index.mdb): one per
+ * worktree, because HEAD is. It is a cache: a function of HEAD, the
+ * working tree, roadmap.path and INDEX_VERSION, rebuilt when missing.
+ * One struct index per process (LMDB: never open an environment twice in
+ * a process). Values read in a transaction point into the map: they are
+ * valid until the end of the transaction or the next write in it.
+ *
+ * Named databases:
+ *   meta     key -> value: version, commit, roots, config, counts, state
+ *   files    path -> struct file_row, for the .md files under the roots;
+ *            and "dir/" -> tree oid for their directories: one key space
+ *            in git's order, so one cursor merge-walks it against trees
+ *   nums     file number (uint32, native order) -> path
+ *   blobs    blob oid (20 bytes) -> record (record.h), content-addressed
+ *   terms    "field\x1fvalue" -> file numbers (DUPSORT, DUPFIXED)
+ *   issues   id -> file numbers (DUPSORT, DUPFIXED)
+ *   invalid  path -> nothing: the files that open front matter but fail
+ *   dups     id -> nothing: the ids more than one file has
+ */
+
+#define INDEX_VERSION "roadmap-index 1"
+#define INDEX_MAPSIZE ((size_t)1 << 30)
+#define OID_RAW 20
+/* LMDB's key limit is 511 bytes; longer terms become a prefix plus a hash */
+#define TERM_KEY_MAX 500
+
+struct index {
+	MDB_env *env;
+	MDB_dbi meta, files, nums, blobs, terms, issues, invalid, dups;
+	int have_dbis;
+	char *path;		/* the .mdb file */
+	char *lockpath;		/* the refresh lock beside it */
+	int lockfd;
+};
+
+enum row_kind { ROW_FILE = 'F', ROW_TREE = 'T' };
+
+/* A row of `files`; stat fields are 0 until the working file was seen to match. */
+struct file_row {
+	int kind;
+	unsigned char oid[OID_RAW];
+	uint32_t num;
+	int64_t mtime_ns, ctime_ns;
+	uint64_t size, ino;
+};
+
+/*
+ * Open (creating it if needed) the index of the worktree `p`. A file LMDB
+ * reports as invalid is renamed aside and a new one started. On success
+ * *out is owned by the caller: index_close().
+ */
+int index_open(struct index **out, const struct repo_paths *p);
+void index_close(struct index *ix);
+
+/* Rename a corrupt index aside (index.mdb.corrupt-<time>) and reopen it empty. */
+int index_quarantine(struct index *ix);
+
+/*
+ * Begin a transaction. A write transaction waits for other writers.
+ * On success the caller ends it with mdb_txn_commit() or mdb_txn_abort().
+ */
+int index_begin(struct index *ix, MDB_txn **txn, int write);
+
+/* Double the map after MDB_MAP_FULL; the transaction must be redone. */
+int index_grow(struct index *ix);
+
+/*
+ * Take the refresh lock (a sidecar file, flock). With `wait` 0 it returns
+ * 1 at once when another process holds it. Released by index_unlock() or exit.
+ */
+int index_lock(struct index *ix, int wait);
+void index_unlock(struct index *ix);
+
+/* Report an LMDB error as "what: message"; returns -1. */
+int lmdb_error(int rc, const char *what);
+
+/* meta: 0 found, 1 not found, -1 error. */
+int meta_get(MDB_txn *txn, struct index *ix, const char *key, MDB_val *val);
+int meta_put(MDB_txn *txn, struct index *ix, const char *key, const void *data, size_t len);
+int meta_put_str(MDB_txn *txn, struct index *ix, const char *key, const char *s);
+/* Numeric meta values, stored as decimal text; a missing key reads as 0. */
+int meta_get_u64(MDB_txn *txn, struct index *ix, const char *key, uint64_t *out);
+int meta_put_u64(MDB_txn *txn, struct index *ix, const char *key, uint64_t v);
+
+void file_row_encode(const struct file_row *row, struct strbuf *out);
+int file_row_decode(struct file_row *row, const MDB_val *val);
+
+/* The terms key of (field, value), capped as TERM_KEY_MAX says. */
+void term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen);
+
+void oid_to_hex(char *hex, const unsigned char *oid);
+int hex_to_oid(unsigned char *oid, const char *hex);
+
+#endif

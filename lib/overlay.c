@@ -1,0 +1,326 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "issue.h"
+#include "overlay.h"
+#include "record.h"
+#include "usage.h"
+#include "xalloc.h"
+
+struct disk_file {
+	char *path;
+	struct stat st;
+};
+
+struct scan {
+	struct disk_file *f;
+	size_t nr, alloc;
+};
+
+static int is_md(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 3 && !strcmp(name + len - 3, ".md");
+}
+
+/* Collect the regular *.md files under dir (relative path `rel`, with '/'). */
+static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
+{
+	DIR *d = fdopendir(dirfd);
+	struct dirent *de;
+	size_t len = rel->len;
+
+	if (!d) {
+		close(dirfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN && !is_md(de->d_name))
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		strbuf_setlen(rel, len);
+		strbuf_addstr(rel, de->d_name);
+		if (S_ISDIR(st.st_mode)) {
+			int fd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd >= 0) {
+				strbuf_addch(rel, '/');
+				scan_dir(sc, fd, rel);
+			}
+		} else if (S_ISREG(st.st_mode) && is_md(de->d_name)) {
+			ALLOC_GROW(sc->f, sc->nr + 1, sc->alloc);
+			sc->f[sc->nr].path = xstrdup(rel->buf);
+			sc->f[sc->nr].st = st;
+			sc->nr++;
+		}
+	}
+	strbuf_setlen(rel, len);
+	closedir(d);
+}
+
+static int cmp_disk(const void *a, const void *b)
+{
+	return strcmp(((const struct disk_file *)a)->path, ((const struct disk_file *)b)->path);
+}
+
+static int64_t ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+static struct overlay_file *add_file(struct overlay *ov, const char *path, size_t len)
+{
+	struct overlay_file *f;
+
+	ALLOC_GROW(ov->files, ov->nr + 1, ov->alloc);
+	f = &ov->files[ov->nr++];
+	memset(f, 0, sizeof(*f));
+	f->path = xmemdupz(path, len);
+	return f;
+}
+
+/* Parse the working file at wd/path; the record goes to out. -1 when it vanished. */
+static int parse_file(struct strbuf *out, const struct repo_paths *p, const char *path)
+{
+	struct strbuf full = STRBUF_INIT, buf = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&full, "%s%s", p->workdir, path);
+	rc = strbuf_read_file(&buf, full.buf, 0);
+	strbuf_reset(out);
+	if (!rc)
+		issue_parse(out, buf.buf, buf.len);
+	strbuf_release(&full);
+	strbuf_release(&buf);
+	return rc;
+}
+
+static int is_invalid_in_head(MDB_txn *txn, struct index *ix, const char *path, size_t len)
+{
+	MDB_val k = { len, (void *)path }, v;
+
+	return !mdb_get(txn, ix->invalid, &k, &v);
+}
+
+/* Compare one disk file with its row (row may be NULL). */
+static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
+		       const struct repo_paths *p, const struct disk_file *df,
+		       const struct file_row *row, struct strbuf *rec, time_t now)
+{
+	struct overlay_file *f;
+	MDB_val k, v;
+
+	if (row && row->size == (uint64_t)df->st.st_size && row->ino == (uint64_t)df->st.st_ino &&
+	    row->mtime_ns == ns(&df->st.st_mtim) && row->ctime_ns == ns(&df->st.st_ctim) &&
+	    row->mtime_ns)
+		return;		/* clean: not read */
+	if (parse_file(rec, p, df->path) < 0)
+		return;		/* vanished: the row's side wins this time */
+	if (row) {
+		k.mv_size = OID_RAW;
+		k.mv_data = (void *)row->oid;
+		if (!mdb_get(txn, ix->blobs, &k, &v) && v.mv_size == rec->len &&
+		    !memcmp(v.mv_data, rec->buf, rec->len)) {
+			/* same record as HEAD's: clean; remember unless racy */
+			if (df->st.st_mtim.tv_sec + 1 < now && df->st.st_ctim.tv_sec + 1 < now) {
+				struct overlay_stat *s;
+				ALLOC_GROW(ov->stats, ov->nr_stats + 1, ov->alloc_stats);
+				s = &ov->stats[ov->nr_stats++];
+				s->path = xstrdup(df->path);
+				memcpy(s->oid, row->oid, OID_RAW);
+				s->mtime_ns = ns(&df->st.st_mtim);
+				s->ctime_ns = ns(&df->st.st_ctim);
+				s->size = df->st.st_size;
+				s->ino = df->st.st_ino;
+			}
+			return;
+		}
+	}
+	f = add_file(ov, df->path, strlen(df->path));
+	f->rec = xmemdupz(rec->buf, rec->len);
+	f->reclen = rec->len;
+	f->head_invalid = row && is_invalid_in_head(txn, ix, df->path, strlen(df->path));
+}
+
+static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
+			const struct repo_paths *p, const char *root, struct strbuf *rec)
+{
+	struct scan sc = { NULL, 0, 0 };
+	struct strbuf rel = STRBUF_INIT, full = STRBUF_INIT;
+	MDB_cursor *c;
+	MDB_val k, v;
+	struct file_row row;
+	size_t i = 0, plen;
+	time_t now = time(NULL);
+	int fd, rc, have;
+
+	strbuf_addf(&full, "%s%s", p->workdir, root);
+	strbuf_addf(&rel, "%s/", root);
+	plen = rel.len;
+	fd = open(full.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		scan_dir(&sc, fd, &rel);
+	qsort(sc.f, sc.nr, sizeof(*sc.f), cmp_disk);
+
+	if ((rc = mdb_cursor_open(txn, ix->files, &c))) {
+		rc = lmdb_error(rc, "cannot read the index");
+		goto out;
+	}
+	k.mv_size = plen;
+	k.mv_data = rel.buf;
+	strbuf_setlen(&rel, plen);
+	have = !mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	for (;;) {
+		int cmp;
+
+		/* rows of directories are not files */
+		while (have && k.mv_size >= plen && !memcmp(k.mv_data, rel.buf, plen) &&
+		       ((const char *)k.mv_data)[k.mv_size - 1] == '/')
+			have = !mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		if (have && (k.mv_size < plen || memcmp(k.mv_data, rel.buf, plen)))
+			have = 0;
+		if (!have && i >= sc.nr)
+			break;
+		if (!have)
+			cmp = 1;
+		else if (i >= sc.nr)
+			cmp = -1;
+		else {
+			size_t l = strlen(sc.f[i].path), n = l < k.mv_size ? l : k.mv_size;
+			cmp = memcmp(k.mv_data, sc.f[i].path, n);
+			if (!cmp)
+				cmp = k.mv_size < l ? -1 : k.mv_size > l;
+		}
+		if (cmp < 0) {
+			/* in HEAD, gone from the working tree */
+			struct overlay_file *f = add_file(ov, k.mv_data, k.mv_size);
+			f->deleted = 1;
+			f->head_invalid = is_invalid_in_head(txn, ix, k.mv_data, k.mv_size);
+			have = !mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		} else if (cmp > 0) {
+			check_file(ov, ix, txn, p, &sc.f[i++], NULL, rec, now);
+		} else {
+			if (file_row_decode(&row, &v) < 0)
+				memset(&row, 0, sizeof(row));
+			check_file(ov, ix, txn, p, &sc.f[i++], &row, rec, now);
+			have = !mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		}
+	}
+	mdb_cursor_close(c);
+out:
+	for (i = 0; i < sc.nr; i++)
+		free(sc.f[i].path);
+	free(sc.f);
+	strbuf_release(&rel);
+	strbuf_release(&full);
+	return rc;
+}
+
+static int cmp_ovfile(const void *a, const void *b)
+{
+	return strcmp(((const struct overlay_file *)a)->path, ((const struct overlay_file *)b)->path);
+}
+
+int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
+		    const struct repo_paths *p, const char *roots, size_t rootslen)
+{
+	struct strbuf rec = STRBUF_INIT;
+	const char *root;
+	int rc = 0;
+
+	if (!p->workdir)
+		return 0;
+	for (root = roots; root < roots + rootslen && !rc; root += strlen(root) + 1)
+		rc = overlay_root(ov, ix, txn, p, root, &rec);
+	qsort(ov->files, ov->nr, sizeof(*ov->files), cmp_ovfile);
+	strbuf_release(&rec);
+	return rc;
+}
+
+const struct overlay_file *overlay_find(const struct overlay *ov, const char *path, size_t len)
+{
+	size_t lo = 0, hi = ov->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *q = ov->files[mid].path;
+		size_t ql = strlen(q), n = ql < len ? ql : len;
+		int c = memcmp(q, path, n);
+
+		if (!c)
+			c = ql < len ? -1 : ql > len;
+		if (!c)
+			return &ov->files[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int overlay_save_stats(struct overlay *ov, struct index *ix)
+{
+	struct strbuf sb = STRBUF_INIT;
+	MDB_txn *txn;
+	size_t i;
+	int rc;
+
+	if (!ov->nr_stats || index_lock(ix, 0))
+		return 0;	/* nothing to record, or a refresh is running */
+	if (index_begin(ix, &txn, 1)) {
+		index_unlock(ix);
+		return -1;
+	}
+	for (i = 0; i < ov->nr_stats; i++) {
+		struct overlay_stat *s = &ov->stats[i];
+		MDB_val k = { strlen(s->path), s->path }, v;
+		struct file_row row;
+
+		/* only if the row still names the blob the file was compared with */
+		if (mdb_get(txn, ix->files, &k, &v) || file_row_decode(&row, &v) ||
+		    row.kind != ROW_FILE || memcmp(row.oid, s->oid, OID_RAW))
+			continue;
+		row.mtime_ns = s->mtime_ns;
+		row.ctime_ns = s->ctime_ns;
+		row.size = s->size;
+		row.ino = s->ino;
+		file_row_encode(&row, &sb);
+		v.mv_size = sb.len;
+		v.mv_data = sb.buf;
+		if ((rc = mdb_put(txn, ix->files, &k, &v, 0)))
+			break;
+	}
+	rc = i < ov->nr_stats ? -1 : mdb_txn_commit(txn);
+	if (i < ov->nr_stats)
+		mdb_txn_abort(txn);
+	index_unlock(ix);
+	strbuf_release(&sb);
+	return rc ? -1 : 0;	/* a cache: failing to record costs only time */
+}
+
+void overlay_release(struct overlay *ov)
+{
+	size_t i;
+
+	for (i = 0; i < ov->nr; i++) {
+		free(ov->files[i].path);
+		free(ov->files[i].rec);
+	}
+	free(ov->files);
+	for (i = 0; i < ov->nr_stats; i++)
+		free(ov->stats[i].path);
+	free(ov->stats);
+	memset(ov, 0, sizeof(*ov));
+}

@@ -1,0 +1,50 @@
+#ifndef OVERLAY_H
+#define OVERLAY_H
+
+#include "index.h"
+
+/*
+ * overlay.h - the working tree on top of HEAD's rows.
+ *
+ * The issue roots are read from disk (readdir + fstatat); a file whose
+ * stat data (mtime, ctime, size, inode) equals what its `files` row
+ * recorded is clean and never read. Any other file is read and parsed;
+ * when its record equals HEAD's it is clean after all, and its stat data
+ * is recorded for next time, unless it is too new to trust (racy git: a
+ * file changed in the same second as the stat was taken looks unchanged).
+ */
+
+struct overlay_file {
+	char *path;
+	int deleted;		/* in HEAD, not in the working tree */
+	char *rec;		/* the working file's record (not when deleted) */
+	size_t reclen;
+	int head_invalid;	/* HEAD's version of the file is in `invalid` */
+};
+
+struct overlay_stat {
+	char *path;
+	unsigned char oid[OID_RAW];
+	int64_t mtime_ns, ctime_ns;
+	uint64_t size, ino;
+};
+
+struct overlay {
+	struct overlay_file *files;	/* sorted by path */
+	size_t nr, alloc;
+	struct overlay_stat *stats;	/* clean files whose stat data to record */
+	size_t nr_stats, alloc_stats;
+};
+
+#define OVERLAY_INIT { NULL, 0, 0, NULL, 0, 0 }
+
+/* Compare the working tree under the roots ("a\0b\0") with the rows of txn. */
+int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
+		    const struct repo_paths *p, const char *roots, size_t rootslen);
+/* The overlay entry of path, or NULL when the file is as in HEAD. */
+const struct overlay_file *overlay_find(const struct overlay *ov, const char *path, size_t len);
+/* Record the stat data of the files found clean; skipped when a refresh runs. */
+int overlay_save_stats(struct overlay *ov, struct index *ix);
+void overlay_release(struct overlay *ov);
+
+#endif

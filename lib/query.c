@@ -1,0 +1,607 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "issue.h"
+#include "query.h"
+#include "usage.h"
+#include "xalloc.h"
+
+/* The field names the known layouts use for the same thing. */
+static const char *const aliases[][2] = {
+	{ "issue_type", "type" },
+	{ "due_date", "due" },
+	{ "dependencies", "depends_on" },
+	{ "created_date", "created" },
+	{ "updated_date", "updated" },
+};
+
+static const char *alias_of(const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(*aliases); i++) {
+		if (!strcmp(field, aliases[i][0]))
+			return aliases[i][1];
+		if (!strcmp(field, aliases[i][1]))
+			return aliases[i][0];
+	}
+	return NULL;
+}
+
+static struct pred *new_pred(struct query *q, const char *field, size_t len, int op)
+{
+	struct pred *p;
+
+	ALLOC_GROW(q->preds, q->nr_preds + 1, q->alloc_preds);
+	p = &q->preds[q->nr_preds++];
+	memset(p, 0, sizeof(*p));
+	p->field = xmemdupz(field, len);
+	p->op = op;
+	return p;
+}
+
+static void add_value(struct pred *p, const char *v, size_t len)
+{
+	p->values = xrealloc(p->values, (p->nr_values + 1) * sizeof(*p->values));
+	p->values[p->nr_values++] = xmemdupz(v, len);
+}
+
+void query_add_eq(struct query *q, const char *field, const char *values)
+{
+	struct pred *p = new_pred(q, field, strlen(field), OP_EQ);
+	const char *v = values, *comma;
+
+	for (;;) {
+		comma = strchr(v, ',');
+		add_value(p, v, comma ? (size_t)(comma - v) : strlen(v));
+		if (!comma)
+			break;
+		v = comma + 1;
+	}
+}
+
+int query_add_where(struct query *q, const char *expr)
+{
+	static const struct { const char *s; int op; } ops[] = {
+		{ "!=", OP_NE }, { "<=", OP_LE }, { ">=", OP_GE },
+		{ "=", OP_EQ }, { "<", OP_LT }, { ">", OP_GT }, { "~", OP_RE },
+	};
+	size_t flen = strcspn(expr, "=!<>~"), i, vstart;
+	struct pred *p;
+	int op = -1, rc;
+	const char *v;
+
+	for (i = 0; i < sizeof(ops) / sizeof(*ops); i++)
+		if (!strncmp(expr + flen, ops[i].s, strlen(ops[i].s))) {
+			op = ops[i].op;
+			vstart = flen + strlen(ops[i].s);
+			break;
+		}
+	while (flen && expr[flen - 1] == ' ')
+		flen--;
+	if (op < 0 || !flen)
+		return error("bad --where '%s': expected FIELD OP VALUE, OP one of = != < <= > >= ~", expr);
+	v = expr + vstart;
+	while (*v == ' ')
+		v++;
+	p = new_pred(q, expr, flen, op);
+	while (*p->field == ' ')
+		memmove(p->field, p->field + 1, strlen(p->field));
+	add_value(p, v, strlen(v));
+	if (op == OP_RE && (rc = regcomp(&p->re, v, REG_EXTENDED | REG_NOSUB))) {
+		char buf[256];
+		regerror(rc, &p->re, buf, sizeof(buf));
+		p->op = OP_EQ;	/* nothing to regfree */
+		return error("bad regex '%s': %s", v, buf);
+	}
+	return 0;
+}
+
+void query_set_sort(struct query *q, const char *spec)
+{
+	const char *s = spec, *comma;
+
+	for (;;) {
+		size_t len;
+		comma = strchr(s, ',');
+		len = comma ? (size_t)(comma - s) : strlen(s);
+		q->sort = xrealloc(q->sort, (q->nr_sort + 1) * sizeof(*q->sort));
+		q->sort[q->nr_sort].desc = *s == '-';
+		if (*s == '-' || *s == '+')
+			s++, len--;
+		q->sort[q->nr_sort++].field = xmemdupz(s, len);
+		if (!comma)
+			break;
+		s = comma + 1;
+	}
+}
+
+void query_release(struct query *q)
+{
+	size_t i, j;
+
+	for (i = 0; i < q->nr_preds; i++) {
+		for (j = 0; j < q->preds[i].nr_values; j++)
+			free(q->preds[i].values[j]);
+		free(q->preds[i].values);
+		free(q->preds[i].field);
+		if (q->preds[i].op == OP_RE)
+			regfree(&q->preds[i].re);
+	}
+	free(q->preds);
+	for (i = 0; i < q->nr_sort; i++)
+		free(q->sort[i].field);
+	free(q->sort);
+}
+
+/* --- values of a field --- */
+
+struct field_walk {
+	const char *field, *alias;
+	scalar_fn fn;
+	void *data;
+};
+
+static int match_field(const char *key, size_t keylen, const struct node *val, void *data)
+{
+	struct field_walk *fw = data;
+
+	if ((strlen(fw->field) == keylen && !memcmp(fw->field, key, keylen)) ||
+	    (fw->alias && strlen(fw->alias) == keylen && !memcmp(fw->alias, key, keylen)))
+		return fw->fn(key, keylen, val, fw->data);
+	return 0;
+}
+
+int result_values(const struct result *r, const char *field, scalar_fn fn, void *data)
+{
+	struct field_walk fw = { field, alias_of(field), fn, data };
+	struct record rec;
+	struct node n = { NODE_QUOTED, NULL, 0 };
+	int found = 0;
+
+	if (record_decode(&rec, r->rec, r->reclen) < 0)
+		return 0;
+	if (!strcmp(field, "id")) {
+		n.text = r->id;
+		n.len = strlen(r->id);
+	} else if (!strcmp(field, "path")) {
+		n.text = r->path;
+		n.len = strlen(r->path);
+	} else {
+		found = record_foreach_scalar(&rec, match_field, &fw);
+		if (found || (strcmp(field, "root") && strcmp(field, "dir")))
+			return found;
+		n.text = r->root;
+		n.len = r->rootlen;
+		if (!strcmp(field, "dir")) {
+			const char *slash = strrchr(r->path, '/');
+			n.text = r->path + r->rootlen + 1;
+			n.len = slash && slash > n.text ? (size_t)(slash - n.text) : 0;
+		}
+	}
+	return fn(field, strlen(field), &n, data);
+}
+
+/* --- predicates --- */
+
+static int is_number(const char *s, double *out)
+{
+	char *end;
+
+	if (!*s)
+		return 0;
+	*out = strtod(s, &end);
+	return !*end;
+}
+
+static int compare_values(const char *a, const char *b)
+{
+	double x, y;
+
+	if (is_number(a, &x) && is_number(b, &y))
+		return (x > y) - (x < y);
+	return strcmp(a, b);
+}
+
+struct pred_eval {
+	const struct pred *p;
+	struct strbuf tmp;
+};
+
+static int pred_value(const char *key, size_t keylen, const struct node *val, void *data)
+{
+	struct pred_eval *pe = data;
+	const struct pred *p = pe->p;
+	size_t i;
+	int c;
+
+	strbuf_reset(&pe->tmp);
+	strbuf_add(&pe->tmp, val->text, val->len);
+	switch (p->op) {
+	case OP_EQ:
+	case OP_NE:
+		for (i = 0; i < p->nr_values; i++)
+			if (!strcmp(pe->tmp.buf, p->values[i]))
+				return 1;
+		return 0;
+	case OP_RE:
+		return !regexec(&p->re, pe->tmp.buf, 0, NULL, 0);
+	}
+	c = compare_values(pe->tmp.buf, p->values[0]);
+	return (p->op == OP_LT && c < 0) || (p->op == OP_LE && c <= 0) ||
+		(p->op == OP_GT && c > 0) || (p->op == OP_GE && c >= 0);
+}
+
+static int result_matches(const struct query *q, const struct result *r)
+{
+	struct pred_eval pe = { NULL, STRBUF_INIT };
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < q->nr_preds && ok; i++) {
+		int any;
+		pe.p = &q->preds[i];
+		any = result_values(r, pe.p->field, pred_value, &pe);
+		ok = pe.p->op == OP_NE ? !any : any;
+	}
+	strbuf_release(&pe.tmp);
+	return ok;
+}
+
+/* --- candidates from the posting lists --- */
+
+struct numlist {
+	uint32_t *n;
+	size_t nr, alloc;
+};
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int read_postings(struct numlist *nl, MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len)
+{
+	MDB_cursor *c;
+	MDB_val k = { len, (void *)key }, v;
+	int rc = mdb_cursor_open(txn, dbi, &c);
+
+	if (rc)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET);
+	if (!rc)
+		rc = mdb_cursor_get(c, &k, &v, MDB_GET_MULTIPLE);
+	while (!rc) {
+		size_t n = v.mv_size / sizeof(uint32_t);
+		ALLOC_GROW(nl->n, nl->nr + n, nl->alloc);
+		memcpy(nl->n + nl->nr, v.mv_data, v.mv_size);
+		nl->nr += n;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_MULTIPLE);
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* The files whose terms may satisfy equality predicate p (sorted, unique). */
+static int pred_postings(struct numlist *nl, const struct pred *p, struct index *ix, MDB_txn *txn)
+{
+	const char *names[2] = { p->field, alias_of(p->field) };
+	struct strbuf key = STRBUF_INIT;
+	size_t i, j, out;
+	int rc = 0;
+
+	for (i = 0; i < p->nr_values && !rc; i++)
+		for (j = 0; j < 2 && names[j] && !rc; j++) {
+			if (!strcmp(names[j], "id"))
+				rc = read_postings(nl, txn, ix->issues, p->values[i], strlen(p->values[i]));
+			term_key(&key, names[j], strlen(names[j]), p->values[i], strlen(p->values[i]));
+			if (!rc)
+				rc = read_postings(nl, txn, ix->terms, key.buf, key.len);
+		}
+	strbuf_release(&key);
+	if (nl->nr > 1)
+		qsort(nl->n, nl->nr, sizeof(*nl->n), cmp_u32);
+	for (i = out = 0; i < nl->nr; i++)
+		if (!out || nl->n[out - 1] != nl->n[i])
+			nl->n[out++] = nl->n[i];
+	nl->nr = out;
+	return rc;
+}
+
+static void intersect(struct numlist *a, const struct numlist *b)
+{
+	size_t i = 0, j = 0, out = 0;
+
+	while (i < a->nr && j < b->nr) {
+		if (a->n[i] < b->n[j])
+			i++;
+		else if (a->n[i] > b->n[j])
+			j++;
+		else
+			a->n[out++] = a->n[i++], j++;
+	}
+	a->nr = out;
+}
+
+static int is_pseudo(const char *f)
+{
+	return !strcmp(f, "path") || !strcmp(f, "root") || !strcmp(f, "dir");
+}
+
+/*
+ * Candidates: the intersection of the equality predicates' lists, smallest
+ * first. Returns 1 (and no list) when no predicate can use the terms.
+ */
+static int candidates(struct numlist *out, const struct query *q, struct index *ix, MDB_txn *txn)
+{
+	struct numlist *lists = NULL;
+	size_t nr = 0, i, j;
+	int rc = 0;
+
+	for (i = 0; i < q->nr_preds && !rc; i++) {
+		if (q->preds[i].op != OP_EQ || is_pseudo(q->preds[i].field))
+			continue;
+		lists = xrealloc(lists, (nr + 1) * sizeof(*lists));
+		memset(&lists[nr], 0, sizeof(*lists));
+		rc = pred_postings(&lists[nr++], &q->preds[i], ix, txn);
+	}
+	if (!nr) {
+		free(lists);
+		return 1;
+	}
+	for (i = 1; i < nr; i++)	/* smallest first */
+		for (j = i; j > 0 && lists[j].nr < lists[j - 1].nr; j--) {
+			struct numlist t = lists[j];
+			lists[j] = lists[j - 1];
+			lists[j - 1] = t;
+		}
+	*out = lists[0];
+	for (i = 1; i < nr; i++) {
+		if (out->nr)
+			intersect(out, &lists[i]);
+		free(lists[i].n);
+	}
+	free(lists);
+	return rc ? -1 : 0;
+}
+
+/* --- running the query --- */
+
+static const char *root_of(const char *roots, size_t rootslen, const char *path, size_t *len)
+{
+	const char *r;
+
+	for (r = roots; r < roots + rootslen; r += strlen(r) + 1) {
+		size_t l = strlen(r);
+		if (!strncmp(path, r, l) && path[l] == '/') {
+			*len = l;
+			return r;
+		}
+	}
+	*len = 0;
+	return "";
+}
+
+/* Consider one issue file with record rec; add it to the answer when it matches. */
+static void consider(struct answer *a, const struct query *q, const char *path, size_t plen,
+		     const char *recbuf, size_t reclen, const char *roots, size_t rootslen,
+		     int count_invalid)
+{
+	struct record rec;
+	struct result r;
+	const char *id;
+	size_t idlen;
+
+	if (record_decode(&rec, recbuf, reclen) < 0)
+		return;
+	if (rec.kind == RECORD_NOTISSUE)
+		return;
+	r.path = xmemdupz(path, plen);
+	if (rec.kind == RECORD_INVALID || issue_file_id(&rec, r.path, &id, &idlen)) {
+		a->invalid += count_invalid;
+		free(r.path);
+		return;
+	}
+	r.id = xmemdupz(id, idlen);
+	r.rec = (char *)recbuf;
+	r.reclen = reclen;
+	r.root = root_of(roots, rootslen, r.path, &r.rootlen);
+	if (!result_matches(q, &r)) {
+		free(r.path);
+		free(r.id);
+		return;
+	}
+	r.rec = xmemdupz(recbuf, reclen);
+	ALLOC_GROW(a->r, a->nr + 1, a->alloc);
+	a->r[a->nr++] = r;
+}
+
+/* Look file number n up and consider it, unless the overlay has its path. */
+static int consider_num(struct answer *a, const struct query *q, struct index *ix, MDB_txn *txn,
+			uint32_t n, const struct overlay *ov, const char *roots, size_t rootslen)
+{
+	MDB_val k = { sizeof(n), &n }, path, row, rec;
+	struct file_row fr;
+	int rc;
+
+	if ((rc = mdb_get(txn, ix->nums, &k, &path)))
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	if (ov && overlay_find(ov, path.mv_data, path.mv_size))
+		return 0;
+	if ((rc = mdb_get(txn, ix->files, &path, &row)) || file_row_decode(&fr, &row) < 0)
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	k.mv_size = OID_RAW;
+	k.mv_data = fr.oid;
+	if ((rc = mdb_get(txn, ix->blobs, &k, &rec)))
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	consider(a, q, path.mv_data, path.mv_size, rec.mv_data, rec.mv_size, roots, rootslen, 0);
+	return 0;
+}
+
+static const struct query *sort_query;	/* for qsort's comparison */
+
+struct first_value {
+	char *s;
+};
+
+static int take_first(const char *key, size_t keylen, const struct node *val, void *data)
+{
+	struct first_value *fv = data;
+
+	fv->s = xmemdupz(val->text, val->len);
+	return 1;
+}
+
+static int cmp_results(const void *pa, const void *pb)
+{
+	const struct result *a = pa, *b = pb;
+	size_t i;
+	int c;
+
+	for (i = 0; sort_query && i < sort_query->nr_sort; i++) {
+		struct first_value x = { NULL }, y = { NULL };
+		result_values(a, sort_query->sort[i].field, take_first, &x);
+		result_values(b, sort_query->sort[i].field, take_first, &y);
+		if (!x.s || !y.s)	/* missing values sort last */
+			c = !x.s - !y.s;
+		else
+			c = compare_values(x.s, y.s) * (sort_query->sort[i].desc ? -1 : 1);
+		free(x.s);
+		free(y.s);
+		if (c)
+			return c;
+	}
+	if ((c = strcmp(a->id, b->id)))
+		return c;
+	return strcmp(a->path, b->path);
+}
+
+/* Name the files of every id more than one file has, as the answer sees them. */
+static void find_duplicates(struct answer *a, struct index *ix, MDB_txn *txn, const struct overlay *ov)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	size_t i;
+
+	/* the answer's own duplicates, which the overlay may add */
+	for (i = 1; i < a->nr; i++)
+		if (!strcmp(a->r[i].id, a->r[i - 1].id) &&
+		    (i < 2 || strcmp(a->r[i].id, a->r[i - 2].id)))
+			strbuf_addf(&a->warnings, "duplicate id '%s': '%s' and '%s'\n",
+				    a->r[i].id, a->r[i - 1].path, a->r[i].path);
+	if (a->warnings.len || mdb_cursor_open(txn, ix->dups, &c))
+		return;
+	/* HEAD's duplicates that a filter hid */
+	while (!mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		struct numlist nl = { NULL, 0, 0 };
+		struct strbuf paths = STRBUF_INIT;
+		size_t live = 0;
+		read_postings(&nl, txn, ix->issues, k.mv_data, k.mv_size);
+		for (i = 0; i < nl.nr; i++) {
+			MDB_val nk = { sizeof(uint32_t), &nl.n[i] }, pv;
+			if (mdb_get(txn, ix->nums, &nk, &pv) ||
+			    (ov && overlay_find(ov, pv.mv_data, pv.mv_size)))
+				continue;
+			strbuf_addf(&paths, "%s'%.*s'", live++ ? " and " : "", (int)pv.mv_size,
+				    (const char *)pv.mv_data);
+		}
+		if (live > 1)
+			strbuf_addf(&a->warnings, "duplicate id '%.*s': %s\n", (int)k.mv_size,
+				    (const char *)k.mv_data, paths.buf);
+		strbuf_release(&paths);
+		free(nl.n);
+	}
+	mdb_cursor_close(c);
+}
+
+int query_run(struct answer *a, struct query *q, struct index *ix, const struct repo_paths *p)
+{
+	struct overlay ov = OVERLAY_INIT;
+	struct numlist nl = { NULL, 0, 0 };
+	MDB_txn *txn;
+	MDB_val roots;
+	char *rootsbuf = NULL;
+	size_t rootslen = 0, i;
+	uint64_t invalid;
+	int rc, all;
+
+	memset(a, 0, sizeof(*a));
+	strbuf_init(&a->warnings, 0);
+	if ((rc = index_begin(ix, &txn, 0)))
+		return rc < 0 ? rc : 0;		/* no databases: nothing indexed */
+	if (!meta_get(txn, ix, "roots", &roots)) {
+		rootsbuf = xmemdupz(roots.mv_data, roots.mv_size);
+		rootslen = roots.mv_size;
+	}
+	meta_get_u64(txn, ix, "invalid", &invalid);
+	a->invalid = invalid;
+	if (!q->committed && (rc = overlay_compute(&ov, ix, txn, p, rootsbuf, rootslen)))
+		goto out;
+	all = candidates(&nl, q, ix, txn);
+	if (all < 0) {
+		rc = error("cannot read the index");
+		goto out;
+	}
+	if (all) {
+		MDB_cursor *c;
+		MDB_val k, v;
+		if ((rc = mdb_cursor_open(txn, ix->nums, &c)))
+			goto out;
+		while (!mdb_cursor_get(c, &k, &v, MDB_NEXT))
+			if ((rc = consider_num(a, q, ix, txn, *(uint32_t *)k.mv_data,
+					       q->committed ? NULL : &ov, rootsbuf, rootslen)))
+				break;
+		mdb_cursor_close(c);
+	} else {
+		for (i = 0; i < nl.nr; i++)
+			if ((rc = consider_num(a, q, ix, txn, nl.n[i], q->committed ? NULL : &ov,
+					       rootsbuf, rootslen)))
+				break;
+	}
+	if (rc) {
+		rc = lmdb_error(rc, "cannot read the index");
+		goto out;
+	}
+	for (i = 0; i < ov.nr; i++) {
+		a->invalid -= ov.files[i].head_invalid;
+		if (!ov.files[i].deleted)
+			consider(a, q, ov.files[i].path, strlen(ov.files[i].path), ov.files[i].rec,
+				 ov.files[i].reclen, rootsbuf, rootslen, 1);
+	}
+	sort_query = q;
+	qsort(a->r, a->nr, sizeof(*a->r), cmp_results);
+	find_duplicates(a, ix, txn, q->committed ? NULL : &ov);
+	if (q->limit >= 0 && (size_t)q->limit < a->nr) {
+		for (i = q->limit; i < a->nr; i++) {
+			free(a->r[i].path);
+			free(a->r[i].id);
+			free(a->r[i].rec);
+		}
+		a->nr = q->limit;
+	}
+out:
+	mdb_txn_abort(txn);
+	if (!rc && !q->committed)
+		overlay_save_stats(&ov, ix);
+	overlay_release(&ov);
+	free(nl.n);
+	a->roots = rootsbuf;
+	return rc ? -1 : 0;
+}
+
+void answer_release(struct answer *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nr; i++) {
+		free(a->r[i].path);
+		free(a->r[i].id);
+		free(a->r[i].rec);
+	}
+	free(a->r);
+	free(a->roots);
+	strbuf_release(&a->warnings);
+}

@@ -1,0 +1,77 @@
+#ifndef QUERY_H
+#define QUERY_H
+
+#include <regex.h>
+
+#include "index.h"
+#include "overlay.h"
+#include "record.h"
+
+/*
+ * query.h - selecting issues: predicates over fields, answered from the
+ * `terms` posting lists where an equality allows it (smallest list first),
+ * and always re-checked against each candidate's record, so capped terms
+ * and the working-tree overlay need no special case.
+ */
+
+enum pred_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE };
+
+struct pred {
+	char *field;
+	int op;
+	char **values;		/* OP_EQ: any of them; others: values[0] */
+	size_t nr_values;
+	regex_t re;
+};
+
+struct sort_key {
+	char *field;
+	int desc;
+};
+
+struct query {
+	struct pred *preds;
+	size_t nr_preds, alloc_preds;
+	struct sort_key *sort;
+	size_t nr_sort;
+	long limit;		/* -1: no limit */
+	int committed;		/* HEAD only: no overlay */
+};
+
+/* One issue of the answer; owns its copies. */
+struct result {
+	char *path;
+	char *id;
+	char *rec;		/* the record bytes */
+	size_t reclen;
+	const char *root;	/* points into the roots list */
+	size_t rootlen;
+};
+
+struct answer {
+	struct result *r;
+	size_t nr, alloc;
+	unsigned long invalid;	/* invalid issue files (HEAD, or with the overlay) */
+	struct strbuf warnings;	/* duplicate-id lines */
+	char *roots;		/* the roots the results point into */
+};
+
+/* Add a predicate "FIELD OP VALUE"; returns -1 (reported) on a bad one. */
+int query_add_where(struct query *q, const char *expr);
+/* Add FIELD = any of the comma-separated values. */
+void query_add_eq(struct query *q, const char *field, const char *values);
+/* Parse "f1,-f2" into sort keys. */
+void query_set_sort(struct query *q, const char *spec);
+void query_release(struct query *q);
+
+/* Answer q from the index (plus the working tree unless q->committed). */
+int query_run(struct answer *out, struct query *q, struct index *ix, const struct repo_paths *p);
+void answer_release(struct answer *a);
+
+/*
+ * Call fn for each value of `field` in the result: front-matter scalars
+ * (aliases included), or the pseudo-fields id, path, root and dir.
+ */
+int result_values(const struct result *r, const char *field, scalar_fn fn, void *data);
+
+#endif

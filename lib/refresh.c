@@ -1,0 +1,704 @@
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "issue.h"
+#include "record.h"
+#include "refresh.h"
+#include "usage.h"
+#include "xalloc.h"
+
+enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELETE };
+
+struct action {
+	int type;
+	char *path;
+	unsigned char oid[OID_RAW];	/* the new blob or tree */
+	struct file_row old;		/* ACT_MODIFY, ACT_DELETE */
+};
+
+struct walk {
+	struct index *ix;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	git_repository *repo;
+	int full;
+	/* the cursor's current row */
+	int valid;
+	MDB_val key, val;
+	struct action *act;
+	size_t nr, alloc;
+	int rc;			/* the first LMDB or libgit2 failure */
+};
+
+static void add_action(struct walk *w, int type, const char *path, size_t len,
+		       const unsigned char *oid, const MDB_val *oldval)
+{
+	struct action *a;
+
+	ALLOC_GROW(w->act, w->nr + 1, w->alloc);
+	a = &w->act[w->nr++];
+	memset(a, 0, sizeof(*a));
+	a->type = type;
+	a->path = xmemdupz(path, len);
+	if (oid)
+		memcpy(a->oid, oid, OID_RAW);
+	if (oldval)
+		file_row_decode(&a->old, oldval);
+}
+
+static void cur_step(struct walk *w, MDB_cursor_op op)
+{
+	int rc = mdb_cursor_get(w->cur, &w->key, &w->val, op);
+
+	w->valid = !rc;
+	if (rc && rc != MDB_NOTFOUND && !w->rc)
+		w->rc = rc;
+}
+
+static void cur_seek(struct walk *w, const char *key, size_t len)
+{
+	w->key.mv_data = (void *)key;
+	w->key.mv_size = len;
+	cur_step(w, MDB_SET_RANGE);
+}
+
+static int cur_has_prefix(struct walk *w, const struct strbuf *prefix)
+{
+	return w->valid && w->key.mv_size >= prefix->len &&
+		!memcmp(w->key.mv_data, prefix->buf, prefix->len);
+}
+
+/* Compare the cursor's key with key[0..len): <0, 0, >0 as memcmp. */
+static int cur_cmp(struct walk *w, const char *key, size_t len)
+{
+	size_t n = w->key.mv_size < len ? w->key.mv_size : len;
+	int c = memcmp(w->key.mv_data, key, n);
+
+	if (c)
+		return c;
+	return w->key.mv_size < len ? -1 : w->key.mv_size > len;
+}
+
+/* The stored rows from the cursor up to `key` (exclusive) under prefix are gone. */
+static void delete_before(struct walk *w, const struct strbuf *prefix, const char *key, size_t len)
+{
+	while (cur_has_prefix(w, prefix) && (!key || cur_cmp(w, key, len) < 0)) {
+		int tree = ((const char *)w->key.mv_data)[w->key.mv_size - 1] == '/';
+		add_action(w, tree ? ACT_TREE_DELETE : ACT_DELETE, w->key.mv_data,
+			   w->key.mv_size, NULL, &w->val);
+		cur_step(w, MDB_NEXT);
+	}
+}
+
+static int is_issue_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 3 && !strcmp(name + len - 3, ".md");
+}
+
+/* Merge-walk `tree` (whose directory key is prefix, ending in '/') against the rows. */
+static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
+{
+	size_t i, n = git_tree_entrycount(tree), plen = prefix->len;
+
+	for (i = 0; i < n && !w->rc; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		const unsigned char *oid = git_tree_entry_id(e)->id;
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		int is_tree = mode == GIT_FILEMODE_TREE, same;
+
+		if (!is_tree && !((mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
+				  is_issue_name(name)))
+			continue;	/* symlinks, gitlinks and other files are not issues */
+		strbuf_setlen(prefix, plen);
+		strbuf_addstr(prefix, name);
+		if (is_tree)
+			strbuf_addch(prefix, '/');
+		delete_before(w, prefix, prefix->buf, prefix->len);
+		same = w->valid && !cur_cmp(w, prefix->buf, prefix->len);
+		if (!is_tree) {
+			if (!same)
+				add_action(w, ACT_ADD, prefix->buf, prefix->len, oid, NULL);
+			else if (memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW))
+				add_action(w, ACT_MODIFY, prefix->buf, prefix->len, oid, &w->val);
+			if (same)
+				cur_step(w, MDB_NEXT);
+			continue;
+		}
+		if (same && !w->full && w->val.mv_size > OID_RAW &&
+		    !memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW)) {
+			/* an unchanged subtree: skip its rows whole ('0' follows '/') */
+			prefix->buf[prefix->len - 1] = '0';
+			cur_seek(w, prefix->buf, prefix->len);
+			continue;
+		}
+		if (!same || memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW))
+			add_action(w, ACT_TREE_PUT, prefix->buf, prefix->len, oid, NULL);
+		if (same)
+			cur_step(w, MDB_NEXT);
+		{
+			git_tree *sub;
+			if (git_tree_lookup(&sub, w->repo, git_tree_entry_id(e)) < 0) {
+				repo_error(prefix->buf);
+				w->rc = -1;
+				break;
+			}
+			walk_tree(w, prefix, sub);
+			git_tree_free(sub);
+		}
+	}
+	strbuf_setlen(prefix, plen);
+	delete_before(w, prefix, NULL, 0);
+}
+
+/* Walk one root: `tree` is HEAD's tree at the root, or NULL when there is none. */
+static void walk_root(struct walk *w, const char *root, git_tree *tree)
+{
+	struct strbuf prefix = STRBUF_INIT;
+	const unsigned char *oid = tree ? git_tree_id(tree)->id : NULL;
+
+	strbuf_addf(&prefix, "%s/", root);
+	cur_seek(w, prefix.buf, prefix.len);
+	if (tree) {
+		int same = w->valid && !cur_cmp(w, prefix.buf, prefix.len);
+		if (same && !w->full && !memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW)) {
+			strbuf_release(&prefix);
+			return;
+		}
+		if (!same || memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW))
+			add_action(w, ACT_TREE_PUT, prefix.buf, prefix.len, oid, NULL);
+		if (same)
+			cur_step(w, MDB_NEXT);
+		walk_tree(w, &prefix, tree);
+	} else {
+		delete_before(w, &prefix, NULL, 0);
+	}
+	strbuf_release(&prefix);
+}
+
+/* --- applying the actions --- */
+
+struct postings {
+	struct index *ix;
+	MDB_txn *txn;
+	uint32_t num;
+	int add;
+	int rc;
+	struct strbuf key;
+};
+
+static int put_or_del(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v, int add)
+{
+	int rc = add ? mdb_put(txn, dbi, k, v, 0) : mdb_del(txn, dbi, k, v);
+
+	return rc == MDB_NOTFOUND || rc == MDB_KEYEXIST ? 0 : rc;
+}
+
+static int term_posting(const char *key, size_t keylen, const struct node *val, void *data)
+{
+	struct postings *ps = data;
+	MDB_val k, v = { sizeof(ps->num), &ps->num };
+
+	term_key(&ps->key, key, keylen, val->text, val->len);
+	k.mv_size = ps->key.len;
+	k.mv_data = ps->key.buf;
+	return put_or_del(ps->txn, ps->ix->terms, &k, &v, ps->add);
+}
+
+/* Keep `dups` right for `id` after a posting was added or removed. */
+static int update_dups(struct index *ix, MDB_txn *txn, MDB_val *k)
+{
+	MDB_cursor *c;
+	MDB_val v, empty = { 0, "" };
+	size_t count = 0;
+	int rc = mdb_cursor_open(txn, ix->issues, &c);
+
+	if (rc)
+		return rc;
+	if (!mdb_cursor_get(c, k, &v, MDB_SET))
+		mdb_cursor_count(c, &count);
+	mdb_cursor_close(c);
+	rc = count > 1 ? mdb_put(txn, ix->dups, k, &empty, 0) : mdb_del(txn, ix->dups, k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Add or remove every row that points at file `num` with record `rec`. */
+static int postings(struct index *ix, MDB_txn *txn, const char *path, uint32_t num,
+		    const MDB_val *recval, int add, int *issue_delta, int *invalid_delta)
+{
+	struct postings ps = { ix, txn, num, add, 0, STRBUF_INIT };
+	MDB_val k = { strlen(path), (void *)path }, empty = { 0, "" };
+	MDB_val nk = { sizeof(num), &num }, v = { sizeof(num), &num };
+	struct record rec;
+	const char *id;
+	size_t idlen;
+	int rc;
+
+	if ((rc = put_or_del(txn, ix->nums, &nk, &(MDB_val){ k.mv_size, k.mv_data }, add)))
+		return rc;
+	if (!recval || record_decode(&rec, recval->mv_data, recval->mv_size) < 0)
+		return 0;
+	if (rec.kind == RECORD_INVALID || (rec.kind == RECORD_ISSUE &&
+					   issue_file_id(&rec, path, &id, &idlen))) {
+		*invalid_delta += add ? 1 : -1;
+		return put_or_del(txn, ix->invalid, &k, &empty, add);
+	}
+	if (rec.kind != RECORD_ISSUE)
+		return 0;
+	*issue_delta += add ? 1 : -1;
+	k.mv_data = (void *)id;
+	k.mv_size = idlen;
+	if (!idlen)
+		return 0;
+	if ((rc = put_or_del(txn, ix->issues, &k, &v, add)) || (rc = update_dups(ix, txn, &k)))
+		return rc;
+	rc = record_foreach_scalar(&rec, term_posting, &ps);
+	strbuf_release(&ps.key);
+	return rc;
+}
+
+struct apply {
+	struct index *ix;
+	MDB_txn *txn;
+	git_repository *repo;
+	struct refresh_stats *st;
+	struct strbuf rec, oldrec, row;
+	int issue_delta, invalid_delta;
+	uint64_t nextnum;
+};
+
+/* Find or make the record of blob oid; *val points into the map. */
+static int blob_record(struct apply *ap, const struct action *a, MDB_val *val)
+{
+	MDB_val k = { OID_RAW, (void *)a->oid };
+	git_blob *blob;
+	git_oid oid;
+	int rc = mdb_get(ap->txn, ap->ix->blobs, &k, val);
+
+	if (rc != MDB_NOTFOUND) {
+		if (rc)
+			return rc;
+		/* copy it: later writes in this transaction may move the page */
+		ap->st->reused++;
+		strbuf_reset(&ap->rec);
+		strbuf_add(&ap->rec, val->mv_data, val->mv_size);
+		val->mv_data = ap->rec.buf;
+		return 0;
+	}
+	memcpy(oid.id, a->oid, OID_RAW);
+	if (git_blob_lookup(&blob, ap->repo, &oid) < 0) {
+		/* a partial clone lacks it: say so, index the rest */
+		warning("%s: blob missing (partial or sparse clone?)", a->path);
+		return MDB_NOTFOUND;
+	}
+	strbuf_reset(&ap->rec);
+	issue_parse(&ap->rec, git_blob_rawcontent(blob), git_blob_rawsize(blob));
+	git_blob_free(blob);
+	ap->st->parsed++;
+	val->mv_size = ap->rec.len;
+	val->mv_data = ap->rec.buf;
+	return mdb_put(ap->txn, ap->ix->blobs, &k, val, 0);
+}
+
+static int apply_action(struct apply *ap, const struct action *a)
+{
+	MDB_val k = { strlen(a->path), a->path }, v, old;
+	struct file_row row;
+	int rc;
+
+	switch (a->type) {
+	case ACT_TREE_PUT:
+		memset(&row, 0, sizeof(row));
+		row.kind = ROW_TREE;
+		memcpy(row.oid, a->oid, OID_RAW);
+		file_row_encode(&row, &ap->row);
+		v.mv_size = ap->row.len;
+		v.mv_data = ap->row.buf;
+		return mdb_put(ap->txn, ap->ix->files, &k, &v, 0);
+	case ACT_TREE_DELETE:
+		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	}
+	if (a->type != ACT_ADD) {
+		MDB_val ok = { OID_RAW, (void *)a->old.oid };
+		rc = mdb_get(ap->txn, ap->ix->blobs, &ok, &old);
+		if (rc && rc != MDB_NOTFOUND)
+			return rc;
+		if (!rc) {
+			strbuf_reset(&ap->oldrec);
+			strbuf_add(&ap->oldrec, old.mv_data, old.mv_size);
+			old.mv_data = ap->oldrec.buf;
+		}
+		if ((rc = postings(ap->ix, ap->txn, a->path, a->old.num, rc ? NULL : &old, 0,
+				   &ap->issue_delta, &ap->invalid_delta)))
+			return rc;
+	}
+	if (a->type == ACT_DELETE) {
+		ap->st->deleted++;
+		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	}
+	rc = blob_record(ap, a, &v);
+	if (rc == MDB_NOTFOUND) {
+		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	}
+	if (rc)
+		return rc;
+	memset(&row, 0, sizeof(row));
+	row.kind = ROW_FILE;
+	memcpy(row.oid, a->oid, OID_RAW);
+	if (a->type == ACT_MODIFY) {
+		row.num = a->old.num;
+		ap->st->modified++;
+	} else {
+		row.num = ap->nextnum++;
+		ap->st->added++;
+	}
+	if ((rc = postings(ap->ix, ap->txn, a->path, row.num, &v, 1,
+			   &ap->issue_delta, &ap->invalid_delta)))
+		return rc;
+	file_row_encode(&row, &ap->row);
+	v.mv_size = ap->row.len;
+	v.mv_data = ap->row.buf;
+	return mdb_put(ap->txn, ap->ix->files, &k, &v, 0);
+}
+
+/* --- the transaction --- */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Sort the roots and drop any inside another: a file belongs to one root. */
+static void normalize_roots(struct strbuf *roots)
+{
+	const char *list[64];
+	struct strbuf out = STRBUF_INIT;
+	size_t n = 0, i, j;
+	const char *p;
+
+	for (p = roots->buf; p < roots->buf + roots->len && n < 64; p += strlen(p) + 1)
+		list[n++] = p;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(list[j - 1], list[j]) > 0; j--) {
+			const char *t = list[j];
+			list[j] = list[j - 1];
+			list[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		int inside = 0;
+		for (j = 0; j < n; j++) {
+			size_t l = strlen(list[j]);
+			if (j != i && !strncmp(list[i], list[j], l) &&
+			    (list[i][l] == '/' || (list[i][l] == '\0' && j < i)))
+				inside = 1;
+		}
+		if (inside)
+			continue;
+		strbuf_addstr(&out, list[i]);
+		strbuf_addch(&out, '\0');
+	}
+	strbuf_release(roots);
+	*roots = out;
+}
+
+static int meta_equals(MDB_txn *txn, struct index *ix, const char *key, const void *data, size_t len)
+{
+	MDB_val v;
+
+	return !meta_get(txn, ix, key, &v) && v.mv_size == len && !memcmp(v.mv_data, data, len);
+}
+
+static int drop_rows(struct index *ix, MDB_txn *txn, int blobs)
+{
+	int rc;
+
+	if ((rc = mdb_drop(txn, ix->files, 0)) || (rc = mdb_drop(txn, ix->nums, 0)) ||
+	    (rc = mdb_drop(txn, ix->terms, 0)) || (rc = mdb_drop(txn, ix->issues, 0)) ||
+	    (rc = mdb_drop(txn, ix->invalid, 0)) || (rc = mdb_drop(txn, ix->dups, 0)))
+		return rc;
+	if (blobs && (rc = mdb_drop(txn, ix->blobs, 0)))
+		return rc;
+	if ((rc = meta_put_u64(txn, ix, "issues", 0)) || (rc = meta_put_u64(txn, ix, "nextnum", 1)))
+		return rc;
+	return 0;
+}
+
+/* One attempt; returns 0, -1 (reported) or an LMDB code (MDB_MAP_FULL: retry). */
+static int refresh_once(struct index *ix, const struct repo_paths *p, git_repository *repo,
+			const struct strbuf *roots, unsigned flags, struct refresh_stats *st)
+{
+	struct walk w;
+	struct apply ap;
+	struct strbuf stamp = STRBUF_INIT;
+	MDB_txn *txn = NULL;
+	MDB_val v;
+	git_oid head;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	char hex[OID_HEX + 1];
+	int rc, unborn = 0, rebuild = 0, full = 0;
+	uint64_t issues;
+	size_t i;
+	const char *root;
+
+	memset(&w, 0, sizeof(w));
+	memset(&ap, 0, sizeof(ap));
+	strbuf_init(&ap.rec, 0);
+	strbuf_init(&ap.oldrec, 0);
+	strbuf_init(&ap.row, 0);
+	memset(st, 0, sizeof(*st));
+	repo_config_stamp(p, &stamp);
+	if ((rc = index_begin(ix, &txn, 1)))
+		goto out;
+
+	/* HEAD, read inside the write transaction: the last writer wins */
+	rc = git_reference_name_to_id(&head, repo, "HEAD");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
+		unborn = 1;
+		memset(&head, 0, sizeof(head));
+	} else if (rc < 0) {
+		rc = repo_error("cannot resolve HEAD");
+		goto out;
+	}
+	oid_to_hex(hex, head.id);
+
+	if (!meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION))) {
+		rebuild = 1;
+		st->mode = "rebuild";
+		snprintf(st->reason, sizeof(st->reason), "%s",
+			 meta_get(txn, ix, "version", &v) ? "no index" : "index format changed");
+	} else if (flags & REFRESH_REBUILD) {
+		rebuild = 1;
+		st->mode = "rebuild";
+		snprintf(st->reason, sizeof(st->reason), "--rebuild");
+	} else if (!meta_equals(txn, ix, "roots", roots->buf, roots->len)) {
+		rebuild = 2;	/* keep the parsed blobs */
+		st->mode = "rebuild";
+		snprintf(st->reason, sizeof(st->reason), "roadmap.path changed");
+	} else if (flags & REFRESH_FULL) {
+		full = 1;
+		st->mode = "full scan";
+		snprintf(st->reason, sizeof(st->reason), "--full");
+	} else if (meta_equals(txn, ix, "commit", hex, OID_HEX)) {
+		st->mode = "up to date";
+		snprintf(st->reason, sizeof(st->reason), "HEAD is %.12s", hex);
+		/* the config may have changed without touching the roots */
+		if (!meta_equals(txn, ix, "config", stamp.buf, stamp.len)) {
+			if ((rc = meta_put(txn, ix, "config", stamp.buf, stamp.len)) ||
+			    (rc = mdb_txn_commit(txn)))
+				goto out;
+			txn = NULL;
+		}
+		rc = 0;
+		goto out;
+	} else if (git_repository_head_detached(repo) == 1) {
+		full = 1;
+		st->mode = "full scan";
+		snprintf(st->reason, sizeof(st->reason), "detached HEAD at %.12s", hex);
+	} else if (git_repository_state(repo) >= GIT_REPOSITORY_STATE_REBASE &&
+		   git_repository_state(repo) <= GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE) {
+		full = 1;
+		st->mode = "full scan";
+		snprintf(st->reason, sizeof(st->reason), "rebase in progress");
+	} else {
+		st->mode = "incremental";
+		if (!meta_get(txn, ix, "commit", &v) && v.mv_size == OID_HEX)
+			snprintf(st->reason, sizeof(st->reason), "HEAD moved from %.12s to %.12s",
+				 (const char *)v.mv_data, hex);
+		else
+			snprintf(st->reason, sizeof(st->reason), "HEAD is %.12s", hex);
+	}
+	if (rebuild && (rc = drop_rows(ix, txn, rebuild == 1)))
+		goto out;
+
+	if (!unborn) {
+		if (git_commit_lookup(&commit, repo, &head) < 0 ||
+		    git_commit_tree(&tree, commit) < 0) {
+			rc = repo_error("cannot read HEAD's tree");
+			goto out;
+		}
+	}
+	w.ix = ix;
+	w.txn = txn;
+	w.repo = repo;
+	w.full = full || rebuild;
+	if ((rc = mdb_cursor_open(txn, ix->files, &w.cur)))
+		goto out;
+	for (root = roots->buf; root < roots->buf + roots->len && !w.rc; root += strlen(root) + 1) {
+		git_tree_entry *e = NULL;
+		git_tree *sub = NULL;
+
+		if (tree && !git_tree_entry_bypath(&e, tree, root) &&
+		    git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
+			git_tree_entry_free(e);
+			rc = repo_error(root);
+			goto out;
+		}
+		walk_root(&w, root, sub);
+		git_tree_free(sub);
+		git_tree_entry_free(e);
+	}
+	mdb_cursor_close(w.cur);
+	w.cur = NULL;
+	if ((rc = w.rc))
+		goto out;
+
+	ap.ix = ix;
+	ap.txn = txn;
+	ap.repo = repo;
+	ap.st = st;
+	if ((rc = meta_get_u64(txn, ix, "nextnum", &ap.nextnum)) < 0)
+		goto out;
+	if (!ap.nextnum)
+		ap.nextnum = 1;
+	for (i = 0; i < w.nr; i++)
+		if ((rc = apply_action(&ap, &w.act[i])))
+			goto out;
+	if ((rc = meta_get_u64(txn, ix, "issues", &issues)) < 0)
+		goto out;
+	{
+		MDB_stat ms;
+		mdb_stat(txn, ix->invalid, &ms);
+		if ((rc = meta_put_u64(txn, ix, "nextnum", ap.nextnum)) ||
+		    (rc = meta_put_u64(txn, ix, "issues", issues + ap.issue_delta)) ||
+		    (rc = meta_put_u64(txn, ix, "invalid", ms.ms_entries)) ||
+		    (rc = meta_put_str(txn, ix, "version", INDEX_VERSION)) ||
+		    (rc = meta_put(txn, ix, "roots", roots->buf, roots->len)) ||
+		    (rc = meta_put(txn, ix, "config", stamp.buf, stamp.len)) ||
+		    (rc = meta_put_str(txn, ix, "commit", hex)) ||
+		    (rc = meta_put_str(txn, ix, "last_mode", st->mode)) ||
+		    (rc = meta_put_u64(txn, ix, "last_time", (uint64_t)time(NULL))) ||
+		    (rc = meta_put_u64(txn, ix, "last_parsed", st->parsed)) ||
+		    (rc = meta_put_u64(txn, ix, "last_reused", st->reused)))
+			goto out;
+	}
+	rc = mdb_txn_commit(txn);
+	txn = NULL;
+out:
+	if (w.cur)
+		mdb_cursor_close(w.cur);
+	if (txn)
+		mdb_txn_abort(txn);
+	for (i = 0; i < w.nr; i++)
+		free(w.act[i].path);
+	free(w.act);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	strbuf_release(&ap.rec);
+	strbuf_release(&ap.oldrec);
+	strbuf_release(&ap.row);
+	strbuf_release(&stamp);
+	return rc;
+}
+
+static int is_corruption(int rc)
+{
+	return rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_PANIC ||
+		rc == MDB_INCOMPATIBLE || rc == MDB_INVALID;
+}
+
+int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
+		  struct refresh_stats *st)
+{
+	git_repository *repo = NULL;
+	struct strbuf roots = STRBUF_INIT;
+	double start = now_ms();
+	int rc, tries;
+
+	if (repo_open(&repo, p) < 0 || repo_roots(&roots, repo) < 0) {
+		rc = -1;
+		goto out;
+	}
+	normalize_roots(&roots);
+	for (tries = 0; tries < 32; tries++) {
+		rc = refresh_once(ix, p, repo, &roots, flags, st);
+		if (rc == MDB_MAP_FULL) {
+			if (index_grow(ix) < 0)
+				break;
+			continue;
+		}
+		if (is_corruption(rc) && !tries) {
+			warning("index '%s': %s; moving it aside and rebuilding", ix->path,
+				mdb_strerror(rc));
+			if (index_quarantine(ix) < 0)
+				break;
+			continue;
+		}
+		break;
+	}
+	if (rc > 0 || rc < -1)
+		rc = lmdb_error(rc, "cannot update the index");
+	st->ms = now_ms() - start;
+out:
+	git_repository_free(repo);
+	strbuf_release(&roots);
+	return rc;
+}
+
+int refresh_heal(struct index *ix, const struct repo_paths *p)
+{
+	struct refresh_stats st;
+	struct strbuf stamp = STRBUF_INIT;
+	MDB_txn *txn;
+	char hex[OID_HEX + 1];
+	int detached, fresh = 0, rc;
+
+	/* the hot path: no libgit2, a few stats and one read transaction */
+	if (repo_read_head(p, hex, &detached) >= 0 && !(rc = index_begin(ix, &txn, 0))) {
+		repo_config_stamp(p, &stamp);
+		fresh = meta_equals(txn, ix, "commit", hex, OID_HEX) &&
+			meta_equals(txn, ix, "config", stamp.buf, stamp.len) &&
+			meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION));
+		mdb_txn_abort(txn);
+	}
+	strbuf_release(&stamp);
+	if (fresh)
+		return 0;
+	return refresh_index(ix, p, 0, &st);
+}
+
+int refresh_report_invalid(struct index *ix)
+{
+	MDB_txn *txn;
+	MDB_cursor *c;
+	MDB_val k, v, rv;
+	struct file_row row;
+	struct record rec;
+	int rc;
+
+	if ((rc = index_begin(ix, &txn, 0)))
+		return rc < 0 ? rc : 0;
+	if ((rc = mdb_cursor_open(txn, ix->invalid, &c))) {
+		mdb_txn_abort(txn);
+		return lmdb_error(rc, "cannot read the index");
+	}
+	while (!mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		MDB_val ok;
+		const char *id;
+		size_t idlen;
+		char *path = xmemdupz(k.mv_data, k.mv_size);
+		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
+		    (ok.mv_size = OID_RAW, ok.mv_data = row.oid, !mdb_get(txn, ix->blobs, &ok, &rv)) &&
+		    !record_decode(&rec, rv.mv_data, rv.mv_size)) {
+			if (rec.kind == RECORD_INVALID)
+				fprintf(stderr, "%s: %s:%.*s\n", progname, path, (int)rec.errlen, rec.err);
+			else
+				fprintf(stderr, "%s: %s:%s\n", progname, path,
+					issue_file_id(&rec, path, &id, &idlen));
+		}
+		free(path);
+	}
+	mdb_cursor_close(c);
+	mdb_txn_abort(txn);
+	return 0;
+}

@@ -1,0 +1,349 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "repo.h"
+#include "usage.h"
+#include "xalloc.h"
+
+void repo_paths_release(struct repo_paths *p)
+{
+	free(p->gitdir);
+	free(p->commondir);
+	free(p->workdir);
+	p->gitdir = p->commondir = p->workdir = NULL;
+}
+
+static char *abspath(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (!realpath(path, buf))
+		return NULL;
+	return xstrdup(buf);
+}
+
+static char *with_slash(char *dir)
+{
+	size_t len = strlen(dir);
+
+	if (len && dir[len - 1] == '/')
+		return dir;
+	dir = xrealloc(dir, len + 2);
+	dir[len] = '/';
+	dir[len + 1] = '\0';
+	return dir;
+}
+
+/* Read a one-line file into sb without its line end. */
+static int read_line_file(struct strbuf *sb, const char *path)
+{
+	strbuf_reset(sb);
+	if (strbuf_read_file(sb, path, 128) < 0)
+		return -1;
+	while (sb->len && (sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == '\r'))
+		strbuf_setlen(sb, sb->len - 1);
+	return 0;
+}
+
+/* Resolve `rel` against directory `dir` (absolute rel is kept). */
+static char *resolve_in(const char *dir, const char *rel)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *res;
+
+	if (rel[0] != '/')
+		strbuf_addf(&sb, "%s/", dir);
+	strbuf_addstr(&sb, rel);
+	res = abspath(sb.buf);
+	strbuf_release(&sb);
+	return res;
+}
+
+static void set_commondir(struct repo_paths *p)
+{
+	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
+
+	strbuf_addf(&path, "%s/commondir", p->gitdir);
+	if (!read_line_file(&sb, path.buf) && sb.len)
+		p->commondir = resolve_in(p->gitdir, sb.buf);
+	if (!p->commondir)
+		p->commondir = xstrdup(p->gitdir);
+	strbuf_release(&sb);
+	strbuf_release(&path);
+}
+
+int repo_find(struct repo_paths *out)
+{
+	const char *env = getenv("GIT_DIR"), *wt = getenv("GIT_WORK_TREE");
+	struct strbuf dir = STRBUF_INIT, sb = STRBUF_INIT;
+	struct stat st;
+	char cwd[PATH_MAX];
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!getcwd(cwd, sizeof(cwd)))
+		return error_errno("cannot get the current directory");
+	if (env && *env) {
+		if (!(out->gitdir = abspath(env)))
+			return error_errno("not a git repository: '%s'", env);
+		/* git's rule: with GIT_DIR and no GIT_WORK_TREE, the cwd is the top */
+		out->workdir = abspath(wt && *wt ? wt : cwd);
+		if (!out->workdir)
+			return error_errno("cannot find the work tree '%s'", wt);
+		out->workdir = with_slash(out->workdir);
+		set_commondir(out);
+		return 0;
+	}
+	strbuf_addstr(&dir, cwd);
+	for (;;) {
+		size_t len = dir.len;
+
+		strbuf_addstr(&dir, "/.git");
+		if (!stat(dir.buf, &st)) {
+			if (S_ISDIR(st.st_mode)) {
+				out->gitdir = abspath(dir.buf);
+			} else if (!read_line_file(&sb, dir.buf) && !strncmp(sb.buf, "gitdir: ", 8)) {
+				strbuf_setlen(&dir, len);
+				out->gitdir = resolve_in(dir.buf, sb.buf + 8);
+			}
+			strbuf_setlen(&dir, len);
+			if (!out->gitdir) {
+				error("invalid gitfile or git directory in '%s'", dir.buf);
+				goto out;
+			}
+			out->workdir = with_slash(xstrdup(len ? dir.buf : "/"));
+			if (wt && *wt)
+				out->workdir = with_slash((free(out->workdir), abspath(wt)));
+			set_commondir(out);
+			ret = 0;
+			goto out;
+		}
+		strbuf_setlen(&dir, len);
+		if (!len)
+			break;
+		while (dir.len && dir.buf[dir.len - 1] != '/')
+			dir.len--;
+		strbuf_setlen(&dir, dir.len ? dir.len - 1 : 0);
+	}
+	error("not a git repository (or any of the parent directories): .git");
+out:
+	strbuf_release(&dir);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int is_hex_oid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < OID_HEX)
+		return 0;
+	for (i = 0; i < OID_HEX; i++)
+		if (!strchr("0123456789abcdef", s[i]) || !s[i])
+			return 0;
+	return len == OID_HEX || s[OID_HEX] == '\n' || s[OID_HEX] == ' ' || s[OID_HEX] == '\r';
+}
+
+/* Look `ref` up in packed-refs; 0 found, 1 not there. */
+static int packed_ref(const struct repo_paths *p, const char *ref, char *hex)
+{
+	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	size_t reflen = strlen(ref);
+	char *line, *end;
+	int ret = 1;
+
+	strbuf_addf(&path, "%s/packed-refs", p->commondir);
+	if (strbuf_read_file(&sb, path.buf, 0) < 0)
+		goto out;
+	for (line = sb.buf; line < sb.buf + sb.len; line = end + 1) {
+		end = memchr(line, '\n', sb.buf + sb.len - line);
+		if (!end)
+			end = sb.buf + sb.len;
+		if (end - line == OID_HEX + 1 + (long)reflen && is_hex_oid(line, end - line) &&
+		    !memcmp(line + OID_HEX + 1, ref, reflen)) {
+			memcpy(hex, line, OID_HEX);
+			ret = 0;
+			break;
+		}
+	}
+out:
+	strbuf_release(&path);
+	strbuf_release(&sb);
+	return ret;
+}
+
+/* Per-worktree refs live in the gitdir, the others in the common dir. */
+static const char *ref_dir(const struct repo_paths *p, const char *ref)
+{
+	if (!strncmp(ref, "refs/", 5) && strncmp(ref, "refs/bisect/", 12) &&
+	    strncmp(ref, "refs/worktree/", 14) && strncmp(ref, "refs/rewritten/", 15))
+		return p->commondir;
+	return p->gitdir;
+}
+
+int repo_read_head(const struct repo_paths *p, char *hex, int *detached)
+{
+	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT, ref = STRBUF_INIT;
+	int depth, ret = -1;
+
+	*detached = 0;
+	memset(hex, '0', OID_HEX);
+	hex[OID_HEX] = '\0';
+	strbuf_addf(&path, "%s/HEAD", p->gitdir);
+	strbuf_addstr(&ref, "HEAD");
+	for (depth = 0; depth < 5; depth++) {
+		if (read_line_file(&sb, path.buf) < 0) {
+			if (errno == ENOENT && depth) {
+				/* a symref to a ref that is not loose: packed or unborn */
+				ret = packed_ref(p, ref.buf, hex);
+			} else {
+				error_errno("cannot read '%s'", path.buf);
+			}
+			goto out;
+		}
+		if (!strncmp(sb.buf, "ref: ", 5)) {
+			strbuf_reset(&ref);
+			strbuf_addstr(&ref, sb.buf + 5);
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/%s", ref_dir(p, ref.buf), ref.buf);
+			continue;
+		}
+		if (!is_hex_oid(sb.buf, sb.len)) {
+			error("cannot parse '%s'", path.buf);
+			goto out;
+		}
+		memcpy(hex, sb.buf, OID_HEX);
+		*detached = !depth;
+		ret = 0;
+		goto out;
+	}
+	error("HEAD: too many levels of symbolic refs");
+out:
+	strbuf_release(&sb);
+	strbuf_release(&path);
+	strbuf_release(&ref);
+	return ret;
+}
+
+static void stamp_file(struct strbuf *out, const char *path)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) < 0)
+		return;
+	strbuf_addf(out, "%s:%lld.%09ld:%lld:%llu;", path, (long long)st.st_mtim.tv_sec,
+		    st.st_mtim.tv_nsec, (long long)st.st_size, (unsigned long long)st.st_ino);
+}
+
+void repo_config_stamp(const struct repo_paths *p, struct strbuf *out)
+{
+	static const char *const envs[] = {
+		"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL",
+		"GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "HOME", "XDG_CONFIG_HOME", NULL
+	};
+	const char *const *e, *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	struct strbuf path = STRBUF_INIT;
+
+	strbuf_reset(out);
+	for (e = envs; *e; e++)
+		strbuf_addf(out, "%s=%s;", *e, getenv(*e) ? getenv(*e) : "");
+	strbuf_addf(&path, "%s/config", p->commondir);
+	stamp_file(out, path.buf);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/config.worktree", p->gitdir);
+	stamp_file(out, path.buf);
+	stamp_file(out, getenv("GIT_CONFIG_GLOBAL"));
+	stamp_file(out, getenv("GIT_CONFIG_SYSTEM"));
+	if (!getenv("GIT_CONFIG_SYSTEM"))
+		stamp_file(out, "/etc/gitconfig");
+	if (home) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/.gitconfig", home);
+		stamp_file(out, path.buf);
+	}
+	strbuf_reset(&path);
+	if (xdg && *xdg)
+		strbuf_addf(&path, "%s/git/config", xdg);
+	else if (home)
+		strbuf_addf(&path, "%s/.config/git/config", home);
+	stamp_file(out, path.buf);
+	strbuf_release(&path);
+}
+
+int repo_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return error("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+int repo_open(git_repository **out, const struct repo_paths *p)
+{
+	static int initialized;
+	static const char *ext[] = { "worktreeconfig" };
+	int rc;
+
+	if (!initialized) {
+		git_libgit2_init();
+		git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, ext, 1);
+		initialized = 1;
+	}
+	rc = git_repository_open_ext(out, p->gitdir,
+				     GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_NO_DOTGIT, NULL);
+	if (rc == GIT_EOWNER)
+		return repo_error("repository not owned by current user (see git config safe.directory)");
+	if (rc < 0)
+		return repo_error("cannot open the repository");
+	if (p->workdir && git_repository_set_workdir(*out, p->workdir, 0) < 0) {
+		git_repository_free(*out);
+		*out = NULL;
+		return repo_error("cannot set the work tree");
+	}
+	return 0;
+}
+
+int repo_roots(struct strbuf *out, git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *entry;
+	int rc, n = 0;
+
+	strbuf_reset(out);
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return repo_error("cannot read the git config");
+	if (git_config_multivar_iterator_new(&it, cfg, "roadmap.path", NULL) < 0) {
+		git_config_free(cfg);
+		return repo_error("cannot read roadmap.path");
+	}
+	while (!(rc = git_config_next(&entry, it))) {
+		const char *v = entry->value;
+		size_t len;
+
+		while (v[0] == '.' && v[1] == '/')
+			v += 2;
+		len = strlen(v);
+		while (len && v[len - 1] == '/')
+			len--;
+		if (!len || v[0] == '/' || strstr(v, "..")) {
+			warning("ignoring roadmap.path '%s': not a path inside the repository",
+				entry->value);
+			continue;
+		}
+		strbuf_add(out, v, len);
+		strbuf_addch(out, '\0');
+		n++;
+	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	if (rc != GIT_ITEROVER)
+		return repo_error("cannot read roadmap.path");
+	if (!n)
+		strbuf_add(out, ".roadmap/issues", sizeof(".roadmap/issues"));
+	return 0;
+}
