@@ -63,10 +63,9 @@ static void cur_seek(struct walk *w, const char *key, size_t len)
 	cur_step(w, MDB_SET_RANGE);
 }
 
-static int cur_has_prefix(struct walk *w, const struct strbuf *prefix)
+static int cur_has_prefix(struct walk *w, const char *prefix, size_t plen)
 {
-	return w->valid && w->key.mv_size >= prefix->len &&
-		!memcmp(w->key.mv_data, prefix->buf, prefix->len);
+	return w->valid && w->key.mv_size >= plen && !memcmp(w->key.mv_data, prefix, plen);
 }
 
 /* Compare the cursor's key with key[0..len): <0, 0, >0 as memcmp. */
@@ -80,10 +79,13 @@ static int cur_cmp(struct walk *w, const char *key, size_t len)
 	return w->key.mv_size < len ? -1 : w->key.mv_size > len;
 }
 
-/* The stored rows from the cursor up to `key` (exclusive) under prefix are gone. */
-static void delete_before(struct walk *w, const struct strbuf *prefix, const char *key, size_t len)
+/*
+ * The stored rows from the cursor up to `key` (exclusive, or all with
+ * key NULL) under the directory prefix[0..plen) are gone.
+ */
+static void delete_before(struct walk *w, const char *prefix, size_t plen, const char *key, size_t len)
 {
-	while (cur_has_prefix(w, prefix) && (!key || cur_cmp(w, key, len) < 0)) {
+	while (cur_has_prefix(w, prefix, plen) && (!key || cur_cmp(w, key, len) < 0)) {
 		int tree = ((const char *)w->key.mv_data)[w->key.mv_size - 1] == '/';
 		add_action(w, tree ? ACT_TREE_DELETE : ACT_DELETE, w->key.mv_data,
 			   w->key.mv_size, NULL, &w->val);
@@ -117,7 +119,7 @@ static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
 		strbuf_addstr(prefix, name);
 		if (is_tree)
 			strbuf_addch(prefix, '/');
-		delete_before(w, prefix, prefix->buf, prefix->len);
+		delete_before(w, prefix->buf, plen, prefix->buf, prefix->len);
 		same = w->valid && !cur_cmp(w, prefix->buf, prefix->len);
 		if (!is_tree) {
 			if (!same)
@@ -151,7 +153,7 @@ static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
 		}
 	}
 	strbuf_setlen(prefix, plen);
-	delete_before(w, prefix, NULL, 0);
+	delete_before(w, prefix->buf, plen, NULL, 0);
 }
 
 /* Walk one root: `tree` is HEAD's tree at the root, or NULL when there is none. */
@@ -174,7 +176,7 @@ static void walk_root(struct walk *w, const char *root, git_tree *tree)
 			cur_step(w, MDB_NEXT);
 		walk_tree(w, &prefix, tree);
 	} else {
-		delete_before(w, &prefix, NULL, 0);
+		delete_before(w, prefix.buf, prefix.len, NULL, 0);
 	}
 	strbuf_release(&prefix);
 }

@@ -1,0 +1,149 @@
+#!/bin/sh
+test_description='roadmap-refresh: incremental by tree oids, the blob cache, modes'
+. ./test-lib.sh
+
+# the files rows as path -> kind and blob oid (file numbers depend on history)
+rows () {
+	mdb_dump -n -s files "$(index_path)" | sed -n '/^HEADER=END$/,$p' |
+	awk 'NR > 1 && /^ / { if (k) { print k, substr($1, 1, 42); k = "" } else k = $1 }'
+}
+
+# parsed <n>: the last refresh -v output (in err) parsed n blobs
+parsed () {
+	grep "parsed $1 blobs" err || { cat err; return 1; }
+}
+
+test_expect_success 'setup: 50 issues in nested folders' '
+	git init -q &&
+	for i in $(test_seq 1 50)
+	do
+		write_issue .roadmap/issues/m$((i % 5))/$i.md $i todo "Issue $i" || return 1
+	done &&
+	git add .roadmap &&
+	test_commit base README &&
+	roadmap-refresh -v 2>err &&
+	grep "rebuild (no index)" err &&
+	parsed 50 &&
+	roadmap-list --committed >out &&
+	test_line_count = 50 out
+'
+
+test_expect_success 'a commit that changes k issues parses exactly k blobs' '
+	for i in 3 17 42
+	do
+		write_issue .roadmap/issues/m$((i % 5))/$i.md $i closed "Changed $i" || return 1
+	done &&
+	git commit -qam "change three" &&
+	roadmap-refresh -v 2>err &&
+	grep "incremental (HEAD moved from" err &&
+	parsed 3 &&
+	grep "modified 3, deleted 0" err &&
+	roadmap-list --committed --status closed >out &&
+	test_line_count = 3 out
+'
+
+test_expect_success 'adding and deleting issues parses only the new ones' '
+	write_issue .roadmap/issues/new/51.md 51 todo "New" &&
+	git rm -q .roadmap/issues/m1/1.md &&
+	git add .roadmap &&
+	git commit -qm "add one, remove one" &&
+	roadmap-refresh -v 2>err &&
+	parsed 1 &&
+	grep "added 1, modified 0, deleted 1" err
+'
+
+test_expect_success 'a commit that touches no issue file parses nothing and changes no row' '
+	mdb_dump -n -s files "$(index_path)" >before &&
+	test_commit unrelated README &&
+	roadmap-refresh -v 2>err &&
+	parsed 0 &&
+	grep "added 0, modified 0, deleted 0" err &&
+	mdb_dump -n -s files "$(index_path)" >after &&
+	test_cmp before after
+'
+
+test_expect_success 'switching to a branch indexed before parses 0 blobs' '
+	git checkout -q -b side &&
+	write_issue .roadmap/issues/m2/2.md 2 blocked "On side" &&
+	git commit -qam side &&
+	roadmap-refresh -v 2>err &&
+	parsed 1 &&
+	git checkout -q main &&
+	roadmap-refresh -v 2>err &&
+	parsed 0 &&
+	git checkout -q side &&
+	roadmap-refresh -v 2>err &&
+	parsed 0 &&
+	roadmap-list --committed --status blocked >out &&
+	test_line_count = 1 out
+'
+
+test_expect_success 'an up-to-date index says so and does nothing' '
+	roadmap-refresh -v 2>err &&
+	grep "up to date" err &&
+	parsed 0
+'
+
+test_expect_success 'incremental result equals a rebuild, row for row' '
+	roadmap-list --committed --json >incremental &&
+	rows >rows-incremental &&
+	test_line_count -gt 50 rows-incremental &&
+	roadmap-refresh --rebuild -v 2>err &&
+	grep "rebuild (--rebuild)" err &&
+	parsed 50 &&
+	roadmap-list --committed --json >rebuilt &&
+	test_cmp incremental rebuilt &&
+	rows >rows-rebuilt &&
+	test_cmp rows-incremental rows-rebuilt
+'
+
+test_expect_success '--full compares everything and parses nothing new' '
+	roadmap-refresh --full -v 2>err &&
+	grep "full scan (--full)" err &&
+	parsed 0
+'
+
+test_expect_success 'changing roadmap.path re-indexes from the cached blobs' '
+	git config roadmap.path .roadmap/issues/m2 &&
+	roadmap-refresh -v 2>err &&
+	grep "rebuild (roadmap.path changed)" err &&
+	parsed 0 &&
+	roadmap-list --committed --format "%(root) %(id)" >out &&
+	test_line_count = 10 out &&
+	grep "^.roadmap/issues/m2 2$" out &&
+	git config --unset roadmap.path &&
+	roadmap-list --committed >out &&
+	test_line_count = 50 out
+'
+
+test_expect_success 'a corrupt index file is moved aside and rebuilt' '
+	idx=$(index_path) &&
+	rm -f "$idx-lock" &&
+	head -c 20000 /dev/urandom >"$idx" &&
+	roadmap-refresh -v 2>err &&
+	grep "moving it aside" err &&
+	ls "$idx".corrupt-* &&
+	roadmap-list --committed >out &&
+	test_line_count = 50 out
+'
+
+test_expect_success 'symlinks and gitlinks under a root are not issues' '
+	ln -s m2/2.md .roadmap/issues/link.md &&
+	git add .roadmap/issues/link.md &&
+	git commit -qm "a symlink" &&
+	roadmap-list --committed >out &&
+	test_line_count = 50 out
+'
+
+test_expect_success 'unborn HEAD: an empty answer, no error' '
+	git init -q empty &&
+	(
+		cd empty &&
+		roadmap-list >out &&
+		test_must_be_empty out &&
+		roadmap-refresh -v 2>err &&
+		grep "up to date\|rebuild" err
+	)
+'
+
+test_done
