@@ -133,7 +133,7 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		if (!mdb_get(txn, ix->blobs, &k, &v) && v.mv_size == rec->len &&
 		    !memcmp(v.mv_data, rec->buf, rec->len)) {
 			/* same record as HEAD's: clean; remember unless racy */
-			if (df->st.st_mtim.tv_sec + 1 < now && df->st.st_ctim.tv_sec + 1 < now) {
+			if (df->st.st_mtim.tv_sec + 1 < now) {
 				struct overlay_stat *s;
 				ALLOC_GROW(ov->stats, ov->nr_stats + 1, ov->alloc_stats);
 				s = &ov->stats[ov->nr_stats++];
