@@ -10,7 +10,7 @@ PKGS = libgit2 lmdb yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgit2 -llmdb -lyaml)
 ALL_CFLAGS = -std=c99 -D_GNU_SOURCE -Ilib $(WARN) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SANITIZE)
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANITIZE)
 LIBS = $(PKG_LIBS) -lm
 
 PROGRAMS =
@@ -20,6 +20,8 @@ PROGRAMS += roadmap-refresh
 PROGRAMS += roadmap-show
 
 LIB_OBJS =
+LIB_OBJS += lib/git.o
+LIB_OBJS += lib/heal.o
 LIB_OBJS += lib/index.o
 LIB_OBJS += lib/issue.o
 LIB_OBJS += lib/output.o

@@ -9,7 +9,7 @@
 #include "index.h"
 #include "output.h"
 #include "query.h"
-#include "refresh.h"
+#include "heal.h"
 #include "repo.h"
 #include "usage.h"
 
@@ -216,7 +216,7 @@ int main(int argc, char **argv)
 
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	if (refresh_heal(ix, &paths) < 0 || query_run(&a, &q, ix, &paths) < 0)
+	if (index_heal(ix, &paths) < 0 || query_run(&a, &q, ix, &paths) < 0)
 		die("cannot answer from the index");
 	if (a.invalid)
 		warning("%lu invalid issue file%s (see roadmap-refresh -v)", a.invalid,

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "index.h"
 #include "query.h"
-#include "refresh.h"
+#include "heal.h"
 #include "repo.h"
 #include "usage.h"
 
@@ -24,28 +26,25 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Print the blob of path from HEAD (the index's commit). */
-static int show_committed(struct index *ix, const struct repo_paths *p, const char *path)
+/* Print the blob of path in HEAD (which the healed index matches) with git. */
+static int show_committed(const char *path)
 {
-	git_repository *repo = NULL;
-	git_object *obj = NULL;
 	struct strbuf spec = STRBUF_INIT;
-	int ret = -1;
+	pid_t pid;
+	int status = -1;
 
 	strbuf_addf(&spec, "HEAD:%s", path);
-	if (repo_open(&repo, p) < 0)
-		goto out;
-	if (git_revparse_single(&obj, repo, spec.buf) < 0 || git_object_type(obj) != GIT_OBJECT_BLOB) {
-		repo_error(spec.buf);
-		goto out;
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		execlp("git", "git", "cat-file", "blob", spec.buf, (char *)NULL);
+		error_errno("cannot run git");
+		_exit(EXIT_FATAL);
 	}
-	fwrite(git_blob_rawcontent((git_blob *)obj), 1, git_blob_rawsize((git_blob *)obj), stdout);
-	ret = 0;
-out:
-	git_object_free(obj);
-	git_repository_free(repo);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		error_errno("cannot run git cat-file");
 	strbuf_release(&spec);
-	return ret;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
 }
 
 static int show_file(const struct repo_paths *p, const char *path)
@@ -90,7 +89,7 @@ int main(int argc, char **argv)
 		usage(usage_str);
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	if (refresh_heal(ix, &paths) < 0)
+	if (index_heal(ix, &paths) < 0)
 		die("cannot refresh the index");
 	for (i = optind; i < argc; i++) {
 		struct answer a;
@@ -108,7 +107,7 @@ int main(int argc, char **argv)
 			ret = 1;
 		}
 		for (j = 0; j < a.nr; j++)
-			if ((committed ? show_committed(ix, &paths, a.r[j].path) :
+			if ((committed ? show_committed(a.r[j].path) :
 			     show_file(&paths, a.r[j].path)) < 0)
 				ret = EXIT_FATAL;
 		answer_release(&a);

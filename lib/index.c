@@ -222,6 +222,13 @@ int meta_get(MDB_txn *txn, struct index *ix, const char *key, MDB_val *val)
 	return rc ? lmdb_error(rc, "cannot read the index") : 0;
 }
 
+int meta_equals(MDB_txn *txn, struct index *ix, const char *key, const void *data, size_t len)
+{
+	MDB_val v;
+
+	return !meta_get(txn, ix, key, &v) && v.mv_size == len && !memcmp(v.mv_data, data, len);
+}
+
 int meta_put(MDB_txn *txn, struct index *ix, const char *key, const void *data, size_t len)
 {
 	MDB_val k = { strlen(key), (void *)key }, v = { len, (void *)data };

@@ -88,6 +88,8 @@ int lmdb_error(int rc, const char *what);
 
 /* meta: 0 found, 1 not found, -1 error. */
 int meta_get(MDB_txn *txn, struct index *ix, const char *key, MDB_val *val);
+/* Whether meta key holds exactly data[0..len). */
+int meta_equals(MDB_txn *txn, struct index *ix, const char *key, const void *data, size_t len);
 int meta_put(MDB_txn *txn, struct index *ix, const char *key, const void *data, size_t len);
 int meta_put_str(MDB_txn *txn, struct index *ix, const char *key, const char *s);
 /* Numeric meta values, stored as decimal text; a missing key reads as 0. */

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "git.h"
 #include "issue.h"
 #include "record.h"
 #include "refresh.h"
@@ -412,13 +413,6 @@ static void normalize_roots(struct strbuf *roots)
 	*roots = out;
 }
 
-static int meta_equals(MDB_txn *txn, struct index *ix, const char *key, const void *data, size_t len)
-{
-	MDB_val v;
-
-	return !meta_get(txn, ix, key, &v) && v.mv_size == len && !memcmp(v.mv_data, data, len);
-}
-
 static int drop_rows(struct index *ix, MDB_txn *txn, int blobs)
 {
 	int rc;
@@ -645,28 +639,6 @@ out:
 	git_repository_free(repo);
 	strbuf_release(&roots);
 	return rc;
-}
-
-int refresh_heal(struct index *ix, const struct repo_paths *p)
-{
-	struct refresh_stats st;
-	struct strbuf stamp = STRBUF_INIT;
-	MDB_txn *txn;
-	char hex[OID_HEX + 1];
-	int detached, fresh = 0, rc;
-
-	/* the hot path: no libgit2, a few stats and one read transaction */
-	if (repo_read_head(p, hex, &detached) >= 0 && !(rc = index_begin(ix, &txn, 0))) {
-		repo_config_stamp(p, &stamp);
-		fresh = meta_equals(txn, ix, "commit", hex, OID_HEX) &&
-			meta_equals(txn, ix, "config", stamp.buf, stamp.len) &&
-			meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION));
-		mdb_txn_abort(txn);
-	}
-	strbuf_release(&stamp);
-	if (fresh)
-		return 0;
-	return refresh_index(ix, p, 0, &st);
 }
 
 int refresh_report_invalid(struct index *ix)

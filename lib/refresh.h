@@ -36,12 +36,6 @@ struct refresh_stats {
 int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 		  struct refresh_stats *st);
 
-/*
- * What every reader runs first: refresh unless the index already matches
- * HEAD and the config (checked without starting libgit2).
- */
-int refresh_heal(struct index *ix, const struct repo_paths *p);
-
 /* Print every invalid file of the index as "path:line:col: message" on stderr. */
 int refresh_report_invalid(struct index *ix);
 

@@ -1,19 +1,16 @@
 #ifndef REPO_H
 #define REPO_H
 
-#include <git2.h>
-
 #include "strbuf.h"
 
 /*
- * repo.h - finding the repository, reading HEAD, and libgit2.
+ * repo.h - finding the repository and reading HEAD, without libgit2.
  *
  * The hot path of every reader ("does the index match HEAD?") must not
  * start libgit2 (about 10 ms with Debian's build: it loads the CA
- * certificates), so repo_find() and repo_read_head() read .git by hand:
- * HEAD, one loose ref or packed-refs. Everything else goes through
- * libgit2, opened with repo_open() the way R7 says: GIT_DIR exactly when
- * set, else discovered from the cwd; GIT_WORK_TREE honoured.
+ * certificates and relocates a dozen libraries), so this module reads
+ * .git by hand: HEAD, one loose ref or packed-refs. git.h has what needs
+ * libgit2; programs that answer queries do not link it.
  */
 
 struct repo_paths {
@@ -39,14 +36,5 @@ int repo_read_head(const struct repo_paths *p, char *hex, int *detached);
  * of -c options: when it is unchanged, the roots are too. Cheap (stat).
  */
 void repo_config_stamp(const struct repo_paths *p, struct strbuf *out);
-
-/* Start libgit2 (once) and open the repository of `p`. */
-int repo_open(git_repository **out, const struct repo_paths *p);
-
-/* The issue roots from roadmap.path, without trailing '/', as "a\0b\0" */
-int repo_roots(struct strbuf *out, git_repository *repo);
-
-/* Report libgit2's last error as "what: message"; returns -1. */
-int repo_error(const char *what);
 
 #endif

@@ -1,0 +1,77 @@
+#include <string.h>
+
+#include "git.h"
+#include "usage.h"
+
+int repo_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return error("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+int repo_open(git_repository **out, const struct repo_paths *p)
+{
+	static int initialized;
+	static const char *ext[] = { "worktreeconfig" };
+	int rc;
+
+	if (!initialized) {
+		git_libgit2_init();
+		git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, ext, 1);
+		initialized = 1;
+	}
+	rc = git_repository_open_ext(out, p->gitdir,
+				     GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_NO_DOTGIT, NULL);
+	if (rc == GIT_EOWNER)
+		return repo_error("repository not owned by current user (see git config safe.directory)");
+	if (rc < 0)
+		return repo_error("cannot open the repository");
+	if (p->workdir && git_repository_set_workdir(*out, p->workdir, 0) < 0) {
+		git_repository_free(*out);
+		*out = NULL;
+		return repo_error("cannot set the work tree");
+	}
+	return 0;
+}
+
+int repo_roots(struct strbuf *out, git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *entry;
+	int rc, n = 0;
+
+	strbuf_reset(out);
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return repo_error("cannot read the git config");
+	if (git_config_multivar_iterator_new(&it, cfg, "roadmap.path", NULL) < 0) {
+		git_config_free(cfg);
+		return repo_error("cannot read roadmap.path");
+	}
+	while (!(rc = git_config_next(&entry, it))) {
+		const char *v = entry->value;
+		size_t len;
+
+		while (v[0] == '.' && v[1] == '/')
+			v += 2;
+		len = strlen(v);
+		while (len && v[len - 1] == '/')
+			len--;
+		if (!len || v[0] == '/' || strstr(v, "..")) {
+			warning("ignoring roadmap.path '%s': not a path inside the repository",
+				entry->value);
+			continue;
+		}
+		strbuf_add(out, v, len);
+		strbuf_addch(out, '\0');
+		n++;
+	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	if (rc != GIT_ITEROVER)
+		return repo_error("cannot read roadmap.path");
+	if (!n)
+		strbuf_add(out, ".roadmap/issues", sizeof(".roadmap/issues"));
+	return 0;
+}

@@ -1,0 +1,66 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "heal.h"
+#include "usage.h"
+
+static int index_is_fresh(struct index *ix, const struct repo_paths *p)
+{
+	struct strbuf stamp = STRBUF_INIT;
+	MDB_txn *txn;
+	char hex[OID_HEX + 1];
+	int detached, fresh = 0;
+
+	if (repo_read_head(p, hex, &detached) < 0 || index_begin(ix, &txn, 0))
+		return 0;
+	repo_config_stamp(p, &stamp);
+	fresh = meta_equals(txn, ix, "commit", hex, OID_HEX) &&
+		meta_equals(txn, ix, "config", stamp.buf, stamp.len) &&
+		meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION));
+	mdb_txn_abort(txn);
+	strbuf_release(&stamp);
+	return fresh;
+}
+
+/* roadmap-refresh beside this program, else from $PATH */
+static void run_refresh(void)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			strcpy(slash + 1, "roadmap-refresh");
+			execl(self, "roadmap-refresh", "-q", (char *)NULL);
+		}
+	}
+	execlp("roadmap-refresh", "roadmap-refresh", "-q", (char *)NULL);
+	error_errno("cannot run roadmap-refresh");
+	_exit(EXIT_FATAL);
+}
+
+int index_heal(struct index *ix, const struct repo_paths *p)
+{
+	pid_t pid;
+	int status;
+
+	if (index_is_fresh(ix, p))
+		return 0;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return error_errno("cannot fork");
+	if (!pid)
+		run_refresh();
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return error_errno("cannot wait for roadmap-refresh");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return error("roadmap-refresh failed");
+	return 0;
+}
