@@ -20,7 +20,8 @@ static int index_is_fresh(struct index *ix, const struct repo_paths *p)
 	repo_config_stamp(p, &stamp);
 	fresh = meta_equals(txn, ix, "commit", hex, OID_HEX) &&
 		meta_equals(txn, ix, "config", stamp.buf, stamp.len) &&
-		meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION));
+		meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION)) &&
+		meta_equals(txn, ix, "state", "clean", 5);
 	mdb_txn_abort(txn);
 	strbuf_release(&stamp);
 	return fresh;

@@ -9,6 +9,9 @@
 #include "usage.h"
 #include "xalloc.h"
 
+/* Actions per transaction in a large refresh (bounds memory and dirty pages). */
+#define REFRESH_CHUNK 8192
+
 enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELETE };
 
 struct action {
@@ -480,6 +483,10 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		rebuild = 2;	/* keep the parsed blobs */
 		st->mode = "rebuild";
 		snprintf(st->reason, sizeof(st->reason), "roadmap.path changed");
+	} else if (meta_equals(txn, ix, "state", "building", 8)) {
+		full = 1;
+		st->mode = "full scan";
+		snprintf(st->reason, sizeof(st->reason), "resuming an interrupted build");
 	} else if (flags & REFRESH_FULL) {
 		full = 1;
 		st->mode = "full scan";
@@ -553,21 +560,42 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	ap.txn = txn;
 	ap.repo = repo;
 	ap.st = st;
-	if ((rc = meta_get_u64(txn, ix, "nextnum", &ap.nextnum)) < 0)
+	if ((rc = meta_get_u64(txn, ix, "nextnum", &ap.nextnum)) < 0 ||
+	    (rc = meta_get_u64(txn, ix, "issues", &issues)) < 0)
 		goto out;
 	if (!ap.nextnum)
 		ap.nextnum = 1;
-	for (i = 0; i < w.nr; i++)
+	for (i = 0; i < w.nr; i++) {
 		if ((rc = apply_action(&ap, &w.act[i])))
 			goto out;
-	if ((rc = meta_get_u64(txn, ix, "issues", &issues)) < 0)
-		goto out;
+		/*
+		 * A large walk commits in chunks, marked "building" so that no
+		 * reader answers from it; a killed run resumes from the rows
+		 * committed so far, which its walk finds unchanged.
+		 */
+		if ((i + 1) % REFRESH_CHUNK || i + 1 == w.nr)
+			continue;
+		issues += ap.issue_delta;
+		ap.issue_delta = 0;
+		if ((rc = meta_put_u64(txn, ix, "nextnum", ap.nextnum)) ||
+		    (rc = meta_put_u64(txn, ix, "issues", issues)) ||
+		    (rc = meta_put_str(txn, ix, "state", "building")) ||
+		    (rc = meta_put_str(txn, ix, "version", INDEX_VERSION)) ||
+		    (rc = meta_put(txn, ix, "roots", roots->buf, roots->len)) ||
+		    (rc = mdb_txn_commit(txn)))
+			goto out;
+		txn = NULL;
+		if ((rc = index_begin(ix, &txn, 1)))
+			goto out;
+		ap.txn = txn;
+	}
 	{
 		MDB_stat ms;
 		mdb_stat(txn, ix->invalid, &ms);
 		if ((rc = meta_put_u64(txn, ix, "nextnum", ap.nextnum)) ||
 		    (rc = meta_put_u64(txn, ix, "issues", issues + ap.issue_delta)) ||
 		    (rc = meta_put_u64(txn, ix, "invalid", ms.ms_entries)) ||
+		    (rc = meta_put_str(txn, ix, "state", "clean")) ||
 		    (rc = meta_put_str(txn, ix, "version", INDEX_VERSION)) ||
 		    (rc = meta_put(txn, ix, "roots", roots->buf, roots->len)) ||
 		    (rc = meta_put(txn, ix, "config", stamp.buf, stamp.len)) ||
