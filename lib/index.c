@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,7 +32,7 @@ static int env_open(struct index *ix)
 	    (rc = mdb_env_set_maxdbs(ix->env, 16)) ||
 	    (rc = mdb_env_set_mapsize(ix->env, mapsize)))
 		goto fail;
-	rc = mdb_env_open(ix->env, ix->path, MDB_NOSUBDIR | MDB_NOTLS, 0644);
+	rc = mdb_env_open(ix->env, ix->path, MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD, 0644);
 	if (!rc)
 		return 0;
 fail:
@@ -189,6 +190,27 @@ int index_begin(struct index *ix, MDB_txn **txn, int write)
 	return txn_begin(ix, txn, write);
 }
 
+void index_drop_pages(struct index *ix)
+{
+	/* LMDB does not export its map's address: find it in our mappings */
+	FILE *maps = fopen("/proc/self/maps", "r");
+	char line[4096];
+	size_t plen = strlen(ix->path);
+
+	if (!maps)
+		return;
+	while (fgets(line, sizeof(line), maps)) {
+		size_t len = strlen(line);
+		unsigned long start, end;
+
+		if (len > plen + 1 && line[len - 1] == '\n' &&
+		    !memcmp(line + len - 1 - plen, ix->path, plen) &&
+		    sscanf(line, "%lx-%lx", &start, &end) == 2)
+			madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	fclose(maps);
+}
+
 int index_lock(struct index *ix, int wait)
 {
 	if (ix->lockfd < 0) {
@@ -281,6 +303,7 @@ void file_row_encode(const struct file_row *row, struct strbuf *out)
 	strbuf_add(out, &row->ctime_ns, 8);
 	strbuf_add(out, &row->size, 8);
 	strbuf_add(out, &row->ino, 8);
+	strbuf_add(out, row->rec, row->reclen);
 }
 
 int file_row_decode(struct file_row *row, const MDB_val *val)
@@ -294,7 +317,7 @@ int file_row_decode(struct file_row *row, const MDB_val *val)
 	memcpy(row->oid, p + 1, OID_RAW);
 	if (row->kind == ROW_TREE)
 		return val->mv_size == 1 + OID_RAW ? 0 : -1;
-	if (row->kind != ROW_FILE || val->mv_size != ROW_FILE_SIZE)
+	if (row->kind != ROW_FILE || val->mv_size < ROW_FILE_SIZE)
 		return -1;
 	p += 1 + OID_RAW;
 	memcpy(&row->num, p, 4);
@@ -302,6 +325,8 @@ int file_row_decode(struct file_row *row, const MDB_val *val)
 	memcpy(&row->ctime_ns, p + 12, 8);
 	memcpy(&row->size, p + 20, 8);
 	memcpy(&row->ino, p + 28, 8);
+	row->rec = (const char *)p + 36;
+	row->reclen = val->mv_size - ROW_FILE_SIZE;
 	return 0;
 }
 

@@ -19,22 +19,32 @@
  *
  * Named databases:
  *   meta     key -> value: version, commit, roots, config, counts, state
- *   files    path -> struct file_row, for the .md files under the roots;
- *            and "dir/" -> tree oid for their directories: one key space
- *            in git's order, so one cursor merge-walks it against trees
+ *   files    path -> struct file_row (blob oid, file number, stat data,
+ *            record) for the .md files under the roots; and "dir/" ->
+ *            tree oid for their directories: one key space in git's
+ *            order, so one cursor merge-walks it against trees. Records
+ *            live in the rows: a build then writes in key order, densely
  *   nums     file number (uint32, native order) -> path
- *   blobs    blob oid (20 bytes) -> record (record.h), content-addressed
+ *   blobs    blob oid (20 bytes) -> record (record.h): the records of
+ *            blobs that left `files`, so that going back to a commit
+ *            indexed before parses nothing
  *   terms    "field\x1fvalue" -> file numbers (DUPSORT, DUPFIXED)
  *   issues   id -> file numbers (DUPSORT, DUPFIXED)
  *   invalid  path -> nothing: the files that open front matter but fail
  *   dups     id -> nothing: the ids more than one file has
  */
 
-#define INDEX_VERSION "roadmap-index 1"
+#define INDEX_VERSION "roadmap-index 2"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
 #define OID_RAW 20
 /* LMDB's key limit is 511 bytes; longer terms become a prefix plus a hash */
 #define TERM_KEY_MAX 500
+/*
+ * Values longer than this get no posting: titles and free text are
+ * mostly unique, so their postings would cost space and write time and
+ * rarely narrow a query; a query on them checks every record instead.
+ */
+#define TERM_VALUE_MAX 40
 
 struct index {
 	MDB_env *env;
@@ -47,13 +57,18 @@ struct index {
 
 enum row_kind { ROW_FILE = 'F', ROW_TREE = 'T' };
 
-/* A row of `files`; stat fields are 0 until the working file was seen to match. */
+/*
+ * A row of `files`; stat fields are 0 until the working file was seen to
+ * match. rec points into the value it was decoded from.
+ */
 struct file_row {
 	int kind;
 	unsigned char oid[OID_RAW];
 	uint32_t num;
 	int64_t mtime_ns, ctime_ns;
 	uint64_t size, ino;
+	const char *rec;
+	size_t reclen;
 };
 
 /*
@@ -75,6 +90,13 @@ int index_begin(struct index *ix, MDB_txn **txn, int write);
 
 /* Double the map after MDB_MAP_FULL; the transaction must be redone. */
 int index_grow(struct index *ix);
+
+/*
+ * Unmap the pages this process touched (a long build): the map is a
+ * read-only view of the file, so they come back from the page cache
+ * when needed, and resident memory stays bounded by one chunk.
+ */
+void index_drop_pages(struct index *ix);
 
 /*
  * Take the refresh lock (a sidecar file, flock). With `wait` 0 it returns

@@ -119,7 +119,6 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		       const struct file_row *row, struct strbuf *rec, time_t now)
 {
 	struct overlay_file *f;
-	MDB_val k, v;
 
 	if (row && row->size == (uint64_t)df->st.st_size && row->ino == (uint64_t)df->st.st_ino &&
 	    row->mtime_ns == ns(&df->st.st_mtim) && row->ctime_ns == ns(&df->st.st_ctim) &&
@@ -128,10 +127,7 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	if (parse_file(rec, p, df->path) < 0)
 		return;		/* vanished: the row's side wins this time */
 	if (row) {
-		k.mv_size = OID_RAW;
-		k.mv_data = (void *)row->oid;
-		if (!mdb_get(txn, ix->blobs, &k, &v) && v.mv_size == rec->len &&
-		    !memcmp(v.mv_data, rec->buf, rec->len)) {
+		if (row->reclen == rec->len && !memcmp(row->rec, rec->buf, rec->len)) {
 			/* same record as HEAD's: clean; remember unless racy */
 			if (df->st.st_mtim.tv_sec + 1 < now) {
 				struct overlay_stat *s;

@@ -295,11 +295,12 @@ static int pred_postings(struct numlist *nl, const struct pred *p, struct index 
 
 	for (i = 0; i < p->nr_values && !rc; i++)
 		for (j = 0; j < 2 && names[j] && !rc; j++) {
-			if (!strcmp(names[j], "id"))
+			if (!strcmp(names[j], "id")) {
 				rc = read_postings(nl, txn, ix->issues, p->values[i], strlen(p->values[i]));
+				continue;
+			}
 			term_key(&key, names[j], strlen(names[j]), p->values[i], strlen(p->values[i]));
-			if (!rc)
-				rc = read_postings(nl, txn, ix->terms, key.buf, key.len);
+			rc = read_postings(nl, txn, ix->terms, key.buf, key.len);
 		}
 	strbuf_release(&key);
 	if (nl->nr > 1)
@@ -342,7 +343,12 @@ static int candidates(struct numlist *out, const struct query *q, struct index *
 	int rc = 0;
 
 	for (i = 0; i < q->nr_preds && !rc; i++) {
-		if (q->preds[i].op != OP_EQ || is_pseudo(q->preds[i].field))
+		size_t v;
+		int termed = q->preds[i].op == OP_EQ && !is_pseudo(q->preds[i].field);
+		for (v = 0; termed && v < q->preds[i].nr_values; v++)
+			if (strlen(q->preds[i].values[v]) > TERM_VALUE_MAX)
+				termed = 0;	/* no posting: a scan decides */
+		if (!termed)
 			continue;
 		lists = xrealloc(lists, (nr + 1) * sizeof(*lists));
 		memset(&lists[nr], 0, sizeof(*lists));
@@ -423,7 +429,7 @@ static void consider(struct answer *a, const struct query *q, const char *path, 
 static int consider_num(struct answer *a, const struct query *q, struct index *ix, MDB_txn *txn,
 			uint32_t n, const struct overlay *ov, const char *roots, size_t rootslen)
 {
-	MDB_val k = { sizeof(n), &n }, path, row, rec;
+	MDB_val k = { sizeof(n), &n }, path, row;
 	struct file_row fr;
 	int rc;
 
@@ -433,11 +439,7 @@ static int consider_num(struct answer *a, const struct query *q, struct index *i
 		return 0;
 	if ((rc = mdb_get(txn, ix->files, &path, &row)) || file_row_decode(&fr, &row) < 0)
 		return rc == MDB_NOTFOUND ? 0 : rc;
-	k.mv_size = OID_RAW;
-	k.mv_data = fr.oid;
-	if ((rc = mdb_get(txn, ix->blobs, &k, &rec)))
-		return rc == MDB_NOTFOUND ? 0 : rc;
-	consider(a, q, path.mv_data, path.mv_size, rec.mv_data, rec.mv_size, roots, rootslen, 0);
+	consider(a, q, path.mv_data, path.mv_size, fr.rec, fr.reclen, roots, rootslen, 0);
 	return 0;
 }
 

@@ -10,15 +10,16 @@
 #include "xalloc.h"
 
 /* Actions per transaction in a large refresh (bounds memory and dirty pages). */
-#define REFRESH_CHUNK 8192
+#define REFRESH_CHUNK 1024
 
 enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELETE };
 
+/* Kept small: a rebuild holds one per file. */
 struct action {
 	int type;
 	char *path;
 	unsigned char oid[OID_RAW];	/* the new blob or tree */
-	struct file_row old;		/* ACT_MODIFY, ACT_DELETE */
+	struct file_row *old;		/* ACT_MODIFY, ACT_DELETE; owned, old->rec too */
 };
 
 struct walk {
@@ -47,8 +48,16 @@ static void add_action(struct walk *w, int type, const char *path, size_t len,
 	a->path = xmemdupz(path, len);
 	if (oid)
 		memcpy(a->oid, oid, OID_RAW);
-	if (oldval)
-		file_row_decode(&a->old, oldval);
+	a->old = NULL;
+	if (oldval && (type == ACT_MODIFY || type == ACT_DELETE)) {
+		a->old = xmalloc(sizeof(*a->old));
+		if (file_row_decode(a->old, oldval) < 0) {
+			free(a->old);
+			a->old = NULL;
+		} else {
+			a->old->rec = xmemdupz(a->old->rec, a->old->reclen);
+		}
+	}
 }
 
 static void cur_step(struct walk *w, MDB_cursor_op op)
@@ -208,6 +217,10 @@ static int term_posting(const char *key, size_t keylen, const struct node *val, 
 	struct postings *ps = data;
 	MDB_val k, v = { sizeof(ps->num), &ps->num };
 
+	/* `issues` indexes the id; long values (titles, text) are scanned */
+	if (val->len > TERM_VALUE_MAX || (keylen == 2 && !memcmp(key, "id", 2)))
+		return 0;
+
 	term_key(&ps->key, key, keylen, val->text, val->len);
 	k.mv_size = ps->key.len;
 	k.mv_data = ps->key.buf;
@@ -271,27 +284,25 @@ struct apply {
 	MDB_txn *txn;
 	git_repository *repo;
 	struct refresh_stats *st;
-	struct strbuf rec, oldrec, row;
+	struct strbuf rec, row;
 	int issue_delta, invalid_delta;
 	uint64_t nextnum;
 };
 
-/* Find or make the record of blob oid; *val points into the map. */
-static int blob_record(struct apply *ap, const struct action *a, MDB_val *val)
+/* Find (in the cache of blobs that left `files`) or make the record of a->oid, in ap->rec. */
+static int blob_record(struct apply *ap, const struct action *a)
 {
-	MDB_val k = { OID_RAW, (void *)a->oid };
+	MDB_val k = { OID_RAW, (void *)a->oid }, val;
 	git_blob *blob;
 	git_oid oid;
-	int rc = mdb_get(ap->txn, ap->ix->blobs, &k, val);
+	int rc = mdb_get(ap->txn, ap->ix->blobs, &k, &val);
 
+	strbuf_reset(&ap->rec);
 	if (rc != MDB_NOTFOUND) {
 		if (rc)
 			return rc;
-		/* copy it: later writes in this transaction may move the page */
 		ap->st->reused++;
-		strbuf_reset(&ap->rec);
-		strbuf_add(&ap->rec, val->mv_data, val->mv_size);
-		val->mv_data = ap->rec.buf;
+		strbuf_add(&ap->rec, val.mv_data, val.mv_size);
 		return 0;
 	}
 	memcpy(oid.id, a->oid, OID_RAW);
@@ -300,18 +311,15 @@ static int blob_record(struct apply *ap, const struct action *a, MDB_val *val)
 		warning("%s: blob missing (partial or sparse clone?)", a->path);
 		return MDB_NOTFOUND;
 	}
-	strbuf_reset(&ap->rec);
 	issue_parse(&ap->rec, git_blob_rawcontent(blob), git_blob_rawsize(blob));
 	git_blob_free(blob);
 	ap->st->parsed++;
-	val->mv_size = ap->rec.len;
-	val->mv_data = ap->rec.buf;
-	return mdb_put(ap->txn, ap->ix->blobs, &k, val, 0);
+	return 0;
 }
 
 static int apply_action(struct apply *ap, const struct action *a)
 {
-	MDB_val k = { strlen(a->path), a->path }, v, old;
+	MDB_val k = { strlen(a->path), a->path }, v;
 	struct file_row row;
 	int rc;
 
@@ -329,17 +337,19 @@ static int apply_action(struct apply *ap, const struct action *a)
 		return rc == MDB_NOTFOUND ? 0 : rc;
 	}
 	if (a->type != ACT_ADD) {
-		MDB_val ok = { OID_RAW, (void *)a->old.oid };
-		rc = mdb_get(ap->txn, ap->ix->blobs, &ok, &old);
-		if (rc && rc != MDB_NOTFOUND)
-			return rc;
-		if (!rc) {
-			strbuf_reset(&ap->oldrec);
-			strbuf_add(&ap->oldrec, old.mv_data, old.mv_size);
-			old.mv_data = ap->oldrec.buf;
-		}
-		if ((rc = postings(ap->ix, ap->txn, a->path, a->old.num, rc ? NULL : &old, 0,
+		MDB_val ok, old;
+
+		if (!a->old)
+			return MDB_CORRUPTED;
+		ok.mv_size = OID_RAW;
+		ok.mv_data = a->old->oid;
+		old.mv_size = a->old->reclen;
+		old.mv_data = (void *)a->old->rec;
+		if ((rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
 				   &ap->issue_delta, &ap->invalid_delta)))
+			return rc;
+		/* keep the record: going back to that commit parses nothing */
+		if ((rc = mdb_put(ap->txn, ap->ix->blobs, &ok, &old, 0)))
 			return rc;
 	}
 	if (a->type == ACT_DELETE) {
@@ -347,18 +357,22 @@ static int apply_action(struct apply *ap, const struct action *a)
 		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
 		return rc == MDB_NOTFOUND ? 0 : rc;
 	}
-	rc = blob_record(ap, a, &v);
+	rc = blob_record(ap, a);
 	if (rc == MDB_NOTFOUND) {
 		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
 		return rc == MDB_NOTFOUND ? 0 : rc;
 	}
 	if (rc)
 		return rc;
+	v.mv_size = ap->rec.len;
+	v.mv_data = ap->rec.buf;
 	memset(&row, 0, sizeof(row));
 	row.kind = ROW_FILE;
 	memcpy(row.oid, a->oid, OID_RAW);
+	row.rec = ap->rec.buf;
+	row.reclen = ap->rec.len;
 	if (a->type == ACT_MODIFY) {
-		row.num = a->old.num;
+		row.num = a->old->num;
 		ap->st->modified++;
 	} else {
 		row.num = ap->nextnum++;
@@ -416,9 +430,33 @@ static void normalize_roots(struct strbuf *roots)
 	*roots = out;
 }
 
+/* Move every file's record into `blobs`, before the rows are dropped. */
+static int save_records(struct index *ix, MDB_txn *txn)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	struct file_row row;
+	int rc = mdb_cursor_open(txn, ix->files, &c);
+
+	while (!rc && !(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
+		MDB_val ok = { OID_RAW, row.oid }, rv;
+		if (file_row_decode(&row, &v) || row.kind != ROW_FILE)
+			continue;
+		rv.mv_size = row.reclen;
+		rv.mv_data = (void *)row.rec;
+		rc = mdb_put(txn, ix->blobs, &ok, &rv, 0);
+	}
+	if (c)
+		mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 static int drop_rows(struct index *ix, MDB_txn *txn, int blobs)
 {
 	int rc;
+
+	if (!blobs && (rc = save_records(ix, txn)))
+		return rc;
 
 	if ((rc = mdb_drop(txn, ix->files, 0)) || (rc = mdb_drop(txn, ix->nums, 0)) ||
 	    (rc = mdb_drop(txn, ix->terms, 0)) || (rc = mdb_drop(txn, ix->issues, 0)) ||
@@ -452,7 +490,6 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	memset(&w, 0, sizeof(w));
 	memset(&ap, 0, sizeof(ap));
 	strbuf_init(&ap.rec, 0);
-	strbuf_init(&ap.oldrec, 0);
 	strbuf_init(&ap.row, 0);
 	memset(st, 0, sizeof(*st));
 	repo_config_stamp(p, &stamp);
@@ -585,6 +622,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		    (rc = mdb_txn_commit(txn)))
 			goto out;
 		txn = NULL;
+		index_drop_pages(ix);
 		if ((rc = index_begin(ix, &txn, 1)))
 			goto out;
 		ap.txn = txn;
@@ -613,13 +651,16 @@ out:
 		mdb_cursor_close(w.cur);
 	if (txn)
 		mdb_txn_abort(txn);
-	for (i = 0; i < w.nr; i++)
+	for (i = 0; i < w.nr; i++) {
 		free(w.act[i].path);
+		if (w.act[i].old)
+			free((char *)w.act[i].old->rec);
+		free(w.act[i].old);
+	}
 	free(w.act);
 	git_tree_free(tree);
 	git_commit_free(commit);
 	strbuf_release(&ap.rec);
-	strbuf_release(&ap.oldrec);
 	strbuf_release(&ap.row);
 	strbuf_release(&stamp);
 	return rc;
@@ -673,7 +714,7 @@ int refresh_report_invalid(struct index *ix)
 {
 	MDB_txn *txn;
 	MDB_cursor *c;
-	MDB_val k, v, rv;
+	MDB_val k, v;
 	struct file_row row;
 	struct record rec;
 	int rc;
@@ -685,13 +726,11 @@ int refresh_report_invalid(struct index *ix)
 		return lmdb_error(rc, "cannot read the index");
 	}
 	while (!mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		MDB_val ok;
 		const char *id;
 		size_t idlen;
 		char *path = xmemdupz(k.mv_data, k.mv_size);
 		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
-		    (ok.mv_size = OID_RAW, ok.mv_data = row.oid, !mdb_get(txn, ix->blobs, &ok, &rv)) &&
-		    !record_decode(&rec, rv.mv_data, rv.mv_size)) {
+		    !record_decode(&rec, row.rec, row.reclen)) {
 			if (rec.kind == RECORD_INVALID)
 				fprintf(stderr, "%s: %s:%.*s\n", progname, path, (int)rec.errlen, rec.err);
 			else

@@ -170,7 +170,7 @@ test_expect_success '--committed answers from HEAD alone' '
 # stat_recorded: how many file rows carry working-tree stat data
 stat_recorded () {
 	mdb_dump -n -s files "$(index_path)" | sed -n '/^HEADER=END$/,$p' |
-	awk 'NR > 1 && /^ / { if (k) { v = substr($1, 51); if (v !~ /^0*$/) n++; k = "" } else k = $1 }
+	awk 'NR > 1 && /^ / { if (k) { v = substr($1, 51, 64); if (v !~ /^0*$/) n++; k = "" } else k = $1 }
 	     END { print n + 0 }'
 }
 

@@ -1,0 +1,254 @@
+#!/bin/sh
+
+test_description='roadmap-list agrees with an independent oracle
+
+t/lib/oracle.py re-implements the parse and list contract with PyYAML'"'"'s
+pure-Python parser. On a generated repository of 2,000 varied issue files
+(t/lib/gen-issues.py), through a series of commits and working-tree
+changes, roadmap-list --json must print what the oracle prints, record for
+record, and warn about as many invalid files as the oracle finds.
+'
+
+. ./test-lib.sh
+
+if ! python3 -c 'import yaml' 2>/dev/null
+then
+	skip_all='python3 with PyYAML is not available'
+	test_done
+fi
+
+ORACLE="$TEST_DIRECTORY/lib/oracle.py"
+GEN="$TEST_DIRECTORY/lib/gen-issues.py"
+# parse results keyed by content: each blob is parsed by the oracle once
+ORACLE_CACHE="$SHARNESS_TRASH_DIRECTORY/oracle-cache"
+export ORACLE_CACHE
+
+# check_list [--committed]: roadmap-list --json equals the oracle, and its
+# invalid-file warning counts what the oracle finds invalid
+check_list () {
+	roadmap-list --json "$@" >actual 2>err &&
+	python3 "$ORACLE" "$@" >expect &&
+	python3 "$ORACLE" --compare expect actual &&
+	python3 "$ORACLE" "$@" --invalid >invalid &&
+	n=$(wc -l <invalid | tr -d ' ') &&
+	if test "$n" = 0
+	then
+		! grep "invalid issue files" err
+	else
+		grep "^roadmap-list: warning: $n invalid issue files (see roadmap-refresh -v)\$" err ||
+		{ echo "expected $n invalid files, stderr was:"; head -3 err; false; }
+	fi
+}
+
+# the invalid files are not listed
+check_invalid_left_out () {
+	python3 - invalid actual <<-\EOF
+	import json, sys
+	bad = set(l for l in open(sys.argv[1], encoding='utf-8').read().split('\n') if l)
+	listed = [json.loads(l)['path'] for l in open(sys.argv[2], encoding='utf-8').read().split('\n') if l]
+	both = bad.intersection(listed)
+	if both:
+	    print('invalid files listed:', sorted(both)[:5])
+	    sys.exit(1)
+	EOF
+}
+
+commit_all () {
+	git add -A .roadmap &&
+	test_tick &&
+	git commit -q -m "$1"
+}
+
+test_expect_success 'setup: a generated repository of 2,000 issues' '
+	git init -q repo &&
+	(
+		cd repo &&
+		python3 "$GEN" --seed 5100 --count 2000 --root .roadmap/issues &&
+		commit_all "2,000 issues" &&
+		git ls-files .roadmap >files &&
+		test_line_count -ge 2000 files
+	)
+'
+
+test_expect_success 'the corpus has the variety the test relies on' '
+	(
+		cd repo &&
+		python3 "$ORACLE" --invalid >invalid &&
+		test_line_count -ge 20 invalid &&
+		python3 "$ORACLE" >all &&
+		test_line_count -ge 1900 all &&
+		git grep -l -I "$(printf "\r")\$" -- .roadmap >crlf &&
+		test_line_count -ge 20 crlf &&
+		git grep -l "^$(printf "\357\273\277")---" -- .roadmap >bom &&
+		test_line_count -ge 10 bom &&
+		git grep -l -E "^(headline|description): [|>]" -- .roadmap >block &&
+		test_line_count -ge 20 block &&
+		grep "\"id\": \"0[0-9]*\"" all >numeric &&
+		test_line_count -ge 3 numeric &&
+		grep "\"dir\": \"[^\"]*/" all >nested &&
+		test_line_count -ge 10 nested
+	)
+'
+
+test_expect_success 'committed: roadmap-list --json --committed equals the oracle' '
+	(
+		cd repo &&
+		check_list --committed &&
+		check_invalid_left_out
+	)
+'
+
+test_expect_success 'duplicate ids: all listed, each one warned about' '
+	(
+		cd repo &&
+		roadmap-list --json --committed >actual 2>err &&
+		python3 - actual err <<-\EOF
+		import json, sys, collections
+		recs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l]
+		err = open(sys.argv[2], encoding="utf-8").read()
+		paths = collections.defaultdict(list)
+		for r in recs:
+		    paths[r["id"]].append(r["path"])
+		dups = {i: p for i, p in paths.items() if len(p) > 1}
+		if len(dups) < 3:
+		    sys.exit("the corpus has too few duplicate ids: %r" % dups)
+		bad = 0
+		for i, p in sorted(dups.items()):
+		    needle = "duplicate id \x27" + i + "\x27"
+		    lines = [l for l in err.split("\n") if needle in l]
+		    if not any(sum(("\x27%s\x27" % x) in l for x in p) >= 2 for l in lines):
+		        print("no warning naming %r for id %r" % (p, i))
+		        bad += 1
+		sys.exit(1 if bad else 0)
+		EOF
+	)
+'
+
+test_expect_success 'clean working tree: roadmap-list --json equals the oracle' '
+	(
+		cd repo &&
+		check_list &&
+		check_invalid_left_out
+	)
+'
+
+for i in 1 2 3 4 5
+do
+	test_expect_success "commit $i: modify, delete, rename (git mv), add" '
+		(
+			cd repo &&
+			python3 "$GEN" --mutate --git --seed "c$i" --root .roadmap/issues \
+				--modify 60 --delete 15 --rename 20 --add 40 &&
+			git diff --cached --name-status -M >changes &&
+			grep "^M" changes &&
+			grep "^D" changes &&
+			grep "^A" changes &&
+			grep "^R" changes &&
+			commit_all "change $i" &&
+			check_list --committed &&
+			check_invalid_left_out &&
+			check_list
+		)
+	'
+done
+
+test_expect_success 'a rebuilt index lists the same' '
+	(
+		cd repo &&
+		roadmap-list --json --committed >before 2>/dev/null &&
+		roadmap-refresh --rebuild -q &&
+		roadmap-list --json --committed >after 2>/dev/null &&
+		test_cmp before after
+	)
+'
+
+test_expect_success 'working tree: uncommitted edits, untracked files, rm without git rm' '
+	(
+		cd repo &&
+		python3 "$GEN" --mutate --seed wt1 --root .roadmap/issues \
+			--modify 40 --delete 15 --rename 15 --add 30 &&
+		git status --porcelain -- .roadmap >status &&
+		grep "^ M" status &&
+		grep "^ D" status &&
+		grep "^??" status &&
+		check_list &&
+		check_invalid_left_out &&
+		check_list --committed
+	)
+'
+
+test_expect_success 'working tree: a file turned invalid, an invalid untracked file, a fixed one' '
+	(
+		cd repo &&
+		f=$(git ls-files .roadmap/issues/v0.1 | head -n 1) &&
+		test -f "$f" &&
+		printf -- "---\nid: x\nid: y\n---\n" >"$f" &&
+		printf -- "---\ntitle: [unclosed\n---\n" >.roadmap/issues/backlog/new-invalid.md &&
+		python3 "$ORACLE" --committed --invalid >committed-invalid &&
+		while read g
+		do
+			test -f "$g" && break
+		done <committed-invalid &&
+		test -f "$g" &&
+		printf -- "---\nid: fixed-now\ntitle: Fixed\n---\n" >"$g" &&
+		check_list &&
+		check_invalid_left_out &&
+		grep "\"id\": \"fixed-now\"" actual &&
+		! grep "new-invalid" actual &&
+		check_list --committed
+	)
+'
+
+test_expect_success 'working tree: symlinks under a root are not issues' '
+	(
+		cd repo &&
+		f=$(git ls-files .roadmap/issues/v1.0 | head -n 1) &&
+		ln -s "../v1.0/${f##*/}" .roadmap/issues/backlog/a-link.md &&
+		ln -s ../v1.0 .roadmap/issues/backlog/dir-link &&
+		check_list &&
+		! grep "a-link\|dir-link" actual
+	)
+'
+
+test_expect_success 'working tree: files of exactly 1 MiB and of 1 MiB + 1 byte' '
+	(
+		cd repo &&
+		python3 - <<-\EOF &&
+		head = b"---\nid: big-ok\n---\n"
+		open(".roadmap/issues/backlog/big-ok.md", "wb").write(head + b"x" * (1048576 - len(head)))
+		head = b"---\nid: big-over\n---\n"
+		open(".roadmap/issues/backlog/big-over.md", "wb").write(head + b"x" * (1048577 - len(head)))
+		EOF
+		check_list &&
+		grep "\"id\": \"big-ok\"" actual &&
+		! grep "big-over" actual &&
+		grep "big-over" invalid
+	)
+'
+
+test_expect_success 'committing the working tree: committed and working tree agree' '
+	(
+		cd repo &&
+		commit_all "working tree" &&
+		check_list --committed &&
+		cp actual committed &&
+		check_list &&
+		test_cmp committed actual &&
+		! grep "a-link\|dir-link" actual
+	)
+'
+
+test_expect_success 'a file deleted from the working tree only, then restored' '
+	(
+		cd repo &&
+		f=$(git ls-files .roadmap/issues/v0.2 | head -n 1) &&
+		rm "$f" &&
+		check_list &&
+		! grep -F "\"$f\"" actual &&
+		git checkout -- "$f" &&
+		check_list &&
+		check_list --committed
+	)
+'
+
+test_done
