@@ -221,8 +221,15 @@ int main(int argc, char **argv)
 	if (a.invalid)
 		warning("%lu invalid issue file%s (see roadmap-refresh -v)", a.invalid,
 			a.invalid == 1 ? "" : "s");
-	if (a.warnings.len)
-		fprintf(stderr, "%s: warning: %s", progname, a.warnings.buf);
+	{
+		/* one "warning:" line per duplicate id */
+		char *line = a.warnings.buf, *nl;
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			warning("%s", line);
+			line = nl + 1;
+		}
+	}
 	for (i = 0; i < a.nr; i++) {
 		const struct result *r = &a.r[i];
 		strbuf_reset(&out);
@@ -240,6 +247,7 @@ int main(int argc, char **argv)
 		strbuf_addch(&out, nul ? '\0' : '\n');
 		fwrite(out.buf, 1, out.len, stdout);
 	}
+	ret = a.nr ? 0 : EXIT_DIFFER;	/* like grep: 1 when nothing matches */
 	answer_release(&a);
 	query_release(&q);
 	index_close(ix);

@@ -53,20 +53,30 @@ int repo_roots(struct strbuf *out, git_repository *repo)
 		return repo_error("cannot read roadmap.path");
 	}
 	while (!(rc = git_config_next(&entry, it))) {
-		const char *v = entry->value;
-		size_t len;
+		/* a clean relative path: no empty, "." or ".." components */
+		const char *v = entry->value, *why = NULL;
+		size_t start = out->len;
 
-		while (v[0] == '.' && v[1] == '/')
-			v += 2;
-		len = strlen(v);
-		while (len && v[len - 1] == '/')
-			len--;
-		if (!len || v[0] == '/' || strstr(v, "..")) {
-			warning("ignoring roadmap.path '%s': not a path inside the repository",
-				entry->value);
+		if (v[0] == '/')
+			why = "not a path inside the repository";
+		while (*v && !why) {
+			size_t len = strcspn(v, "/");
+			if (len == 2 && !strncmp(v, "..", 2))
+				why = "not a path inside the repository";
+			else if (len && !(len == 1 && v[0] == '.')) {
+				if (out->len > start)
+					strbuf_addch(out, '/');
+				strbuf_add(out, v, len);
+			}
+			v += len + (v[len] == '/');
+		}
+		if (!why && out->len == start)
+			why = "a root must be a folder, not the whole repository";
+		if (why) {
+			strbuf_setlen(out, start);
+			warning("ignoring roadmap.path '%s': %s", entry->value, why);
 			continue;
 		}
-		strbuf_add(out, v, len);
 		strbuf_addch(out, '\0');
 		n++;
 	}

@@ -94,9 +94,10 @@ static int fail_at(struct parse *ps, size_t line, size_t col, const char *msg)
 	return -1;
 }
 
+/* libyaml's marks are 0-based and start after the opening line */
 static int fail_mark(struct parse *ps, yaml_mark_t mark, const char *msg)
 {
-	return fail_at(ps, mark.line + 1, mark.column + 1, msg);
+	return fail_at(ps, mark.line + 2, mark.column + 1, msg);
 }
 
 static int fail_parser(struct parse *ps, yaml_parser_t *parser)
@@ -107,7 +108,7 @@ static int fail_parser(struct parse *ps, yaml_parser_t *parser)
 	strbuf_addstr(&msg, parser->problem ? parser->problem : "cannot parse front matter");
 	if (parser->error == YAML_READER_ERROR) {
 		offset_to_mark(ps->src, parser->problem_offset, &line, &col);
-		fail_at(ps, line, col, msg.buf);
+		fail_at(ps, line + 1, col, msg.buf);
 	} else {
 		if (parser->context)
 			strbuf_addf(&msg, " %s", parser->context);
@@ -244,7 +245,9 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
 			record_add_node(ps->out, NODE_END, NULL, 0);
 			break;
 		case YAML_DOCUMENT_START_EVENT:
-			if (ev.data.document_start.version_directive ||
+			if (root_seen)
+				ret = fail_mark(ps, ev.start_mark, "front matter holds more than one YAML document");
+			else if (ev.data.document_start.version_directive ||
 			    ev.data.document_start.tag_directives.start != ev.data.document_start.tag_directives.end)
 				ret = fail_mark(ps, ev.start_mark, "directives are not allowed in front matter");
 			break;
@@ -252,6 +255,11 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
 			break;
 		}
 		yaml_event_delete(&ev);
+	}
+	if (!ret && !root_seen) {
+		/* no document at all: an empty mapping */
+		record_add_node(ps->out, NODE_MAP, NULL, 0);
+		record_add_node(ps->out, NODE_END, NULL, 0);
 	}
 	for (; depth >= 0; depth--)
 		keyset_clear(&ps->keys[depth]);
@@ -273,7 +281,7 @@ static size_t line_at(const char *p, const char *end, const char **next)
 
 int issue_parse(struct strbuf *out, const char *buf, size_t len)
 {
-	const char *end = buf + len, *p = buf, *next, *close = NULL;
+	const char *end = buf + len, *p = buf, *next, *close = NULL, *yaml;
 	struct parse ps;
 	size_t base = out->len, idoff, idlen, l;
 
@@ -284,9 +292,14 @@ int issue_parse(struct strbuf *out, const char *buf, size_t len)
 		strbuf_addch(out, RECORD_NOTISSUE);
 		return RECORD_NOTISSUE;
 	}
+	yaml = next;
 	memset(&ps, 0, sizeof(ps));
 	ps.out = out;
-	ps.src = p;
+	/*
+	 * libyaml gets what follows the opening line: given the line too, it
+	 * would take a later "--- " line for a second document.
+	 */
+	ps.src = yaml;
 	strbuf_init(&ps.err, 0);
 	if (len > ISSUE_MAX_SIZE) {
 		fail_at(&ps, 1, 1, "file is larger than 1 MiB");
@@ -304,7 +317,7 @@ int issue_parse(struct strbuf *out, const char *buf, size_t len)
 		fail_at(&ps, 1, 1, "front matter has no closing line");
 		goto invalid;
 	}
-	ps.srclen = close - p;
+	ps.srclen = close - yaml;
 	/* the record: kind, id (patched below), nodes */
 	strbuf_addch(out, RECORD_ISSUE);
 	ps.base = out->len;

@@ -489,11 +489,16 @@ static void find_duplicates(struct answer *a, struct index *ix, MDB_txn *txn, co
 	size_t i;
 
 	/* the answer's own duplicates, which the overlay may add */
-	for (i = 1; i < a->nr; i++)
-		if (!strcmp(a->r[i].id, a->r[i - 1].id) &&
-		    (i < 2 || strcmp(a->r[i].id, a->r[i - 2].id)))
-			strbuf_addf(&a->warnings, "duplicate id '%s': '%s' and '%s'\n",
-				    a->r[i].id, a->r[i - 1].path, a->r[i].path);
+	for (i = 1; i < a->nr; i++) {
+		size_t j;
+		if (strcmp(a->r[i].id, a->r[i - 1].id) ||
+		    (i > 1 && !strcmp(a->r[i].id, a->r[i - 2].id)))
+			continue;
+		strbuf_addf(&a->warnings, "duplicate id '%s': '%s'", a->r[i].id, a->r[i - 1].path);
+		for (j = i; j < a->nr && !strcmp(a->r[j].id, a->r[i].id); j++)
+			strbuf_addf(&a->warnings, " and '%s'", a->r[j].path);
+		strbuf_addch(&a->warnings, '\n');
+	}
 	if (a->warnings.len || mdb_cursor_open(txn, ix->dups, &c))
 		return;
 	/* HEAD's duplicates that a filter hid */

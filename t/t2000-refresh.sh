@@ -135,11 +135,12 @@ test_expect_success 'symlinks and gitlinks under a root are not issues' '
 	test_line_count = 50 out
 '
 
-test_expect_success 'unborn HEAD: an empty answer, no error' '
+test_expect_success 'unborn HEAD: an empty answer, exit 1 as for no match' '
 	git init -q empty &&
 	(
 		cd empty &&
-		roadmap-list >out &&
+		test_expect_code 1 roadmap-list >out 2>err &&
+		test_must_be_empty err &&
 		test_must_be_empty out &&
 		roadmap-refresh -v 2>err &&
 		grep "up to date\|rebuild" err

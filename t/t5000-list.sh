@@ -76,7 +76,7 @@ test_expect_success '--status, --label, --assignee, --milestone, --priority' '
 	printf "A-1\nA-2\n" >expect && test_cmp expect actual &&
 	roadmap-list --milestone v2 --priority 10 --format "%(id)" >actual &&
 	echo A-2 >expect && test_cmp expect actual &&
-	roadmap-list --label ui --status closed >actual &&
+	test_expect_code 1 roadmap-list --label ui --status closed >actual &&
 	test_must_be_empty actual
 '
 
@@ -203,6 +203,19 @@ test_expect_success 'a working file with the same stat size but new content is s
 	echo "Dox!" >expect &&
 	test_cmp expect actual &&
 	git checkout -- .roadmap
+'
+
+test_expect_success 'three files with one id: one warning line names all three' '
+	write_issue .roadmap/issues/d1.md D todo "D one" &&
+	write_issue .roadmap/issues/d2.md D todo "D two" &&
+	write_issue .roadmap/issues/d3.md D todo "D three" &&
+	write_issue .roadmap/issues/e1.md E todo "E one" &&
+	write_issue .roadmap/issues/e2.md E todo "E two" &&
+	roadmap-list >/dev/null 2>err &&
+	grep -c "^roadmap-list: warning: duplicate id" err >count &&
+	echo 2 >expect && test_cmp expect count &&
+	grep "^roadmap-list: warning: duplicate id .D.: .\.roadmap/issues/d1\.md. and .\.roadmap/issues/d2\.md. and .\.roadmap/issues/d3\.md.$" err &&
+	rm .roadmap/issues/d?.md .roadmap/issues/e?.md
 '
 
 test_expect_success 'duplicate ids: both listed, sorted by path, and a warning names both' '
