@@ -9,8 +9,8 @@ WARN = -Wall -Wextra -Wno-unused-parameter -Wdeclaration-after-statement
 PKGS = libgit2 lmdb yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgit2 -llmdb -lyaml)
-ALL_CFLAGS = -std=c99 -D_GNU_SOURCE -Ilib $(WARN) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS)
-ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANITIZE)
+ALL_CFLAGS = -std=c99 -D_GNU_SOURCE -pthread -Ilib $(WARN) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS)
+ALL_LDFLAGS = -pthread -Wl,--as-needed $(LDFLAGS) $(SANITIZE)
 LIBS = $(PKG_LIBS) -lm
 
 PROGRAMS =

@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,13 +15,21 @@
 #include "xalloc.h"
 
 struct disk_file {
-	char *path;
+	char *path;		/* relative to the work tree */
+	size_t dirlen;		/* path[0..dirlen) is its directory, with '/' */
 	struct stat st;
+	int ok;			/* stat succeeded on a regular file */
 };
 
 struct scan {
+	const char *workdir;
 	struct disk_file *f;
 	size_t nr, alloc;
+};
+
+struct name {
+	char *s;
+	int dir;
 };
 
 static int is_md(const char *name)
@@ -30,48 +39,139 @@ static int is_md(const char *name)
 	return len > 3 && !strcmp(name + len - 3, ".md");
 }
 
-/* Collect the regular *.md files under dir (relative path `rel`, with '/'). */
+/* git's order: a directory sorts as if its name ended in '/' */
+static int cmp_names(const void *pa, const void *pb)
+{
+	const struct name *a = pa, *b = pb;
+	const unsigned char *x = (const unsigned char *)a->s, *y = (const unsigned char *)b->s;
+
+	while (*x && *x == *y)
+		x++, y++;
+	return (*x ? *x : a->dir ? '/' : 0) - (*y ? *y : b->dir ? '/' : 0);
+}
+
+/*
+ * Collect the *.md files under the directory `rel` (ending in '/') in
+ * git's order, so that they merge with the index rows without a sort of
+ * full paths. Files are stat'ed later, in parallel.
+ */
 static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
 {
 	DIR *d = fdopendir(dirfd);
 	struct dirent *de;
-	size_t len = rel->len;
+	struct name *names = NULL;
+	size_t nr = 0, alloc = 0, i, len = rel->len;
 
 	if (!d) {
 		close(dirfd);
 		return;
 	}
 	while ((de = readdir(d))) {
-		struct stat st;
+		int dir = de->d_type == DT_DIR;
 
 		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
 			continue;
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN && !is_md(de->d_name))
+		if (de->d_type == DT_UNKNOWN) {
+			struct stat st;
+			if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				continue;
+			dir = S_ISDIR(st.st_mode);
+			if (!dir && !S_ISREG(st.st_mode))
+				continue;
+		} else if (!dir && de->d_type != DT_REG) {
+			continue;	/* symlinks are not issues, as in HEAD */
+		}
+		if (!dir && !is_md(de->d_name))
 			continue;
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
+		ALLOC_GROW(names, nr + 1, alloc);
+		names[nr].s = xstrdup(de->d_name);
+		names[nr++].dir = dir;
+	}
+	qsort(names, nr, sizeof(*names), cmp_names);
+	for (i = 0; i < nr; i++) {
 		strbuf_setlen(rel, len);
-		strbuf_addstr(rel, de->d_name);
-		if (S_ISDIR(st.st_mode)) {
-			int fd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		strbuf_addstr(rel, names[i].s);
+		if (names[i].dir) {
+			int fd = openat(dirfd, names[i].s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (fd >= 0) {
 				strbuf_addch(rel, '/');
 				scan_dir(sc, fd, rel);
 			}
-		} else if (S_ISREG(st.st_mode) && is_md(de->d_name)) {
+		} else {
 			ALLOC_GROW(sc->f, sc->nr + 1, sc->alloc);
 			sc->f[sc->nr].path = xstrdup(rel->buf);
-			sc->f[sc->nr].st = st;
+			sc->f[sc->nr].dirlen = len;
+			sc->f[sc->nr].ok = 0;
 			sc->nr++;
 		}
+		free(names[i].s);
 	}
+	free(names);
 	strbuf_setlen(rel, len);
 	closedir(d);
 }
 
-static int cmp_disk(const void *a, const void *b)
+struct stat_job {
+	struct scan *sc;
+	size_t from, to;
+};
+
+/* stat f[from..to), opening each directory once */
+static void *stat_files(void *data)
 {
-	return strcmp(((const struct disk_file *)a)->path, ((const struct disk_file *)b)->path);
+	struct stat_job *job = data;
+	struct strbuf dir = STRBUF_INIT;
+	int fd = -1;
+	size_t i;
+
+	for (i = job->from; i < job->to; i++) {
+		struct disk_file *f = &job->sc->f[i];
+
+		if (fd < 0 || dir.len != f->dirlen || memcmp(dir.buf, f->path, f->dirlen)) {
+			struct strbuf full = STRBUF_INIT;
+			if (fd >= 0)
+				close(fd);
+			strbuf_reset(&dir);
+			strbuf_add(&dir, f->path, f->dirlen);
+			strbuf_addf(&full, "%s%s", job->sc->workdir, dir.buf);
+			fd = open(full.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			strbuf_release(&full);
+		}
+		f->ok = fd >= 0 && !fstatat(fd, f->path + f->dirlen, &f->st, AT_SYMLINK_NOFOLLOW) &&
+			S_ISREG(f->st.st_mode);
+	}
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&dir);
+	return NULL;
+}
+
+/* One stat per file is the bound of a working-tree query: use the cores. */
+static void stat_all(struct scan *sc)
+{
+	enum { MAX_THREADS = 4, MIN_PER_THREAD = 2048 };
+	struct stat_job jobs[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus, i;
+	int started[MAX_THREADS] = { 0 };
+
+	while (n > 1 && sc->nr / n < MIN_PER_THREAD)
+		n--;
+	for (i = 0; i < n; i++) {
+		jobs[i].sc = sc;
+		jobs[i].from = sc->nr * i / n;
+		jobs[i].to = sc->nr * (i + 1) / n;
+		if (i && !pthread_create(&tid[i], NULL, stat_files, &jobs[i]))
+			started[i] = 1;
+	}
+	stat_files(&jobs[0]);
+	for (i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			stat_files(&jobs[i]);
+	}
 }
 
 static int64_t ns(const struct timespec *ts)
@@ -120,6 +220,15 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 {
 	struct overlay_file *f;
 
+	if (!df->ok) {
+		/* gone between readdir and stat, or not a regular file */
+		if (row) {
+			f = add_file(ov, df->path, strlen(df->path));
+			f->deleted = 1;
+			f->head_invalid = is_invalid_in_head(txn, ix, df->path, strlen(df->path));
+		}
+		return;
+	}
 	if (row && row->size == (uint64_t)df->st.st_size && row->ino == (uint64_t)df->st.st_ino &&
 	    row->mtime_ns == ns(&df->st.st_mtim) && row->ctime_ns == ns(&df->st.st_ctim) &&
 	    row->mtime_ns)
@@ -152,7 +261,7 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			const struct repo_paths *p, const char *root, struct strbuf *rec)
 {
-	struct scan sc = { NULL, 0, 0 };
+	struct scan sc = { p->workdir, NULL, 0, 0 };
 	struct strbuf rel = STRBUF_INIT, full = STRBUF_INIT;
 	MDB_cursor *c;
 	MDB_val k, v;
@@ -167,7 +276,7 @@ static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	fd = open(full.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0)
 		scan_dir(&sc, fd, &rel);
-	qsort(sc.f, sc.nr, sizeof(*sc.f), cmp_disk);
+	stat_all(&sc);
 
 	if ((rc = mdb_cursor_open(txn, ix->files, &c))) {
 		rc = lmdb_error(rc, "cannot read the index");
