@@ -17,6 +17,7 @@ PROGRAMS =
 PROGRAMS += roadmap
 PROGRAMS += roadmap-list
 PROGRAMS += roadmap-refresh
+PROGRAMS += roadmap-reindex
 PROGRAMS += roadmap-show
 
 LIB_OBJS =

@@ -1,13 +1,16 @@
 /*
  * roadmap-refresh: bring the issue index to HEAD.
+ *
+ * The common case, an index that already matches HEAD, is settled here
+ * without libgit2; otherwise roadmap-reindex does the walk.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "heal.h"
 #include "index.h"
-#include "refresh.h"
 #include "repo.h"
 #include "usage.h"
 
@@ -32,19 +35,15 @@ int main(int argc, char **argv)
 {
 	struct repo_paths paths;
 	struct index *ix = NULL;
-	struct refresh_stats st;
-	unsigned flags = 0;
-	int c, quiet = 0, verbose = 0;
+	int c, walk = 0, quiet = 0, verbose = 0;
 
 	set_progname(argv[0]);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
-			flags |= REFRESH_FULL;
-			break;
 		case 'R':
-			flags |= REFRESH_REBUILD;
+			walk = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -63,20 +62,19 @@ int main(int argc, char **argv)
 		error("unexpected argument '%s'", argv[optind]);
 		usage(usage_str);
 	}
-	if ((flags & REFRESH_FULL) && (flags & REFRESH_REBUILD))
-		die("options '--full' and '--rebuild' cannot be used together");
-	if (quiet)
-		verbose = 0;
-
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	if (refresh_index(ix, &paths, flags, &st) < 0)
-		die("cannot refresh the index");
-	if (verbose) {
-		fprintf(stderr, "%s: %s (%s)\n", progname, st.mode, st.reason);
-		refresh_report_invalid(ix);
-		fprintf(stderr, "%s: added %u, modified %u, deleted %u; parsed %u blobs, reused %u; %.1f ms\n",
-			progname, st.added, st.modified, st.deleted, st.parsed, st.reused, st.ms);
+	if (walk || !index_is_fresh(ix, &paths)) {
+		index_close(ix);
+		repo_paths_release(&paths);
+		exec_roadmap("roadmap-reindex", argv);
+		die_errno("cannot run roadmap-reindex");
+	}
+	if (verbose && !quiet) {
+		fprintf(stderr, "%s: up to date (the index matches HEAD)\n", progname);
+		index_report_invalid(ix);
+		fprintf(stderr, "%s: added 0, modified 0, deleted 0; parsed 0 blobs, reused 0\n",
+			progname);
 	}
 	index_close(ix);
 	repo_paths_release(&paths);

@@ -8,7 +8,7 @@
 #include "heal.h"
 #include "usage.h"
 
-static int index_is_fresh(struct index *ix, const struct repo_paths *p)
+int index_is_fresh(struct index *ix, const struct repo_paths *p)
 {
 	struct strbuf stamp = STRBUF_INIT;
 	MDB_txn *txn;
@@ -27,22 +27,19 @@ static int index_is_fresh(struct index *ix, const struct repo_paths *p)
 	return fresh;
 }
 
-/* roadmap-refresh beside this program, else from $PATH */
-static void run_refresh(void)
+void exec_roadmap(const char *prog, char **argv)
 {
 	char self[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 64);
 
 	if (n > 0) {
 		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
-			strcpy(slash + 1, "roadmap-refresh");
-			execl(self, "roadmap-refresh", "-q", (char *)NULL);
+		if ((slash = strrchr(self, '/')) && strlen(prog) < 60) {
+			strcpy(slash + 1, prog);
+			execv(self, argv);
 		}
 	}
-	execlp("roadmap-refresh", "roadmap-refresh", "-q", (char *)NULL);
-	error_errno("cannot run roadmap-refresh");
-	_exit(EXIT_FATAL);
+	execvp(prog, argv);
 }
 
 int index_heal(struct index *ix, const struct repo_paths *p)
@@ -56,12 +53,16 @@ int index_heal(struct index *ix, const struct repo_paths *p)
 	pid = fork();
 	if (pid < 0)
 		return error_errno("cannot fork");
-	if (!pid)
-		run_refresh();
+	if (!pid) {
+		char *argv[] = { "roadmap-refresh", "-q", NULL };
+		exec_roadmap("roadmap-reindex", argv);
+		error_errno("cannot run roadmap-reindex");
+		_exit(EXIT_FATAL);
+	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return error_errno("cannot wait for roadmap-refresh");
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return error("roadmap-refresh failed");
+		return error("roadmap-reindex failed");
 	return 0;
 }

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "issue.h"
+#include "record.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -377,5 +379,39 @@ int hex_to_oid(unsigned char *oid, const char *hex)
 			return -1;
 		oid[i] = a << 4 | b;
 	}
+	return 0;
+}
+
+int index_report_invalid(struct index *ix)
+{
+	MDB_txn *txn;
+	MDB_cursor *c;
+	MDB_val k, v;
+	struct file_row row;
+	struct record rec;
+	int rc;
+
+	if ((rc = index_begin(ix, &txn, 0)))
+		return rc < 0 ? rc : 0;
+	if ((rc = mdb_cursor_open(txn, ix->invalid, &c))) {
+		mdb_txn_abort(txn);
+		return lmdb_error(rc, "cannot read the index");
+	}
+	while (!mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		const char *id;
+		size_t idlen;
+		char *path = xmemdupz(k.mv_data, k.mv_size);
+		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
+		    !record_decode(&rec, row.rec, row.reclen)) {
+			if (rec.kind == RECORD_INVALID)
+				fprintf(stderr, "%s: %s:%.*s\n", progname, path, (int)rec.errlen, rec.err);
+			else
+				fprintf(stderr, "%s: %s:%s\n", progname, path,
+					issue_file_id(&rec, path, &id, &idlen));
+		}
+		free(path);
+	}
+	mdb_cursor_close(c);
+	mdb_txn_abort(txn);
 	return 0;
 }

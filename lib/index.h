@@ -105,6 +105,9 @@ void index_drop_pages(struct index *ix);
 int index_lock(struct index *ix, int wait);
 void index_unlock(struct index *ix);
 
+/* Print every invalid file of the index as "path:line:col: message" on stderr. */
+int index_report_invalid(struct index *ix);
+
 /* Report an LMDB error as "what: message"; returns -1. */
 int lmdb_error(int rc, const char *what);
 

@@ -36,7 +36,5 @@ struct refresh_stats {
 int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 		  struct refresh_stats *st);
 
-/* Print every invalid file of the index as "path:line:col: message" on stderr. */
-int refresh_report_invalid(struct index *ix);
 
 #endif
