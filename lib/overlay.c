@@ -348,7 +348,8 @@ int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		return 0;
 	for (root = roots; root < roots + rootslen && !rc; root += strlen(root) + 1)
 		rc = overlay_root(ov, ix, txn, p, root, &rec);
-	qsort(ov->files, ov->nr, sizeof(*ov->files), cmp_ovfile);
+	if (ov->nr)
+		qsort(ov->files, ov->nr, sizeof(*ov->files), cmp_ovfile);
 	strbuf_release(&rec);
 	return rc;
 }

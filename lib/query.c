@@ -557,10 +557,13 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 		MDB_val k, v;
 		if ((rc = mdb_cursor_open(txn, ix->nums, &c)))
 			goto out;
-		while (!mdb_cursor_get(c, &k, &v, MDB_NEXT))
-			if ((rc = consider_num(a, q, ix, txn, *(uint32_t *)k.mv_data,
-					       q->committed ? NULL : &ov, rootsbuf, rootslen)))
+		while (!mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			uint32_t n;
+			memcpy(&n, k.mv_data, sizeof(n));	/* keys need not be aligned */
+			if ((rc = consider_num(a, q, ix, txn, n, q->committed ? NULL : &ov,
+					       rootsbuf, rootslen)))
 				break;
+		}
 		mdb_cursor_close(c);
 	} else {
 		for (i = 0; i < nl.nr; i++)
@@ -579,7 +582,8 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 				 ov.files[i].reclen, rootsbuf, rootslen, 1);
 	}
 	sort_query = q;
-	qsort(a->r, a->nr, sizeof(*a->r), cmp_results);
+	if (a->nr)
+		qsort(a->r, a->nr, sizeof(*a->r), cmp_results);
 	find_duplicates(a, ix, txn, q->committed ? NULL : &ov);
 	if (q->limit >= 0 && (size_t)q->limit < a->nr) {
 		for (i = q->limit; i < a->nr; i++) {
