@@ -74,7 +74,7 @@ test: deps
 test-sanitize: deps
 	$(MAKE) clean
 	$(MAKE) SANITIZE='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-g -O1' all
-	cd t && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 prove $(PROVE_OPTS) t[0-9]*.sh
+	cd t && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/t/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 prove $(PROVE_OPTS) t[0-9]*.sh
 
 demo: deps
 	$(MAKE) all

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "git.h"
 #include "index.h"
 #include "refresh.h"
 #include "repo.h"
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
 	}
 	index_close(ix);
 	repo_paths_release(&paths);
+	git_libgit2_shutdown();
 	finish_stdout();
 	return 0;
 }

@@ -30,7 +30,10 @@ int repo_open(git_repository **out, const struct repo_paths *p)
 		return repo_error("repository not owned by current user (see git config safe.directory)");
 	if (rc < 0)
 		return repo_error("cannot open the repository");
-	if (p->workdir && git_repository_set_workdir(*out, p->workdir, 0) < 0) {
+	/* only when it differs: libgit2 1.5 leaks a little in set_workdir */
+	if (p->workdir && (!git_repository_workdir(*out) ||
+			   strcmp(git_repository_workdir(*out), p->workdir)) &&
+	    git_repository_set_workdir(*out, p->workdir, 0) < 0) {
 		git_repository_free(*out);
 		*out = NULL;
 		return repo_error("cannot set the work tree");

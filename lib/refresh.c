@@ -499,6 +499,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	/* HEAD, read inside the write transaction: the last writer wins */
 	rc = git_reference_name_to_id(&head, repo, "HEAD");
 	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
+		git_error_clear();	/* an answer, not an error */
 		unborn = 1;
 		memset(&head, 0, sizeof(head));
 	} else if (rc < 0) {
