@@ -203,14 +203,11 @@ int main(int argc, char **argv)
 		case 'h':
 			help(usage_str);
 		default:
-			error("unknown option '%s'", argv[optind - 1]);
-			usage(usage_str);
+			usage_bad_arg(usage_str, "unknown option", argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		error("unexpected argument '%s'", argv[optind]);
-		usage(usage_str);
-	}
+	if (optind < argc)
+		usage_bad_arg(usage_str, "unexpected argument", argv[optind]);
 	if (json && format)
 		die("options '--json' and '--format' cannot be used together");
 

@@ -81,8 +81,7 @@ int main(int argc, char **argv)
 		case 'h':
 			help(usage_str);
 		default:
-			error("unknown option '%s'", argv[optind - 1]);
-			usage(usage_str);
+			usage_bad_arg(usage_str, "unknown option", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,4 +66,59 @@ int index_heal(struct index *ix, const struct repo_paths *p)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return error("roadmap-reindex failed");
 	return 0;
+}
+
+static const char refresh_usage_fmt[] =
+	"%s [--full | --rebuild] [-q] [-v]\n"
+	"\n"
+	"    --full       compare every file of HEAD with the index (parses only new blobs)\n"
+	"    --rebuild    drop the index and parse every issue file again\n"
+	"    -q, --quiet  no output, not even warnings\n"
+	"    -v           say what was done, and name every invalid issue file";
+
+static const struct option refresh_longopts[] = {
+	{ "full", no_argument, NULL, 'F' },
+	{ "rebuild", no_argument, NULL, 'R' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+unsigned parse_refresh_options(int argc, char **argv)
+{
+	unsigned flags = 0;
+	char refresh_usage[1024];
+	int c;
+
+	/* both programs take these options: name the one running */
+	snprintf(refresh_usage, sizeof(refresh_usage), refresh_usage_fmt, progname);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hqv", refresh_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			flags |= REFRESH_FULL;
+			break;
+		case 'R':
+			flags |= REFRESH_REBUILD;
+			break;
+		case 'q':
+			flags |= REFRESH_QUIET;
+			break;
+		case 'v':
+			flags |= REFRESH_VERBOSE;
+			break;
+		case 'h':
+			help(refresh_usage);
+		default:
+			usage_bad_arg(refresh_usage, "unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_bad_arg(refresh_usage, "unexpected argument", argv[optind]);
+	if ((flags & REFRESH_FULL) && (flags & REFRESH_REBUILD))
+		die("options '--full' and '--rebuild' cannot be used together");
+	if (flags & REFRESH_QUIET)
+		flags &= ~REFRESH_VERBOSE;
+	return flags;
 }

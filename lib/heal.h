@@ -29,4 +29,17 @@ int index_heal(struct index *ix, const struct repo_paths *p);
  */
 void exec_roadmap(const char *prog, char **argv);
 
+enum refresh_flags {
+	REFRESH_FULL = (1 << 0),	/* compare every entry, skip no subtree */
+	REFRESH_REBUILD = (1 << 1),	/* drop everything, parse every blob */
+	REFRESH_VERBOSE = (1 << 2),	/* report on stderr */
+	REFRESH_QUIET = (1 << 3),	/* print nothing */
+};
+
+/*
+ * The command line of roadmap-refresh and roadmap-reindex (the same, as
+ * one runs the other): returns the flags; exits on -h or a usage error.
+ */
+unsigned parse_refresh_options(int argc, char **argv);
+
 #endif

@@ -1,6 +1,7 @@
 #ifndef REFRESH_H
 #define REFRESH_H
 
+#include "heal.h"
 #include "index.h"
 #include "repo.h"
 
@@ -16,11 +17,6 @@
  * last writer indexes the newest HEAD.
  */
 
-enum refresh_flags {
-	REFRESH_FULL = (1 << 0),	/* compare every entry, skip no subtree */
-	REFRESH_REBUILD = (1 << 1),	/* drop everything, parse every blob */
-	REFRESH_VERBOSE = (1 << 2),	/* report on stderr */
-};
 
 struct refresh_stats {
 	const char *mode;	/* "up to date", "incremental", "full scan", "rebuild" */

@@ -84,6 +84,12 @@ void usage(const char *usagestr)
 	exit(EXIT_USAGE);
 }
 
+void usage_bad_arg(const char *usagestr, const char *what, const char *arg)
+{
+	error("%s '%s'", what, arg);
+	usage(usagestr);
+}
+
 void help(const char *usagestr)
 {
 	printf("usage: %s\n%s", usagestr, EXIT_CODES_HELP);

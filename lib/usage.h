@@ -24,6 +24,8 @@ __attribute__((format(printf, 1, 2))) int error_errno(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void warning(const char *fmt, ...);
 /* Print usage on stderr and exit 129. */
 __attribute__((noreturn)) void usage(const char *usagestr);
+/* Report an unknown option or a stray argument, then usage(). */
+__attribute__((noreturn)) void usage_bad_arg(const char *usagestr, const char *what, const char *arg);
 /* Print usage on stdout and exit 0 (-h). */
 __attribute__((noreturn)) void help(const char *usagestr);
 /* Check stdout for write errors before exit; dies (128) on failure. */

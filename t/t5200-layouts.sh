@@ -11,7 +11,6 @@ expectations first, then generated corpora against t/lib/oracle.py.
 
 . ./test-lib.sh
 
-ORACLE="$TEST_DIRECTORY/lib/oracle.py"
 GEN="$TEST_DIRECTORY/lib/gen-issues.py"
 ORACLE_CACHE="$SHARNESS_TRASH_DIRECTORY/oracle-cache"
 export ORACLE_CACHE
@@ -31,20 +30,6 @@ commit_all () {
 	git commit -q -m "$1"
 }
 
-# check_oracle [--committed]: roadmap-list --json equals the oracle
-check_oracle () {
-	roadmap-list --json "$@" >actual 2>err &&
-	python3 "$ORACLE" "$@" >expect &&
-	python3 "$ORACLE" --compare expect actual &&
-	python3 "$ORACLE" "$@" --invalid >invalid &&
-	n=$(wc -l <invalid | tr -d ' ') &&
-	if test "$n" = 0
-	then
-		! grep "invalid issue files" err
-	else
-		grep "^roadmap-list: warning: $n invalid issue files" err
-	fi
-}
 
 # roadmap-cli ------------------------------------------------------------
 

@@ -86,3 +86,23 @@ test_path_is_missing () {
 index_path () {
 	git rev-parse --git-path roadmap/index.mdb
 }
+
+# check_oracle [--committed]: roadmap-list --json equals the independent
+# parse of t/lib/oracle.py, and its invalid-file warning counts what the
+# oracle finds invalid
+ORACLE="$TEST_DIRECTORY/lib/oracle.py"
+check_oracle () {
+	roadmap-list --json "$@" >actual 2>err
+	test $? -le 1 &&
+	python3 "$ORACLE" "$@" >expect &&
+	python3 "$ORACLE" --compare expect actual &&
+	python3 "$ORACLE" "$@" --invalid >invalid &&
+	n=$(wc -l <invalid | tr -d ' ') &&
+	if test "$n" = 0
+	then
+		! grep "invalid issue file" err
+	else
+		grep "^roadmap-list: warning: $n invalid issue files* (see roadmap-refresh -v)\$" err ||
+		{ echo "expected $n invalid files, stderr was:"; head -3 err; false; }
+	fi
+}

@@ -1,0 +1,291 @@
+#!/bin/sh
+# roadmap benchmarks: sh t/perf/run.sh N...   (see t/perf/README.md)
+#
+# For each N: build (or reuse) the corpus in t/perf/repos/N, then time the
+# roadmap commands and the baselines side by side with hyperfine, take peak
+# RSS with /usr/bin/time, check that every command answered correctly, and
+# print one table.  Raw hyperfine JSON: t/perf/results/<date>/.
+#
+# Environment knobs:
+#   PERF_BUDGET_MS   time budget per measured operation (default 1500);
+#                    runs = clamp(budget / one run, PERF_MIN_RUNS, PERF_MAX_RUNS)
+#   PERF_MIN_RUNS    default 3 (1 for commands slower than 20 s)
+#   PERF_MAX_RUNS    default 30
+#   PERF_BACKLOG=0   skip the Backlog.md baseline (it needs npm)
+#   PERF_REBUILD=1   regenerate the corpora even if cached
+
+PERF=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$PERF/../.." && pwd)
+REPOS=$PERF/repos
+STAMP=$(date +%Y%m%d-%H%M%S)
+RES=$PERF/results/$STAMP
+BUDGET=${PERF_BUDGET_MS:-1500}
+RMIN=${PERF_MIN_RUNS:-3}
+RMAX=${PERF_MAX_RUNS:-30}
+BIN=$RES/bin
+RL=$BIN/roadmap-list
+RF=$BIN/roadmap-refresh
+RS=$BIN/roadmap-show
+BACKLOG_VERSION=1.52.0
+
+test $# -gt 0 || { echo "usage: sh t/perf/run.sh N..." >&2; exit 129; }
+for t in hyperfine rg git /usr/bin/time; do
+	command -v $t >/dev/null 2>&1 || { echo "run.sh: $t is missing (make deps)" >&2; exit 1; }
+done
+PY=
+for p in /usr/bin/python3 python3; do
+	if $p -c 'import yaml; yaml.CSafeLoader' 2>/dev/null; then PY=$p; break; fi
+done
+test -n "$PY" || { echo "run.sh: need python3 with yaml (CSafeLoader): apt-get install python3-yaml" >&2; exit 1; }
+mkdir -p "$REPOS" "$RES" || exit 1
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+PROBLEMS=$RES/problems.txt
+: > "$PROBLEMS"
+problem() { echo "PROBLEM: $*"; echo "N=$N: $*" >> "$PROBLEMS"; }
+
+# measure a snapshot of the binaries: others may rebuild while this runs
+# (they exec their siblings, e.g. roadmap-reindex, so copy them all)
+have_roadmap=yes
+for b in "$TOP/roadmap-list" "$TOP/roadmap-refresh" "$TOP/roadmap-show"; do
+	test -x "$b" || have_roadmap=
+done
+mkdir -p "$BIN"
+for b in "$TOP"/roadmap "$TOP"/roadmap-*; do
+	test -f "$b" && test -x "$b" && cp -p "$b" "$BIN/"
+done
+
+main() {
+echo "roadmap benchmarks  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tools: $(git --version), $(hyperfine --version), $(rg --version | head -1), $($PY --version 2>&1) + PyYAML $($PY -c 'import yaml; print(yaml.__version__)') (C loader)"
+missing=
+test -n "$have_roadmap" || missing=" (binaries missing: roadmap rows skipped; run make all)"
+echo "roadmap: $(git -C "$TOP" describe --always --dirty 2>/dev/null), binaries built $(date -u -r "$TOP/roadmap-list" '+%H:%M:%S UTC' 2>/dev/null) (copied to $BIN)$missing"
+echo "results: $RES"
+
+# --- Backlog.md CLI (baseline c) -------------------------------------------
+BL=
+if test "${PERF_BACKLOG:-1}" != 0; then
+	BL=$REPOS/.tools/node_modules/.bin/backlog
+	if ! test -x "$BL" || test "$("$BL" --version 2>/dev/null)" != "$BACKLOG_VERSION"; then
+		if command -v npm >/dev/null 2>&1; then
+			mkdir -p "$REPOS/.tools"
+			npm install --silent --no-audit --no-fund --prefix "$REPOS/.tools" \
+				"backlog.md@$BACKLOG_VERSION" >"$REPOS/.tools/npm.log" 2>&1 </dev/null
+		fi
+	fi
+	if test -x "$BL" && "$BL" --version >/dev/null 2>&1 </dev/null; then
+		echo "backlog.md: $("$BL" --version)"
+	else
+		echo "backlog.md: cannot be installed or run (npm i backlog.md@$BACKLOG_VERSION failed; see $REPOS/.tools/npm.log): baseline (c) skipped"
+		BL=
+	fi
+fi
+
+# --- corpus ------------------------------------------------------------------
+gen_sum=$(cat "$PERF/gen-repo.py" | git hash-object --stdin)
+build_repo() {
+	dir=$REPOS/$N
+	if test -z "$PERF_REBUILD" && test -f "$dir.stats.json" &&
+	   test "$(cat "$dir/.git/perf-stamp" 2>/dev/null)" = "$gen_sum $N"; then
+		echo "corpus: reusing $dir"
+		return 0
+	fi
+	t0=$(now_ms)
+	rm -rf "$dir" "$dir-backlog" "$dir.stats.json" "$dir.tmp" "$dir-backlog.tmp"
+	git init -q -b main "$dir.tmp" &&
+	# --big-file-threshold=1: blobs are stored whole, as after a git gc
+	# (fast-import otherwise deltifies each blob against the previous,
+	# unrelated one, which makes every blob read slow)
+	"$PY" "$PERF/gen-repo.py" -n "$N" --backlog-dir "$dir-backlog.tmp" \
+		--stats "$dir.stats.tmp" |
+		git -C "$dir.tmp" fast-import --quiet --big-file-threshold=1 &&
+	t1=$(now_ms) &&
+	git -C "$dir.tmp" checkout -q -f main &&
+	mv "$dir-backlog.tmp" "$dir-backlog" && mv "$dir.tmp" "$dir" &&
+	mv "$dir.stats.tmp" "$dir.stats.json" &&
+	echo "$gen_sum $N" > "$dir/.git/perf-stamp" || { echo "corpus generation failed" >&2; exit 1; }
+	echo "corpus: generated $dir (generate+import $(( t1 - t0 )) ms, checkout $(( $(now_ms) - t1 )) ms)"
+}
+
+# checkout REV and leave a steady state: index not racy, roadmap index fresh
+settle() {
+	git checkout -q -f "$1" && git clean -qfdx >/dev/null
+	sleep 1
+	git update-index -q --refresh >/dev/null 2>&1
+	git status --porcelain >/dev/null
+	test -z "$have_roadmap" || "$RF" -q
+}
+
+sv() { "$PY" -c "import json,sys; d=json.load(open('$REPOS/$N.stats.json')); print($1)"; }
+
+# --- one measurement -------------------------------------------------------------
+# bench KEY LABEL REF TARGET DIR PREPARE CMD [MINRUNS]
+#   one probe run (its stdout is kept in $RES/N-KEY.out, its peak RSS is the
+#   RSS column), then hyperfine with a run count fitted to the budget
+bench() {
+	key=$1 label=$2 ref=$3 target=$4 dir=$5 prep=$6 cmd=$7 min=${8:-$RMIN}
+	tb=$(now_ms)
+	json=$RES/$N-$key.json out=$RES/$N-$key.out
+	tp=0
+	if test -n "$prep"; then
+		t0=$(now_ms)
+		(cd "$dir" && sh -c "$prep") >/dev/null 2>&1
+		tp=$(( $(now_ms) - t0 ))
+	fi
+	t0=$(now_ms)
+	(cd "$dir" && /usr/bin/time -f %M -o "$RES/$N-$key.rss" sh -c "$cmd" >"$out" 2>"$RES/$N-$key.err")
+	rc=$?
+	tc=$(( $(now_ms) - t0 ))
+	ign=
+	# exit 1 with no output: "nothing matched" (roadmap-list, grep, rg)
+	if test $rc = 1 && ! test -s "$out"; then rc=0 ign=-i; fi
+	rss=$(tail -1 "$RES/$N-$key.rss" 2>/dev/null)
+	case $rss in *[!0-9]*|'') rss=- ;; esac
+	if test $rc != 0; then
+		problem "$label: exit $rc: $(cd "$dir" && pwd)\$ $cmd  [stderr: $(head -c 300 "$RES/$N-$key.err")]"
+		printf 'time\t%s\t%s\t-\t%s\t%s\t%s\texit %s\n' "$key" "$label" "$rss" "$ref" "$target" "$rc" >> "$ROWS"
+		return 1
+	fi
+	test $tc -lt 20000 || min=1
+	runs=$(( BUDGET / (tc + tp + 1) ))
+	test $runs -ge $min || runs=$min
+	test $runs -le $RMAX || runs=$RMAX
+	warm=0
+	test $tc -ge 200 || warm=2
+	if test -n "$prep"; then
+		(cd "$dir" && hyperfine $ign --style none --warmup $warm --runs $runs \
+			--prepare "$prep" --export-json "$json" "$cmd") >/dev/null 2>"$RES/$N-$key.hf"
+	else
+		(cd "$dir" && hyperfine $ign --style none --warmup $warm --runs $runs \
+			--export-json "$json" "$cmd") >/dev/null 2>"$RES/$N-$key.hf"
+	fi || problem "$label: hyperfine failed: $(head -c 300 "$RES/$N-$key.hf")"
+	printf 'time\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$key" "$label" "$json" "$rss" "$ref" "$target" >> "$ROWS"
+	echo "$N $key probe=${tc}ms prepare=${tp}ms runs=$runs total=$(( $(now_ms) - tb ))ms" >> "$RES/timing.log"
+}
+
+# check WHAT EXPECTED ACTUAL
+check() {
+	if test "$2" != "$3"; then
+		problem "check failed: $1: expected $2, got $3"
+	fi
+}
+ids() { cut -f1 "$1" | sort | tr '\n' ' '; }
+
+# --- main loop ---------------------------------------------------------------
+for N in "$@"; do
+	case $N in *[!0-9]*|'') echo "run.sh: bad N: $N" >&2; exit 129 ;; esac
+	echo
+	echo "=== N = $N issues ==="
+	tn=$(now_ms)
+	build_repo
+	R=$REPOS/$N
+	ROWS=$RES/$N.rows
+	: > "$ROWS"
+	cd "$R" || exit 1
+	settle main
+	IDX=$(git rev-parse --git-path roadmap/index.mdb)
+	nsel=$(sv "len(d['selective'])")
+	exp_sel=$(sv "' '.join(sorted(d['selective']))")' '
+	nbroad=$(sv "d['broad']")
+	show_id=$(sv "d['show_id']")
+	show_path=$(sv "d['show_path']")
+	fmb=$(sv "d['front_matter_bytes']")
+	echo "corpus: $N issues, $(sv "d['commits']") commits on main; selective query matches $nsel, broad query $nbroad; front matter $fmb bytes; git objects $(du -sh .git/objects | cut -f1)"
+
+	SEL='--label perf-rare --status blocked'
+	ISS=.roadmap/issues
+	# selective query
+	if test -n "$have_roadmap"; then
+		bench sel-c "list --committed (selective)" - "ms<10" "$R" "" "$RL --committed $SEL" &&
+			check "list --committed selective ids" "$exp_sel" "$(ids "$RES/$N-sel-c.out")"
+		bench sel-wt "list (selective, working tree)" sel-c "ms<100" "$R" "" "$RL $SEL" &&
+			check "list (working tree) selective ids" "$exp_sel" "$(ids "$RES/$N-sel-wt.out")"
+	fi
+	bench rg "(a) rg perf-rare | xargs rg status" sel-c "ratio>=50" "$R" "" \
+		"rg -l -F --glob '*.md' perf-rare $ISS | xargs -r rg -l -F 'status: blocked'" &&
+		check "rg matching files" "$nsel" "$(wc -l < "$RES/$N-rg.out" | tr -d ' ')"
+	bench py "(b) python yaml.CSafeLoader full parse" sel-c "ratio>=1000" "$R" "" \
+		"$PY $PERF/pyparse.py $SEL" &&
+		check "python selective ids" "$exp_sel" "$(ids "$RES/$N-py.out")"
+	if test -n "$have_roadmap" && test -f "$RES/$N-py.out" && test -f "$RES/$N-sel-c.out" &&
+	   ! cmp -s "$RES/$N-py.out" "$RES/$N-sel-c.out"; then
+		problem "roadmap-list --committed $SEL output differs from the python baseline: diff $RES/$N-py.out $RES/$N-sel-c.out"
+	fi
+	if test -n "$BL"; then
+		bench bl "(c) backlog task list -l perf-rare -s 'In Progress'" sel-c - "$R-backlog" "" \
+			"$BL task list --plain -s 'In Progress' -l perf-rare </dev/null" 2 &&
+			check "backlog selective count" "$nsel" "$(grep -c '^ *TASK-' "$RES/$N-bl.out")"
+	fi
+	bench catfile "(d) git cat-file --batch, all issue blobs" - - "$R" "" \
+		"git ls-tree -r HEAD $ISS | awk '{print \$3}' | git cat-file --batch >/dev/null"
+	bench cat "(d) cat all issue files" - - "$R" "" \
+		"find $ISS -name '*.md' -print0 | xargs -0 cat >/dev/null"
+
+	if test -n "$have_roadmap"; then
+		# broad query, show
+		bench broad-c "list --committed --status todo >/dev/null" - - "$R" "" \
+			"$RL --committed --status todo >/dev/null" &&
+			check "broad --committed count" "$nbroad" "$(cd "$R" && $RL --committed --status todo | wc -l | tr -d ' ')"
+		bench broad-wt "list --status todo >/dev/null" - - "$R" "" "$RL --status todo >/dev/null"
+		if test -n "$BL" && test "$N" -le 10000; then
+			bench bl-broad "(c) backlog task list -s 'To Do'" broad-wt - "$R-backlog" "" \
+				"$BL task list --plain -s 'To Do' </dev/null" 2 &&
+				check "backlog broad count" "$nbroad" "$(grep -c '^ *TASK-' "$RES/$N-bl-broad.out")"
+		fi
+		bench show-c "show --committed <id>" - "ms<10" "$R" "" "$RS --committed $show_id" &&
+			{ cmp -s "$RES/$N-show-c.out" "$R/$show_path" ||
+			  problem "roadmap-show --committed $show_id differs from $show_path"; }
+		bench show-wt "show <id> (working tree)" - - "$R" "" "$RS $show_id" &&
+			{ cmp -s "$RES/$N-show-wt.out" "$R/$show_path" ||
+			  problem "roadmap-show $show_id differs from $show_path"; }
+
+		# refresh
+		bench noop "refresh, up to date (no-op)" - "ms<5,rss<64" "$R" "" "$RF -q"
+		bench full "refresh from empty (full build)" catfile "ratio<=3,rss<64" "$R" \
+			"rm -f $IDX*" "$RF -q"
+		idx_size=$(du -b "$IDX" | cut -f1)
+		idx_alloc=$(du -B1 "$IDX" | cut -f1)
+		printf 'size\tidx\tindex size (fresh build)\t%s\t-\tfm\tratio<=2\t-\n' "$idx_size" >> "$ROWS"
+		printf 'size\tfm\tfront-matter bytes (all issues)\t%s\t-\t-\t-\t-\n' "$fmb" >> "$ROWS"
+		check "list after full build" "$exp_sel" "$("$RL" --committed $SEL | ids /dev/stdin)"
+
+		for c in 1 100 10000; do
+			test "$c" -le "$N" || continue
+			test "$c" -lt 10000 || test "$N" -ge 10000 || continue
+			git rev-parse -q --verify "refs/heads/changed-$c" >/dev/null || continue
+			tgt="rss<64"
+			test $c != 100 || tgt="ms<50,rss<64"
+			bench "incr-$c" "refresh, $c changed issues (incremental)" - "$tgt" "$R" \
+				"git checkout -q -f main && $RF -q && git checkout -q -f changed-$c" "$RF -q" &&
+				check "list --committed after refresh to changed-$c" \
+					"$(sv "' '.join(sorted(d['branches']['changed-$c']['selective']))") " \
+					"$(cd "$R" && git checkout -q -f changed-$c && $RF -q && $RL --committed $SEL | ids /dev/stdin)"
+		done
+		printf 'size\tidx2\tindex size (after the incremental runs)\t%s\t-\tfm\t-\t-\n' "$(du -b "$IDX" | cut -f1)" >> "$ROWS"
+		settle main
+	fi
+
+	echo
+	echo "N = $N: medians of hyperfine runs (ms, wall, including process start); RSS = peak of one run"
+	echo "ratio = this median / the named row's median (sizes: / front-matter bytes); targets are for N = 100000"
+	"$PY" "$PERF/report.py" "$ROWS"
+	test -z "$have_roadmap" || echo "index: $idx_size bytes apparent, $idx_alloc allocated"
+	echo "(N = $N took $(( ($(now_ms) - tn) / 1000 )) s)"
+	cd "$TOP" || exit 1
+done
+
+echo
+if test -s "$PROBLEMS"; then
+	echo "problems found:"
+	sed 's/^/  /' "$PROBLEMS"
+else
+	echo "no problems found"
+fi
+echo "raw results: $RES"
+}
+
+# everything printed also goes to results/<date>/summary.txt
+main "$@" 2>&1 | tee "$RES/summary.txt"
