@@ -681,7 +681,8 @@ int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 	double start = now_ms();
 	int rc, tries;
 
-	if (repo_open(&repo, p) < 0 || repo_roots(&roots, repo) < 0) {
+	/* writers queue on the lock; readers then skip recording stat data */
+	if (index_lock(ix, 1) < 0 || repo_open(&repo, p) < 0 || repo_roots(&roots, repo) < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -706,6 +707,7 @@ int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 		rc = lmdb_error(rc, "cannot update the index");
 	st->ms = now_ms() - start;
 out:
+	index_unlock(ix);
 	git_repository_free(repo);
 	strbuf_release(&roots);
 	return rc;
