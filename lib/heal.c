@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "heal.h"
@@ -28,6 +29,149 @@ int index_is_fresh(struct index *ix, const struct repo_paths *p)
 	return fresh;
 }
 
+/*
+ * Ask git for HEAD and the trees at the roots: "git cat-file --batch-check"
+ * answers "<oid> <type> <size>" or "<name> missing" per line.
+ */
+static int git_root_trees(struct strbuf *out, const struct repo_paths *p,
+			  const char *roots, size_t rootslen)
+{
+	struct strbuf in = STRBUF_INIT;
+	int to[2], from[2], status, ret = -1;
+	const char *r;
+	pid_t pid;
+
+	strbuf_addstr(&in, "HEAD\n");
+	for (r = roots; r < roots + rootslen; r += strlen(r) + 1)
+		strbuf_addf(&in, "HEAD:%s\n", r);
+	if (pipe(to) < 0)
+		return -1;
+	if (pipe(from) < 0) {
+		close(to[0]);
+		close(to[1]);
+		return -1;
+	}
+	pid = fork();
+	if (!pid) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[0]);
+		close(to[1]);
+		close(from[0]);
+		close(from[1]);
+		setenv("GIT_DIR", p->gitdir, 1);
+		execlp("git", "git", "cat-file", "--batch-check", (char *)NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	if (pid > 0 && write(to[1], in.buf, in.len) == (ssize_t)in.len) {
+		close(to[1]);
+		to[1] = -1;
+		for (;;) {
+			ssize_t n;
+			strbuf_grow(out, 4096);
+			n = read(from[0], out->buf + out->len, out->alloc - out->len - 1);
+			if (n <= 0)
+				break;
+			strbuf_setlen(out, out->len + n);
+		}
+		ret = 0;
+	}
+	if (to[1] >= 0)
+		close(to[1]);
+	close(from[0]);
+	if (pid > 0 && (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)))
+		ret = -1;
+	strbuf_release(&in);
+	return ret;
+}
+
+/* The tree oid stored for root, as hex, or "" when it has none. */
+static void stored_tree(char *hex, MDB_txn *txn, struct index *ix, const char *root)
+{
+	struct strbuf key = STRBUF_INIT;
+	struct file_row row;
+	MDB_val k, v;
+
+	strbuf_addf(&key, "%s/", root);
+	k.mv_size = key.len;
+	k.mv_data = key.buf;
+	hex[0] = '\0';
+	if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) && row.kind == ROW_TREE)
+		oid_to_hex(hex, row.oid);
+	strbuf_release(&key);
+}
+
+int index_advance(struct index *ix, const struct repo_paths *p)
+{
+	struct strbuf stamp = STRBUF_INIT, roots = STRBUF_INIT, git = STRBUF_INIT;
+	struct strbuf indexed = STRBUF_INIT, want = STRBUF_INIT;
+	char hex[OID_HEX + 1], tree[OID_HEX + 1];
+	const char *r, *line, *w;
+	MDB_txn *txn;
+	MDB_val v;
+	int detached, ok = 0;
+
+	if (repo_read_head(p, hex, &detached) || index_begin(ix, &txn, 0))
+		return 0;
+	repo_config_stamp(p, &stamp);
+	if (meta_equals(txn, ix, "config", stamp.buf, stamp.len) &&
+	    meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION)) &&
+	    meta_equals(txn, ix, "state", "clean", 5) &&
+	    !meta_get(txn, ix, "commit", &v)) {
+		strbuf_add(&indexed, v.mv_data, v.mv_size);
+		if (!meta_get(txn, ix, "roots", &v)) {
+			strbuf_add(&roots, v.mv_data, v.mv_size);
+			ok = 1;
+		}
+	}
+	/* per root, the line git should print: "<tree> tree ..." or "... missing" */
+	for (r = roots.buf; ok && r < roots.buf + roots.len; r += strlen(r) + 1) {
+		stored_tree(tree, txn, ix, r);
+		strbuf_add(&want, tree, strlen(tree) + 1);
+	}
+	mdb_txn_abort(txn);
+	if (!ok || git_root_trees(&git, p, roots.buf, roots.len) < 0)
+		goto fail;
+	/* HEAD as git sees it must be the HEAD we read */
+	if (git.len <= OID_HEX || memcmp(git.buf, hex, OID_HEX))
+		goto fail;
+	line = git.buf;
+	for (w = want.buf; w < want.buf + want.len; w += strlen(w) + 1) {
+		const char *end;
+		if (!(line = strchr(line, '\n')) || !*++line)
+			goto fail;
+		end = strchrnul(line, '\n');
+		if (*w ? strncmp(line, w, OID_HEX) || strncmp(line + OID_HEX, " tree ", 6) :
+		    end - line < 8 || memcmp(end - 8, " missing", 8))
+			goto fail;
+	}
+	if (index_lock(ix, 0))
+		goto fail;
+	/* record the new commit, unless another writer moved the index meanwhile */
+	ok = 0;
+	if (!index_begin(ix, &txn, 1)) {
+		if (meta_equals(txn, ix, "commit", indexed.buf, indexed.len) &&
+		    meta_equals(txn, ix, "state", "clean", 5) &&
+		    !meta_put_str(txn, ix, "commit", hex) && !mdb_txn_commit(txn))
+			ok = 1;
+		else
+			mdb_txn_abort(txn);
+	}
+	index_unlock(ix);
+	goto out;
+fail:
+	ok = 0;
+out:
+	strbuf_release(&stamp);
+	strbuf_release(&roots);
+	strbuf_release(&git);
+	strbuf_release(&indexed);
+	strbuf_release(&want);
+	return ok;
+}
+
 void exec_roadmap(const char *prog, char **argv)
 {
 	char self[PATH_MAX], *slash;
@@ -48,7 +192,7 @@ int index_heal(struct index *ix, const struct repo_paths *p)
 	pid_t pid;
 	int status;
 
-	if (index_is_fresh(ix, p))
+	if (index_is_fresh(ix, p) || index_advance(ix, p))
 		return 0;
 	fflush(NULL);
 	pid = fork();

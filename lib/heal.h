@@ -24,6 +24,14 @@ int index_is_fresh(struct index *ix, const struct repo_paths *p);
 int index_heal(struct index *ix, const struct repo_paths *p);
 
 /*
+ * When HEAD moved but the tree of every root is the one indexed (a commit
+ * or checkout that touched no issue file), record the new commit without
+ * libgit2: git cat-file --batch-check names the trees. Returns 1 when
+ * done, 0 when a walk is needed.
+ */
+int index_advance(struct index *ix, const struct repo_paths *p);
+
+/*
  * Run the roadmap program `prog` with argv: the one installed beside this
  * one, else from $PATH. Returns only when it cannot be run.
  */

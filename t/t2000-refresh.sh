@@ -56,10 +56,23 @@ test_expect_success 'a commit that touches no issue file parses nothing and chan
 	mdb_dump -n -s files "$(index_path)" >before &&
 	test_commit unrelated README &&
 	roadmap-refresh -v 2>err &&
+	grep "up to date (the index matches HEAD; no issue file changed)" err &&
+	mdb_dump -n -s meta -p "$(index_path)" | grep -A1 "^ commit$" | tail -1 >indexed &&
+	echo " $(git rev-parse HEAD)" >expect &&
+	test_cmp expect indexed &&
 	parsed 0 &&
 	grep "added 0, modified 0, deleted 0" err &&
 	mdb_dump -n -s files "$(index_path)" >after &&
 	test_cmp before after
+'
+
+test_expect_success 'a reader after a commit that touches no issue file answers at once' '
+	test_commit unrelated-2 README &&
+	roadmap-list --committed >out &&
+	test_line_count = 50 out &&
+	mdb_dump -n -s meta -p "$(index_path)" | grep -A1 "^ commit$" | tail -1 >indexed &&
+	echo " $(git rev-parse HEAD)" >expect &&
+	test_cmp expect indexed
 '
 
 test_expect_success 'switching to a branch indexed before parses 0 blobs' '
