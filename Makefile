@@ -15,6 +15,7 @@ LIBS = $(PKG_LIBS) -lm
 
 PROGRAMS =
 PROGRAMS += roadmap
+PROGRAMS += roadmap-install-hooks
 PROGRAMS += roadmap-list
 PROGRAMS += roadmap-refresh
 PROGRAMS += roadmap-reindex
@@ -49,6 +50,13 @@ $(PROGRAMS): %: cmd/%.o libroadmap.a
 
 $(TEST_PROGRAMS): %: %.o libroadmap.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< libroadmap.a $(LIBS)
+
+HOOKS = hooks/post-checkout hooks/post-commit hooks/post-merge hooks/post-rewrite hooks/pre-commit
+
+cmd/hooks.h: $(HOOKS) hooks/gen-hooks-h.sh
+	sh hooks/gen-hooks-h.sh $(HOOKS) >$@+ && mv $@+ $@
+
+cmd/roadmap-install-hooks.o: cmd/hooks.h
 
 libroadmap.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -95,7 +103,7 @@ install: all
 	install -m 0644 doc/*.1 $(DESTDIR)$(mandir)/man1
 
 clean:
-	rm -f $(PROGRAMS) $(TEST_PROGRAMS) libroadmap.a cmd/*.o lib/*.o t/helper/*.o
+	rm -f $(PROGRAMS) $(TEST_PROGRAMS) libroadmap.a cmd/*.o lib/*.o t/helper/*.o cmd/hooks.h
 	rm -rf t/trash\ directory.* t/test-results t/perf/repos
 
 .PHONY: all deps test test-sanitize demo bench bench-quick install clean

@@ -2,25 +2,59 @@
  * roadmap-refresh: bring the issue index to HEAD.
  *
  * The common case, an index that already matches HEAD, is settled here
- * without libgit2; otherwise roadmap-reindex does the walk.
+ * without libgit2; otherwise roadmap-reindex does the walk. As a git
+ * hook (--hook) it decides whether the hook has anything to do, never
+ * waits for another refresh, and never fails the git command.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "heal.h"
 #include "index.h"
 #include "repo.h"
+#include "strbuf.h"
 #include "usage.h"
 
-int main(int argc, char **argv)
+static int exists_in(const char *dir, const char *name)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	int ret;
+
+	strbuf_addf(&path, "%s/%s", dir, name);
+	ret = !stat(path.buf, &st);
+	strbuf_release(&path);
+	return ret;
+}
+
+/*
+ * Whether git hook `hook` with these arguments has nothing to do (R4, R5):
+ * file checkouts; post-checkout and post-commit inside a rebase or a
+ * cherry-pick/revert sequence (post-rewrite and post-merge always refresh).
+ */
+static int hook_skips(const char *hook, int argc, char **argv, const struct repo_paths *p)
+{
+	int in_sequence = exists_in(p->gitdir, "rebase-merge") ||
+		exists_in(p->gitdir, "rebase-apply") || exists_in(p->gitdir, "sequencer/todo");
+
+	if (!strcmp(hook, "post-checkout"))
+		return argc < 3 || strcmp(argv[2], "1") || in_sequence;
+	if (!strcmp(hook, "post-commit"))
+		return in_sequence;
+	return strcmp(hook, "post-merge") && strcmp(hook, "post-rewrite");
+}
+
+/* Bring the index to HEAD: without libgit2 when possible. Returns only when done. */
+static int refresh(unsigned flags, char **reindex_argv, int verbose)
 {
 	struct repo_paths paths;
 	struct index *ix = NULL;
-	unsigned flags;
 	int advanced = 0;
 
-	set_progname(argv[0]);
-	flags = parse_refresh_options(argc, argv);
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
 	if (!(flags & (REFRESH_FULL | REFRESH_REBUILD)) && !index_is_fresh(ix, &paths))
@@ -29,10 +63,10 @@ int main(int argc, char **argv)
 	    (!advanced && !index_is_fresh(ix, &paths))) {
 		index_close(ix);
 		repo_paths_release(&paths);
-		exec_roadmap("roadmap-reindex", argv);
+		exec_roadmap("roadmap-reindex", reindex_argv);
 		die_errno("cannot run roadmap-reindex");
 	}
-	if (flags & REFRESH_VERBOSE) {
+	if (verbose) {
 		fprintf(stderr, "%s: up to date (the index matches HEAD%s)\n", progname,
 			advanced ? "; no issue file changed" : "");
 		index_report_invalid(ix);
@@ -41,6 +75,72 @@ int main(int argc, char **argv)
 	}
 	index_close(ix);
 	repo_paths_release(&paths);
+	return 0;
+}
+
+/*
+ * As git hook `hook`: the work runs in a child whose messages are
+ * collected, so that a failure costs git's user one line, and the git
+ * command's exit status is never ours.
+ */
+static int run_hook(const char *hook, int argc, char **argv)
+{
+	char *reindex_argv[] = { "roadmap-refresh", "-q", "--no-wait", NULL };
+	struct strbuf err = STRBUF_INIT;
+	int fds[2], status = 0;
+	pid_t pid;
+
+	if (pipe(fds) < 0 || (pid = fork()) < 0) {
+		fprintf(stderr, "roadmap: %s hook: cannot start the index refresh\n", hook);
+		return 0;
+	}
+	if (!pid) {
+		struct repo_paths paths;
+
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		if (repo_find(&paths) < 0)
+			exit(EXIT_FATAL);
+		if (hook_skips(hook, argc, argv, &paths))
+			exit(0);
+		repo_paths_release(&paths);
+		exit(refresh(REFRESH_QUIET | REFRESH_NO_WAIT, reindex_argv, 0));
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t n;
+		strbuf_grow(&err, 1024);
+		n = read(fds[0], err.buf + err.len, err.alloc - err.len - 1);
+		if (n <= 0)
+			break;
+		strbuf_setlen(&err, err.len + n);
+	}
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		/* the last message says most: "fatal: ..." */
+		char *line;
+		while (err.len && err.buf[err.len - 1] == '\n')
+			strbuf_setlen(&err, err.len - 1);
+		line = strrchr(err.buf, '\n');
+		fprintf(stderr, "roadmap: %s hook: index refresh failed (%s); the next roadmap command retries\n",
+			hook, line ? line + 1 : err.len ? err.buf : "no message");
+	}
+	strbuf_release(&err);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *hook;
+	unsigned flags;
+
+	set_progname(argv[0]);
+	flags = parse_refresh_options(argc, argv, &hook);
+	if (hook)
+		return run_hook(hook, argc - optind, argv + optind);
+	refresh(flags, argv, flags & REFRESH_VERBOSE);
 	finish_stdout();
 	return 0;
 }

@@ -17,10 +17,13 @@ int main(int argc, char **argv)
 	struct repo_paths paths;
 	struct index *ix = NULL;
 	struct refresh_stats st;
+	const char *hook;
 	unsigned flags;
 
 	set_progname(argv[0]);
-	flags = parse_refresh_options(argc, argv);
+	flags = parse_refresh_options(argc, argv, &hook);
+	if (hook)
+		die("--hook is for roadmap-refresh");
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
 	if (refresh_index(ix, &paths, flags, &st) < 0)

@@ -213,10 +213,13 @@ int index_heal(struct index *ix, const struct repo_paths *p)
 }
 
 static const char refresh_usage_fmt[] =
-	"%s [--full | --rebuild] [-q] [-v]\n"
+	"%s [--full | --rebuild] [--no-wait] [-q] [-v]\n"
+	"   or: %s --hook <hook-name> [<hook-args>...]\n"
 	"\n"
 	"    --full       compare every file of HEAD with the index (parses only new blobs)\n"
 	"    --rebuild    drop the index and parse every issue file again\n"
+	"    --no-wait    do nothing when another refresh is running\n"
+	"    --hook <h>   run as git hook <h> does: decide, never fail, one line on error\n"
 	"    -q, --quiet  no output, not even warnings\n"
 	"    -v           say what was done, and name every invalid issue file";
 
@@ -225,21 +228,31 @@ static const struct option refresh_longopts[] = {
 	{ "rebuild", no_argument, NULL, 'R' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "no-wait", no_argument, NULL, 'W' },
+	{ "hook", required_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
-unsigned parse_refresh_options(int argc, char **argv)
+unsigned parse_refresh_options(int argc, char **argv, const char **hook)
 {
 	unsigned flags = 0;
 	char refresh_usage[1024];
 	int c;
 
 	/* both programs take these options: name the one running */
-	snprintf(refresh_usage, sizeof(refresh_usage), refresh_usage_fmt, progname);
+	snprintf(refresh_usage, sizeof(refresh_usage), refresh_usage_fmt, progname, progname);
+	*hook = NULL;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hqv", refresh_longopts, NULL)) != -1) {
+	/* "+": stop at the first argument, so hook arguments stay as they are */
+	while ((c = getopt_long(argc, argv, "+hqv", refresh_longopts, NULL)) != -1) {
 		switch (c) {
+		case 'W':
+			flags |= REFRESH_NO_WAIT;
+			break;
+		case 'H':
+			*hook = optarg;
+			break;
 		case 'F':
 			flags |= REFRESH_FULL;
 			break;
@@ -258,7 +271,7 @@ unsigned parse_refresh_options(int argc, char **argv)
 			usage_bad_arg(refresh_usage, "unknown option", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
+	if (optind < argc && !*hook)
 		usage_bad_arg(refresh_usage, "unexpected argument", argv[optind]);
 	if ((flags & REFRESH_FULL) && (flags & REFRESH_REBUILD))
 		die("options '--full' and '--rebuild' cannot be used together");

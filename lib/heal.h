@@ -42,12 +42,14 @@ enum refresh_flags {
 	REFRESH_REBUILD = (1 << 1),	/* drop everything, parse every blob */
 	REFRESH_VERBOSE = (1 << 2),	/* report on stderr */
 	REFRESH_QUIET = (1 << 3),	/* print nothing */
+	REFRESH_NO_WAIT = (1 << 4),	/* skip when another refresh runs */
 };
 
 /*
  * The command line of roadmap-refresh and roadmap-reindex (the same, as
  * one runs the other): returns the flags; exits on -h or a usage error.
+ * With --hook, *hook names the git hook and its arguments follow optind.
  */
-unsigned parse_refresh_options(int argc, char **argv);
+unsigned parse_refresh_options(int argc, char **argv, const char **hook);
 
 #endif

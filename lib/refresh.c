@@ -682,7 +682,14 @@ int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 	int rc, tries;
 
 	/* writers queue on the lock; readers then skip recording stat data */
-	if (index_lock(ix, 1) < 0 || repo_open(&repo, p) < 0 || repo_roots(&roots, repo) < 0) {
+	rc = index_lock(ix, !(flags & REFRESH_NO_WAIT));
+	if (rc == 1) {
+		memset(st, 0, sizeof(*st));
+		st->mode = "skipped";
+		snprintf(st->reason, sizeof(st->reason), "another refresh is running");
+		return 0;
+	}
+	if (rc < 0 || repo_open(&repo, p) < 0 || repo_roots(&roots, repo) < 0) {
 		rc = -1;
 		goto out;
 	}

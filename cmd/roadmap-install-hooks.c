@@ -1,0 +1,267 @@
+/*
+ * roadmap-install-hooks: install the git hooks that keep the index in
+ * lockstep with HEAD, and the pre-commit check.
+ *
+ * Hooks go where git looks for them, $(git rev-parse --git-path hooks),
+ * so core.hooksPath is honoured. A hook that is not ours is never
+ * overwritten: it moves to <hook>.roadmap-orig and ours runs it first,
+ * with the same arguments and stdin, and keeps its exit status.
+ * --uninstall puts everything back as it was.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hooks.h"	/* generated from hooks/ */
+#include "strbuf.h"
+#include "usage.h"
+
+static const char usage_str[] =
+	"roadmap-install-hooks [--uninstall] [--force] [-q]\n"
+	"\n"
+	"    --uninstall  remove roadmap's hooks and put back the hooks they chained to\n"
+	"    --force      overwrite roadmap hooks that were edited by hand\n"
+	"    -q, --quiet  print nothing but errors";
+
+static const struct option longopts[] = {
+	{ "uninstall", no_argument, NULL, 'u' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+#define MARKER "# roadmap-hook "
+#define ORIG ".roadmap-orig"
+
+static int quiet;
+
+/* $(git rev-parse --git-path hooks), absolute */
+static int hooks_dir(struct strbuf *out)
+{
+	int fds[2], status;
+	pid_t pid;
+	char cwd[PATH_MAX];
+
+	if (pipe(fds) < 0 || (pid = fork()) < 0)
+		return error_errno("cannot run git");
+	if (!pid) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execlp("git", "git", "rev-parse", "--git-path", "hooks", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t n;
+		strbuf_grow(out, 256);
+		n = read(fds[0], out->buf + out->len, out->alloc - out->len - 1);
+		if (n <= 0)
+			break;
+		strbuf_setlen(out, out->len + n);
+	}
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) || !out->len)
+		return error("cannot find the hooks directory (git rev-parse --git-path hooks)");
+	while (out->len && out->buf[out->len - 1] == '\n')
+		strbuf_setlen(out, out->len - 1);
+	if (out->buf[0] != '/' && getcwd(cwd, sizeof(cwd))) {
+		struct strbuf abs = STRBUF_INIT;
+		strbuf_addf(&abs, "%s/%s", cwd, out->buf);
+		strbuf_release(out);
+		*out = abs;
+	}
+	return 0;
+}
+
+/* The hook's text with @BINDIR@ set to where this program lives. */
+static void hook_text(struct strbuf *out, const char *tmpl, const char *bindir)
+{
+	const char *at = strstr(tmpl, "@BINDIR@");
+
+	strbuf_reset(out);
+	if (!at) {
+		strbuf_addstr(out, tmpl);
+		return;
+	}
+	strbuf_add(out, tmpl, at - tmpl);
+	strbuf_addstr(out, bindir);
+	strbuf_addstr(out, at + 8);
+}
+
+/* Our hooks differ only in the bin= line: compare without it. */
+static int same_but_bindir(const char *a, const char *b)
+{
+	for (;;) {
+		const char *ea = strchrnul(a, '\n'), *eb = strchrnul(b, '\n');
+		int bin = !strncmp(a, "bin=", 4) && !strncmp(b, "bin=", 4);
+
+		if (!bin && (ea - a != eb - b || memcmp(a, b, ea - a)))
+			return 0;
+		if (!*ea || !*eb)
+			return !*ea && !*eb;
+		a = ea + 1;
+		b = eb + 1;
+	}
+}
+
+static int write_hook(const char *path, const struct strbuf *text)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *f;
+	int ret = 0;
+
+	strbuf_addf(&tmp, "%s.roadmap-tmp", path);
+	f = fopen(tmp.buf, "w");
+	if (!f || fwrite(text->buf, 1, text->len, f) != text->len || fflush(f) ||
+	    fsync(fileno(f)) || fchmod(fileno(f), 0755)) {
+		ret = error_errno("cannot write '%s'", tmp.buf);
+		if (f)
+			fclose(f);
+		unlink(tmp.buf);
+	} else if (fclose(f) || rename(tmp.buf, path)) {
+		ret = error_errno("cannot install '%s'", path);
+		unlink(tmp.buf);
+	}
+	strbuf_release(&tmp);
+	return ret;
+}
+
+static void say(const char *hook, const char *what)
+{
+	if (!quiet)
+		printf("%s: %s\n", hook, what);
+}
+
+static int install(const char *dir, const char *hook, const char *tmpl, const char *bindir, int force)
+{
+	struct strbuf path = STRBUF_INIT, orig = STRBUF_INIT, text = STRBUF_INIT, cur = STRBUF_INIT;
+	struct stat st;
+	int ret = 0;
+
+	strbuf_addf(&path, "%s/%s", dir, hook);
+	strbuf_addf(&orig, "%s%s", path.buf, ORIG);
+	hook_text(&text, tmpl, bindir);
+	if (lstat(path.buf, &st) < 0) {
+		if ((ret = write_hook(path.buf, &text)) == 0)
+			say(hook, "installed");
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && !strbuf_read_file(&cur, path.buf, 0) &&
+	    strstr(cur.buf, "\n" MARKER)) {
+		/* ours: up to date, upgraded, or edited by hand */
+		if (!strcmp(cur.buf, text.buf)) {
+			say(hook, "unchanged");
+		} else if (!same_but_bindir(cur.buf, text.buf) && !force) {
+			ret = error("'%s' was installed by roadmap but edited since; use --force to overwrite it",
+				    path.buf);
+		} else if (!(ret = write_hook(path.buf, &text))) {
+			say(hook, "updated");
+		}
+		goto out;
+	}
+	/* a hook of somebody else's: keep it, and run it first */
+	if (!lstat(orig.buf, &st)) {
+		ret = error("'%s' is not roadmap's, and '%s' exists already: move one of them away",
+			    path.buf, orig.buf);
+		goto out;
+	}
+	if (rename(path.buf, orig.buf) < 0) {
+		ret = error_errno("cannot move '%s' aside", path.buf);
+		goto out;
+	}
+	if ((ret = write_hook(path.buf, &text)) < 0)
+		rename(orig.buf, path.buf);
+	else
+		say(hook, "installed; it runs your hook first (" ORIG ")");
+out:
+	strbuf_release(&path);
+	strbuf_release(&orig);
+	strbuf_release(&text);
+	strbuf_release(&cur);
+	return ret;
+}
+
+static int uninstall(const char *dir, const char *hook)
+{
+	struct strbuf path = STRBUF_INIT, orig = STRBUF_INIT, cur = STRBUF_INIT;
+	struct stat st;
+	int ret = 0;
+
+	strbuf_addf(&path, "%s/%s", dir, hook);
+	strbuf_addf(&orig, "%s%s", path.buf, ORIG);
+	if (lstat(path.buf, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    strbuf_read_file(&cur, path.buf, 0) < 0 || !strstr(cur.buf, "\n" MARKER)) {
+		if (!lstat(path.buf, &st))
+			say(hook, "not roadmap's: left alone");
+		goto out;
+	}
+	if (!lstat(orig.buf, &st)) {
+		if (rename(orig.buf, path.buf) < 0)
+			ret = error_errno("cannot restore '%s'", orig.buf);
+		else
+			say(hook, "restored yours");
+	} else if (unlink(path.buf) < 0) {
+		ret = error_errno("cannot remove '%s'", path.buf);
+	} else {
+		say(hook, "removed");
+	}
+out:
+	strbuf_release(&path);
+	strbuf_release(&orig);
+	strbuf_release(&cur);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct strbuf dir = STRBUF_INIT;
+	char self[PATH_MAX], *slash;
+	ssize_t n;
+	int c, do_uninstall = 0, force = 0, ret = 0;
+	size_t i;
+
+	set_progname(argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			do_uninstall = 1;
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			help(usage_str);
+		default:
+			usage_bad_arg(usage_str, "unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_bad_arg(usage_str, "unexpected argument", argv[optind]);
+	if (hooks_dir(&dir) < 0)
+		exit(EXIT_FATAL);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = '\0';
+	if ((slash = strrchr(self, '/')))
+		*slash = '\0';
+	if (!do_uninstall && mkdir(dir.buf, 0777) < 0 && errno != EEXIST)
+		die_errno("cannot create '%s'", dir.buf);
+	for (i = 0; i < sizeof(hooks) / sizeof(*hooks); i++)
+		if ((do_uninstall ? uninstall(dir.buf, hooks[i].name) :
+		     install(dir.buf, hooks[i].name, hooks[i].text, self, force)) < 0)
+			ret = EXIT_FATAL;
+	strbuf_release(&dir);
+	finish_stdout();
+	return ret;
+}
