@@ -15,6 +15,7 @@ LIBS = $(PKG_LIBS) -lm
 
 PROGRAMS =
 PROGRAMS += roadmap
+PROGRAMS += roadmap-check
 PROGRAMS += roadmap-install-hooks
 PROGRAMS += roadmap-list
 PROGRAMS += roadmap-refresh

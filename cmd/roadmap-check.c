@@ -1,0 +1,532 @@
+/*
+ * roadmap-check: validate issue files, compiler style.
+ *
+ * Errors read "path:line:col: error: message", one per line, so editors
+ * jump to them; exit 1 when there is any. Checks: the front matter
+ * parses; an id (or a file name to take it from) and a title; no id
+ * shared with another file; no conflict markers; status and priority in
+ * roadmap.statuses / roadmap.priorities when those are set; the ids that
+ * depends_on, blocks and dependencies name exist.
+ *
+ * The set of issues checked against is the working tree's (HEAD's rows
+ * plus the overlay), or with --cached the staging area's (GIT_INDEX_FILE
+ * when git sets it for a pre-commit hook, R8). Without paths, the working
+ * tree mode reports on every issue file, --cached on the files the commit
+ * would change: what pre-commit must refuse.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "git.h"
+#include "heal.h"
+#include "index.h"
+#include "issue.h"
+#include "overlay.h"
+#include "record.h"
+#include "repo.h"
+#include "strbuf.h"
+#include "usage.h"
+#include "xalloc.h"
+
+static const char usage_str[] =
+	"roadmap-check [--cached] [<path>...]\n"
+	"\n"
+	"    --cached    check the staged versions (what the pre-commit hook runs);\n"
+	"                without paths, the staged files that differ from HEAD";
+
+static const struct option longopts[] = {
+	{ "cached", no_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct file {
+	char *path;
+	char *rec;		/* the record, owned */
+	size_t reclen;
+	unsigned char oid[OID_RAW];	/* --cached: the staged blob */
+	int report;		/* errors in this file are printed */
+	const char *id;		/* into rec or path; NULL when not a valid issue */
+	size_t idlen;
+};
+
+struct set {
+	struct file *f;
+	size_t nr, alloc;
+	struct strbuf roots;
+	struct strbuf statuses, priorities;	/* "a\0b\0"; empty: anything goes */
+};
+
+static int nr_errors;
+
+static void add_file(struct set *s, const char *path, size_t len, const void *rec, size_t reclen)
+{
+	struct file *f;
+
+	ALLOC_GROW(s->f, s->nr + 1, s->alloc);
+	f = &s->f[s->nr++];
+	memset(f, 0, sizeof(*f));
+	f->path = xmemdupz(path, len);
+	f->rec = xmemdupz(rec, reclen);
+	f->reclen = reclen;
+}
+
+static int under_roots(const struct set *s, const char *path)
+{
+	const char *r;
+	size_t len = strlen(path);
+
+	if (len <= 3 || strcmp(path + len - 3, ".md"))
+		return 0;
+	for (r = s->roots.buf; r < s->roots.buf + s->roots.len; r += strlen(r) + 1)
+		if (!strncmp(path, r, strlen(r)) && path[strlen(r)] == '/')
+			return 1;
+	return 0;
+}
+
+/* The working tree: HEAD's rows, with the overlay's changes on top. */
+static int load_worktree(struct set *s, struct index *ix, const struct repo_paths *p)
+{
+	struct overlay ov = OVERLAY_INIT;
+	MDB_txn *txn;
+	MDB_cursor *c;
+	MDB_val k, v;
+	size_t i;
+	int rc;
+
+	if (index_begin(ix, &txn, 0))
+		return -1;
+	rc = overlay_compute(&ov, ix, txn, p, s->roots.buf, s->roots.len);
+	if (!rc && !(rc = mdb_cursor_open(txn, ix->files, &c))) {
+		while (!mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			struct file_row row;
+			if (file_row_decode(&row, &v) || row.kind != ROW_FILE ||
+			    overlay_find(&ov, k.mv_data, k.mv_size))
+				continue;
+			add_file(s, k.mv_data, k.mv_size, row.rec, row.reclen);
+		}
+		mdb_cursor_close(c);
+	}
+	mdb_txn_abort(txn);
+	for (i = 0; i < ov.nr; i++)
+		if (!ov.files[i].deleted) {
+			add_file(s, ov.files[i].path, strlen(ov.files[i].path),
+				 ov.files[i].rec, ov.files[i].reclen);
+			s->f[s->nr - 1].report = 2;	/* changed since HEAD */
+		}
+	overlay_release(&ov);
+	return rc ? -1 : 0;
+}
+
+/* The staging area: its entries under the roots, parsed unless HEAD's row has the blob. */
+static int load_cached(struct set *s, struct index *ix, git_repository *repo)
+{
+	const char *index_file = getenv("GIT_INDEX_FILE");
+	struct strbuf rec = STRBUF_INIT;
+	git_index *gi = NULL;
+	MDB_txn *txn;
+	size_t i, n;
+	int ret = -1;
+
+	if (index_file && *index_file ? git_index_open(&gi, index_file) < 0 :
+	    git_repository_index(&gi, repo) < 0)
+		return repo_error("cannot read the staging area");
+	if (index_begin(ix, &txn, 0)) {
+		git_index_free(gi);
+		return -1;
+	}
+	n = git_index_entrycount(gi);
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(gi, i);
+		MDB_val k = { strlen(e->path), (void *)e->path }, v;
+		struct file_row row;
+		int staged = git_index_entry_stage(e);
+
+		if (!under_roots(s, e->path))
+			continue;
+		if (staged) {
+			/* an unmerged path: only its first stage says so */
+			if (!s->nr || strcmp(s->f[s->nr - 1].path, e->path)) {
+				strbuf_reset(&rec);
+				strbuf_addch(&rec, RECORD_INVALID);
+				strbuf_addstr(&rec, "1:1: unmerged path (resolve the conflict)");
+				add_file(s, e->path, strlen(e->path), rec.buf, rec.len);
+				s->f[s->nr - 1].report = 2;
+			}
+			continue;
+		}
+		if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+			continue;
+		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
+		    row.kind == ROW_FILE && !memcmp(row.oid, e->id.id, OID_RAW)) {
+			add_file(s, e->path, strlen(e->path), row.rec, row.reclen);
+		} else {
+			git_blob *blob;
+			if (git_blob_lookup(&blob, repo, &e->id) < 0) {
+				repo_error(e->path);
+				goto out;
+			}
+			strbuf_reset(&rec);
+			issue_parse(&rec, git_blob_rawcontent(blob), git_blob_rawsize(blob));
+			git_blob_free(blob);
+			add_file(s, e->path, strlen(e->path), rec.buf, rec.len);
+			s->f[s->nr - 1].report = 2;
+		}
+		memcpy(s->f[s->nr - 1].oid, e->id.id, OID_RAW);
+	}
+	ret = 0;
+out:
+	mdb_txn_abort(txn);
+	git_index_free(gi);
+	strbuf_release(&rec);
+	return ret;
+}
+
+/* The file's bytes: the staged blob with --cached, else the working file. */
+static int read_raw(struct strbuf *out, const struct file *f, const struct repo_paths *p,
+		    git_repository *repo, int cached)
+{
+	strbuf_reset(out);
+	if (cached) {
+		git_blob *blob;
+		git_oid oid;
+		memcpy(oid.id, f->oid, OID_RAW);
+		if (git_blob_lookup(&blob, repo, &oid) < 0)
+			return repo_error(f->path);
+		strbuf_add(out, git_blob_rawcontent(blob), git_blob_rawsize(blob));
+		git_blob_free(blob);
+		return 0;
+	} else {
+		struct strbuf full = STRBUF_INIT;
+		int rc;
+		strbuf_addf(&full, "%s%s", p->workdir, f->path);
+		rc = strbuf_read_file(out, full.buf, 0);
+		strbuf_release(&full);
+		return rc < 0 ? error_errno("cannot read '%s'", f->path) : 0;
+	}
+}
+
+__attribute__((format(printf, 4, 5)))
+static void report(const struct file *f, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s:%d:%d: error: ", f->path, line, col);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	nr_errors++;
+}
+
+/* The line of top-level key `field` in the front matter, or 1. */
+static int field_line(const struct strbuf *raw, const char *field)
+{
+	const char *p = raw->buf, *end = raw->buf + raw->len;
+	size_t flen = strlen(field);
+	int line = 1;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		if (line > 1 && (!strncmp(p, "---", 3) || !strncmp(p, "...", 3)))
+			break;
+		if (!strncmp(p, field, flen) && p + flen < end && p[flen] == ':')
+			return line;
+		if (!nl)
+			break;
+		p = nl + 1;
+		line++;
+	}
+	return 1;
+}
+
+static void check_conflict_markers(const struct file *f, const struct strbuf *raw)
+{
+	const char *p = raw->buf, *end = raw->buf + raw->len;
+	int line = 1;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t len = (nl ? nl : end) - p;
+		if ((len >= 8 && (!memcmp(p, "<<<<<<< ", 8) || !memcmp(p, ">>>>>>> ", 8))) ||
+		    ((len == 7 || (len == 8 && p[7] == '\r')) && !memcmp(p, "=======", 7)))
+			report(f, line, 1, "conflict marker");
+		if (!nl)
+			break;
+		p = nl + 1;
+		line++;
+	}
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct file *x = *(const struct file *const *)a, *y = *(const struct file *const *)b;
+	size_t n = x->idlen < y->idlen ? x->idlen : y->idlen;
+	int c = memcmp(x->id, y->id, n);
+
+	return c ? c : (x->idlen > y->idlen) - (x->idlen < y->idlen);
+}
+
+static const struct file *find_id(struct file **byid, size_t nr, const char *id, size_t len)
+{
+	struct file key;
+	const struct file *kp = &key;
+	struct file **hit;
+
+	key.id = id;
+	key.idlen = len;
+	hit = bsearch(&kp, byid, nr, sizeof(*byid), cmp_id);
+	return hit ? *hit : NULL;
+}
+
+struct value_check {
+	const struct file *f;
+	const struct strbuf *raw;
+	const struct set *s;
+	struct file **byid;
+	size_t nr_ids;
+};
+
+static int in_list(const struct strbuf *list, const char *v, size_t len)
+{
+	const char *p;
+
+	for (p = list->buf; p < list->buf + list->len; p += strlen(p) + 1)
+		if (strlen(p) == len && !memcmp(p, v, len))
+			return 1;
+	return 0;
+}
+
+static int check_value(const char *key, size_t keylen, const struct node *val, void *data)
+{
+	struct value_check *vc = data;
+	char field[64];
+	size_t top = strcspn(key, ".");
+
+	snprintf(field, sizeof(field), "%.*s", (int)(top < keylen ? top : keylen), key);
+	if ((!strcmp(field, "status") && vc->s->statuses.len && keylen == 6 &&
+	     !in_list(&vc->s->statuses, val->text, val->len)) ||
+	    (!strcmp(field, "priority") && vc->s->priorities.len && keylen == 8 &&
+	     !in_list(&vc->s->priorities, val->text, val->len)))
+		report(vc->f, field_line(vc->raw, field), 1, "%s '%.*s' is not one of roadmap.%s",
+		       field, (int)val->len, val->text,
+		       field[0] == 's' ? "statuses" : "priorities");
+	if ((!strcmp(field, "depends_on") || !strcmp(field, "blocks") ||
+	     !strcmp(field, "dependencies")) && val->len &&
+	    !find_id(vc->byid, vc->nr_ids, val->text, val->len))
+		report(vc->f, field_line(vc->raw, field), 1, "%s names '%.*s', which is no issue's id",
+		       field, (int)val->len, val->text);
+	return 0;
+}
+
+struct has_title {
+	int found;
+};
+
+static int title_value(const char *key, size_t keylen, const struct node *val, void *data)
+{
+	if (keylen == 5 && !memcmp(key, "title", 5) && val->len)
+		((struct has_title *)data)->found = 1;
+	return 0;
+}
+
+static void check_file(struct set *s, struct file *f, struct file **byid, size_t nr_ids,
+		       const struct repo_paths *p, git_repository *repo, int cached)
+{
+	struct strbuf raw = STRBUF_INIT;
+	struct record rec;
+	struct has_title title = { 0 };
+	struct value_check vc = { f, &raw, s, byid, nr_ids };
+	const struct file *other;
+	size_t line, col;
+	const char *why, *id;
+	size_t idlen;
+
+	if (record_decode(&rec, f->rec, f->reclen) < 0)
+		return;
+	if (read_raw(&raw, f, p, repo, cached) < 0) {
+		nr_errors++;
+		goto out;
+	}
+	check_conflict_markers(f, &raw);
+	if (rec.kind == RECORD_NOTISSUE) {
+		if (f->report == 1)	/* named on the command line */
+			report(f, 1, 1, "not an issue file: the first line is not '---'");
+		goto out;
+	}
+	if (rec.kind == RECORD_INVALID) {
+		if (sscanf(rec.err, "%zu:%zu:", &line, &col) != 2)
+			line = col = 1;
+		report(f, (int)line, (int)col, "%s", strchr(strchr(rec.err, ':') + 1, ':') + 2);
+		goto out;
+	}
+	if ((why = issue_file_id(&rec, f->path, &id, &idlen))) {
+		report(f, 1, 1, "no usable id: the file name gives none; add an id field");
+		goto out;
+	}
+	record_foreach_scalar(&rec, title_value, &title);
+	if (!title.found)
+		report(f, 1, 1, "missing title");
+	other = find_id(byid, nr_ids, f->id, f->idlen);
+	if (other == f) {
+		/* find_id may land on either of two: look at the neighbours */
+		size_t i;
+		for (i = 0; i < nr_ids; i++)
+			if (byid[i] != f && byid[i]->idlen == f->idlen &&
+			    !memcmp(byid[i]->id, f->id, f->idlen)) {
+				other = byid[i];
+				break;
+			}
+	}
+	if (other && other != f)
+		report(f, field_line(&raw, "id"), 1, "duplicate id '%.*s': '%s' has it too",
+		       (int)f->idlen, f->id, other->path);
+	record_foreach_scalar(&rec, check_value, &vc);
+out:
+	strbuf_release(&raw);
+}
+
+/* Multi-valued git config, each value possibly a comma list, as "a\0b\0". */
+static void config_list(struct strbuf *out, git_repository *repo, const char *name)
+{
+	git_config *cfg;
+	git_config_iterator *it;
+	git_config_entry *e;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return;
+	if (!git_config_multivar_iterator_new(&it, cfg, name, NULL)) {
+		while (!git_config_next(&e, it)) {
+			const char *v = e->value;
+			while (*v) {
+				size_t len = strcspn(v, ",");
+				while (len && v[0] == ' ')
+					v++, len--;
+				if (len) {
+					size_t l = len;
+					while (l && v[l - 1] == ' ')
+						l--;
+					strbuf_add(out, v, l);
+					strbuf_addch(out, '\0');
+				}
+				v += len + (v[len] == ',');
+			}
+		}
+		git_config_iterator_free(it);
+	}
+	git_config_free(cfg);
+}
+
+/* A path argument as a path from the top of the work tree. */
+static char *top_relative(const struct repo_paths *p, const char *arg)
+{
+	char cwd[PATH_MAX];
+	struct strbuf sb = STRBUF_INIT;
+	size_t wl = strlen(p->workdir);
+
+	if (arg[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		strbuf_addf(&sb, "%s/", cwd);
+	strbuf_addstr(&sb, arg);
+	if (!strncmp(sb.buf, p->workdir, wl)) {
+		char *rel = xstrdup(sb.buf + wl);
+		strbuf_release(&sb);
+		return rel;
+	}
+	if (sb.len + 1 == wl && !strncmp(sb.buf, p->workdir, sb.len)) {
+		strbuf_release(&sb);
+		return xstrdup("");
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	struct repo_paths paths;
+	struct index *ix = NULL;
+	git_repository *repo = NULL;
+	struct set s;
+	struct file **byid;
+	size_t i, nr_ids = 0;
+	int c, cached = 0, named, j;
+
+	set_progname(argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cached = 1;
+			break;
+		case 'h':
+			help(usage_str);
+		default:
+			usage_bad_arg(usage_str, "unknown option", argv[optind - 1]);
+		}
+	}
+	memset(&s, 0, sizeof(s));
+	strbuf_init(&s.roots, 0);
+	strbuf_init(&s.statuses, 0);
+	strbuf_init(&s.priorities, 0);
+	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0 ||
+	    index_heal(ix, &paths) < 0 || repo_open(&repo, &paths) < 0 ||
+	    repo_roots(&s.roots, repo) < 0)
+		exit(EXIT_FATAL);
+	config_list(&s.statuses, repo, "roadmap.statuses");
+	config_list(&s.priorities, repo, "roadmap.priorities");
+	if ((cached ? load_cached(&s, ix, repo) : load_worktree(&s, ix, &paths)) < 0)
+		die("cannot read the issue files");
+
+	/* what to report on: the named paths, or as the header says */
+	named = optind < argc;
+	for (i = 0; i < s.nr; i++)
+		s.f[i].report = named ? 0 : cached ? s.f[i].report == 2 : 1;
+	for (j = optind; j < argc; j++) {
+		char *rel = top_relative(&paths, argv[j]);
+		size_t len = strlen(rel);
+		int found = 0;
+		for (i = 0; i < s.nr; i++)
+			if (!strcmp(s.f[i].path, rel) ||
+			    (!len || (!strncmp(s.f[i].path, rel, len) &&
+				      (rel[len - 1] == '/' || s.f[i].path[len] == '/')))) {
+				s.f[i].report = 1;
+				found = 1;
+			}
+		if (!found)
+			warning("'%s' is no issue file under roadmap.path", argv[j]);
+		free(rel);
+	}
+
+	/* ids, sorted, for duplicates and dependencies */
+	byid = xcalloc(s.nr + 1, sizeof(*byid));
+	for (i = 0; i < s.nr; i++) {
+		struct record rec;
+		if (!record_decode(&rec, s.f[i].rec, s.f[i].reclen) && rec.kind == RECORD_ISSUE &&
+		    !issue_file_id(&rec, s.f[i].path, &s.f[i].id, &s.f[i].idlen))
+			byid[nr_ids++] = &s.f[i];
+	}
+	if (nr_ids)
+		qsort(byid, nr_ids, sizeof(*byid), cmp_id);
+	for (i = 0; i < s.nr; i++)
+		if (s.f[i].report)
+			check_file(&s, &s.f[i], byid, nr_ids, &paths, repo, cached);
+
+	for (i = 0; i < s.nr; i++) {
+		free(s.f[i].path);
+		free(s.f[i].rec);
+	}
+	free(s.f);
+	free(byid);
+	strbuf_release(&s.roots);
+	strbuf_release(&s.statuses);
+	strbuf_release(&s.priorities);
+	git_repository_free(repo);
+	index_close(ix);
+	repo_paths_release(&paths);
+	git_libgit2_shutdown();
+	finish_stdout();
+	return nr_errors ? EXIT_DIFFER : 0;
+}
