@@ -32,6 +32,7 @@ LIB_OBJS += lib/overlay.o
 LIB_OBJS += lib/query.o
 LIB_OBJS += lib/record.o
 LIB_OBJS += lib/refresh.o
+LIB_OBJS += lib/sha1.o
 LIB_OBJS += lib/repo.o
 LIB_OBJS += lib/strbuf.o
 LIB_OBJS += lib/usage.o

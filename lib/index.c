@@ -296,7 +296,8 @@ int meta_put_u64(MDB_txn *txn, struct index *ix, const char *key, uint64_t v)
 void file_row_encode(const struct file_row *row, struct strbuf *out)
 {
 	strbuf_reset(out);
-	strbuf_addch(out, row->kind);
+	/* the kind byte also says whether the blob is executable */
+	strbuf_addch(out, row->kind == ROW_FILE && row->mode == 0100755 ? ROW_FILE_EXEC : row->kind);
 	strbuf_add(out, row->oid, OID_RAW);
 	if (row->kind == ROW_TREE)
 		return;
@@ -315,7 +316,8 @@ int file_row_decode(struct file_row *row, const MDB_val *val)
 	memset(row, 0, sizeof(*row));
 	if (val->mv_size < 1 + OID_RAW)
 		return -1;
-	row->kind = p[0];
+	row->kind = p[0] == ROW_FILE_EXEC ? ROW_FILE : p[0];
+	row->mode = p[0] == ROW_FILE_EXEC ? 0100755 : 0100644;
 	memcpy(row->oid, p + 1, OID_RAW);
 	if (row->kind == ROW_TREE)
 		return val->mv_size == 1 + OID_RAW ? 0 : -1;

@@ -34,7 +34,7 @@
  *   dups     id -> nothing: the ids more than one file has
  */
 
-#define INDEX_VERSION "roadmap-index 2"
+#define INDEX_VERSION "roadmap-index 3"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
 #define OID_RAW 20
 /* LMDB's key limit is 511 bytes; longer terms become a prefix plus a hash */
@@ -55,14 +55,15 @@ struct index {
 	int lockfd;
 };
 
-enum row_kind { ROW_FILE = 'F', ROW_TREE = 'T' };
+enum row_kind { ROW_FILE = 'F', ROW_FILE_EXEC = 'X', ROW_TREE = 'T' };
 
 /*
  * A row of `files`; stat fields are 0 until the working file was seen to
  * match. rec points into the value it was decoded from.
  */
 struct file_row {
-	int kind;
+	int kind;		/* ROW_FILE or ROW_TREE */
+	unsigned mode;		/* ROW_FILE: 0100644 or 0100755, as in the tree */
 	unsigned char oid[OID_RAW];
 	uint32_t num;
 	int64_t mtime_ns, ctime_ns;

@@ -11,6 +11,7 @@
 #include "issue.h"
 #include "overlay.h"
 #include "record.h"
+#include "sha1.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -190,19 +191,16 @@ static struct overlay_file *add_file(struct overlay *ov, const char *path, size_
 	return f;
 }
 
-/* Parse the working file at wd/path; the record goes to out. -1 when it vanished. */
-static int parse_file(struct strbuf *out, const struct repo_paths *p, const char *path)
+/* Read the working file at wd/path into buf; -1 when it vanished. */
+static int read_file(struct strbuf *buf, const struct repo_paths *p, const char *path)
 {
-	struct strbuf full = STRBUF_INIT, buf = STRBUF_INIT;
+	struct strbuf full = STRBUF_INIT;
 	int rc;
 
 	strbuf_addf(&full, "%s%s", p->workdir, path);
-	rc = strbuf_read_file(&buf, full.buf, 0);
-	strbuf_reset(out);
-	if (!rc)
-		issue_parse(out, buf.buf, buf.len);
+	strbuf_reset(buf);
+	rc = strbuf_read_file(buf, full.buf, 0);
 	strbuf_release(&full);
-	strbuf_release(&buf);
 	return rc;
 }
 
@@ -216,7 +214,8 @@ static int is_invalid_in_head(MDB_txn *txn, struct index *ix, const char *path, 
 /* Compare one disk file with its row (row may be NULL). */
 static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		       const struct repo_paths *p, const struct disk_file *df,
-		       const struct file_row *row, struct strbuf *rec, time_t now)
+		       const struct file_row *row, struct strbuf *rec, struct strbuf *buf,
+		       time_t now)
 {
 	struct overlay_file *f;
 
@@ -233,11 +232,13 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	    row->mtime_ns == ns(&df->st.st_mtim) && row->ctime_ns == ns(&df->st.st_ctim) &&
 	    row->mtime_ns)
 		return;		/* clean: not read */
-	if (parse_file(rec, p, df->path) < 0)
+	if (read_file(buf, p, df->path) < 0)
 		return;		/* vanished: the row's side wins this time */
 	if (row) {
-		if (row->reclen == rec->len && !memcmp(row->rec, rec->buf, rec->len)) {
-			/* same record as HEAD's: clean; remember unless racy */
+		unsigned char oid[OID_RAW];
+		git_blob_oid(oid, buf->buf, buf->len);
+		if (!memcmp(oid, row->oid, OID_RAW)) {
+			/* HEAD's blob: clean; remember it unless racy */
 			if (df->st.st_mtim.tv_sec + 1 < now) {
 				struct overlay_stat *s;
 				ALLOC_GROW(ov->stats, ov->nr_stats + 1, ov->alloc_stats);
@@ -252,14 +253,18 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			return;
 		}
 	}
+	strbuf_reset(rec);
+	issue_parse(rec, buf->buf, buf->len);
 	f = add_file(ov, df->path, strlen(df->path));
 	f->rec = xmemdupz(rec->buf, rec->len);
 	f->reclen = rec->len;
+	f->mode = df->st.st_mode & 0111 ? 0100755 : 0100644;
 	f->head_invalid = row && is_invalid_in_head(txn, ix, df->path, strlen(df->path));
 }
 
 static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
-			const struct repo_paths *p, const char *root, struct strbuf *rec)
+			const struct repo_paths *p, const char *root, struct strbuf *rec,
+			struct strbuf *buf)
 {
 	struct scan sc = { p->workdir, NULL, 0, 0 };
 	struct strbuf rel = STRBUF_INIT, full = STRBUF_INIT;
@@ -314,11 +319,11 @@ static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			f->head_invalid = is_invalid_in_head(txn, ix, k.mv_data, k.mv_size);
 			have = !mdb_cursor_get(c, &k, &v, MDB_NEXT);
 		} else if (cmp > 0) {
-			check_file(ov, ix, txn, p, &sc.f[i++], NULL, rec, now);
+			check_file(ov, ix, txn, p, &sc.f[i++], NULL, rec, buf, now);
 		} else {
 			if (file_row_decode(&row, &v) < 0)
 				memset(&row, 0, sizeof(row));
-			check_file(ov, ix, txn, p, &sc.f[i++], &row, rec, now);
+			check_file(ov, ix, txn, p, &sc.f[i++], &row, rec, buf, now);
 			have = !mdb_cursor_get(c, &k, &v, MDB_NEXT);
 		}
 	}
@@ -340,17 +345,18 @@ static int cmp_ovfile(const void *a, const void *b)
 int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		    const struct repo_paths *p, const char *roots, size_t rootslen)
 {
-	struct strbuf rec = STRBUF_INIT;
+	struct strbuf rec = STRBUF_INIT, buf = STRBUF_INIT;
 	const char *root;
 	int rc = 0;
 
 	if (!p->workdir)
 		return 0;
 	for (root = roots; root < roots + rootslen && !rc; root += strlen(root) + 1)
-		rc = overlay_root(ov, ix, txn, p, root, &rec);
+		rc = overlay_root(ov, ix, txn, p, root, &rec, &buf);
 	if (ov->nr)
 		qsort(ov->files, ov->nr, sizeof(*ov->files), cmp_ovfile);
 	strbuf_release(&rec);
+	strbuf_release(&buf);
 	return rc;
 }
 

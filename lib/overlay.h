@@ -8,10 +8,11 @@
  *
  * The issue roots are read from disk (readdir + fstatat); a file whose
  * stat data (mtime, ctime, size, inode) equals what its `files` row
- * recorded is clean and never read. Any other file is read and parsed;
- * when its record equals HEAD's it is clean after all, and its stat data
- * is recorded for next time, unless it is too new to trust (racy git: a
- * file changed in the same second as the stat was taken looks unchanged).
+ * recorded is clean and never read. Any other file is read and hashed as
+ * git hashes a blob: when it is HEAD's blob it is clean after all, and
+ * its stat data is recorded for next time, unless it is too new to trust
+ * (racy git: a file changed in the same second as the stat was taken
+ * looks unchanged). Otherwise it is parsed into an overlay entry.
  */
 
 struct overlay_file {
@@ -20,6 +21,7 @@ struct overlay_file {
 	char *rec;		/* the working file's record (not when deleted) */
 	size_t reclen;
 	int head_invalid;	/* HEAD's version of the file is in `invalid` */
+	unsigned mode;		/* the working file's git mode (not when deleted) */
 };
 
 struct overlay_stat {

@@ -17,6 +17,7 @@ enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELET
 /* Kept small: a rebuild holds one per file. */
 struct action {
 	int type;
+	unsigned mode;			/* the new blob's */
 	char *path;
 	unsigned char oid[OID_RAW];	/* the new blob or tree */
 	struct file_row *old;		/* ACT_MODIFY, ACT_DELETE; owned, old->rec too */
@@ -36,8 +37,8 @@ struct walk {
 	int rc;			/* the first LMDB or libgit2 failure */
 };
 
-static void add_action(struct walk *w, int type, const char *path, size_t len,
-		       const unsigned char *oid, const MDB_val *oldval)
+static struct action *add_action(struct walk *w, int type, const char *path, size_t len,
+				 const unsigned char *oid, const MDB_val *oldval)
 {
 	struct action *a;
 
@@ -58,6 +59,7 @@ static void add_action(struct walk *w, int type, const char *path, size_t len,
 			a->old->rec = xmemdupz(a->old->rec, a->old->reclen);
 		}
 	}
+	return a;
 }
 
 static void cur_step(struct walk *w, MDB_cursor_op op)
@@ -135,10 +137,13 @@ static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
 		delete_before(w, prefix->buf, plen, prefix->buf, prefix->len);
 		same = w->valid && !cur_cmp(w, prefix->buf, prefix->len);
 		if (!is_tree) {
+			/* the kind byte of a stored row says whether it is executable */
+			int exec = mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+			const unsigned char *v = w->val.mv_data;
 			if (!same)
-				add_action(w, ACT_ADD, prefix->buf, prefix->len, oid, NULL);
-			else if (memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW))
-				add_action(w, ACT_MODIFY, prefix->buf, prefix->len, oid, &w->val);
+				add_action(w, ACT_ADD, prefix->buf, prefix->len, oid, NULL)->mode = mode;
+			else if (memcmp(v + 1, oid, OID_RAW) || (v[0] == ROW_FILE_EXEC) != exec)
+				add_action(w, ACT_MODIFY, prefix->buf, prefix->len, oid, &w->val)->mode = mode;
 			if (same)
 				cur_step(w, MDB_NEXT);
 			continue;
@@ -368,6 +373,7 @@ static int apply_action(struct apply *ap, const struct action *a)
 	v.mv_data = ap->rec.buf;
 	memset(&row, 0, sizeof(row));
 	row.kind = ROW_FILE;
+	row.mode = a->mode;
 	memcpy(row.oid, a->oid, OID_RAW);
 	row.rec = ap->rec.buf;
 	row.reclen = ap->rec.len;
