@@ -16,6 +16,7 @@ LIBS = $(PKG_LIBS) -lm
 PROGRAMS =
 PROGRAMS += roadmap
 PROGRAMS += roadmap-check
+PROGRAMS += roadmap-diff-index
 PROGRAMS += roadmap-install-hooks
 PROGRAMS += roadmap-list
 PROGRAMS += roadmap-refresh

@@ -218,6 +218,8 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		       time_t now)
 {
 	struct overlay_file *f;
+	unsigned char oid[OID_RAW];
+	unsigned mode;
 
 	if (!df->ok) {
 		/* gone between readdir and stat, or not a regular file */
@@ -234,31 +236,30 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		return;		/* clean: not read */
 	if (read_file(buf, p, df->path) < 0)
 		return;		/* vanished: the row's side wins this time */
-	if (row) {
-		unsigned char oid[OID_RAW];
-		git_blob_oid(oid, buf->buf, buf->len);
-		if (!memcmp(oid, row->oid, OID_RAW)) {
-			/* HEAD's blob: clean; remember it unless racy */
-			if (df->st.st_mtim.tv_sec + 1 < now) {
-				struct overlay_stat *s;
-				ALLOC_GROW(ov->stats, ov->nr_stats + 1, ov->alloc_stats);
-				s = &ov->stats[ov->nr_stats++];
-				s->path = xstrdup(df->path);
-				memcpy(s->oid, row->oid, OID_RAW);
-				s->mtime_ns = ns(&df->st.st_mtim);
-				s->ctime_ns = ns(&df->st.st_ctim);
-				s->size = df->st.st_size;
-				s->ino = df->st.st_ino;
-			}
-			return;
+	git_blob_oid(oid, buf->buf, buf->len);
+	mode = df->st.st_mode & 0111 ? 0100755 : 0100644;
+	if (row && !memcmp(oid, row->oid, OID_RAW) && mode == row->mode) {
+		/* HEAD's blob: clean; remember it unless racy */
+		if (df->st.st_mtim.tv_sec + 1 < now) {
+			struct overlay_stat *s;
+			ALLOC_GROW(ov->stats, ov->nr_stats + 1, ov->alloc_stats);
+			s = &ov->stats[ov->nr_stats++];
+			s->path = xstrdup(df->path);
+			memcpy(s->oid, row->oid, OID_RAW);
+			s->mtime_ns = ns(&df->st.st_mtim);
+			s->ctime_ns = ns(&df->st.st_ctim);
+			s->size = df->st.st_size;
+			s->ino = df->st.st_ino;
 		}
+		return;
 	}
 	strbuf_reset(rec);
 	issue_parse(rec, buf->buf, buf->len);
 	f = add_file(ov, df->path, strlen(df->path));
 	f->rec = xmemdupz(rec->buf, rec->len);
 	f->reclen = rec->len;
-	f->mode = df->st.st_mode & 0111 ? 0100755 : 0100644;
+	f->mode = mode;
+	memcpy(f->oid, oid, OID_RAW);
 	f->head_invalid = row && is_invalid_in_head(txn, ix, df->path, strlen(df->path));
 }
 

@@ -22,6 +22,7 @@ struct overlay_file {
 	size_t reclen;
 	int head_invalid;	/* HEAD's version of the file is in `invalid` */
 	unsigned mode;		/* the working file's git mode (not when deleted) */
+	unsigned char oid[OID_RAW];	/* and its blob id */
 };
 
 struct overlay_stat {

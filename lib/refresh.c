@@ -199,6 +199,106 @@ static void walk_root(struct walk *w, const char *root, git_tree *tree)
 	strbuf_release(&prefix);
 }
 
+/* Walk every root of `roots` ("a\0b\0") in HEAD's `tree` (NULL: unborn). */
+static int walk_roots(struct walk *w, git_tree *tree, const struct strbuf *roots)
+{
+	const char *root;
+	int rc;
+
+	if ((rc = mdb_cursor_open(w->txn, w->ix->files, &w->cur)))
+		return rc;
+	for (root = roots->buf; root < roots->buf + roots->len && !w->rc; root += strlen(root) + 1) {
+		git_tree_entry *e = NULL;
+		git_tree *sub = NULL;
+
+		if (tree && !git_tree_entry_bypath(&e, tree, root) &&
+		    git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&sub, w->repo, git_tree_entry_id(e)) < 0) {
+			git_tree_entry_free(e);
+			w->rc = repo_error(root);
+			break;
+		}
+		walk_root(w, root, sub);
+		git_tree_free(sub);
+		git_tree_entry_free(e);
+	}
+	mdb_cursor_close(w->cur);
+	w->cur = NULL;
+	return w->rc;
+}
+
+static void free_actions(struct walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nr; i++) {
+		free(w->act[i].path);
+		if (w->act[i].old)
+			free((char *)w->act[i].old->rec);
+		free(w->act[i].old);
+	}
+	free(w->act);
+	w->act = NULL;
+	w->nr = w->alloc = 0;
+}
+
+int refresh_diff(struct diff *out, struct index *ix, git_repository *repo, git_tree *tree,
+		 const struct strbuf *roots)
+{
+	struct walk w;
+	MDB_txn *txn;
+	size_t i;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	memset(out, 0, sizeof(*out));
+	if ((rc = index_begin(ix, &txn, 0)))
+		return rc < 0 ? rc : 0;
+	w.ix = ix;
+	w.txn = txn;
+	w.repo = repo;
+	rc = walk_roots(&w, tree, roots);
+	for (i = 0; !rc && i < w.nr; i++) {
+		struct action *a = &w.act[i];
+		struct diff_entry *d;
+		if (a->type == ACT_TREE_PUT || a->type == ACT_TREE_DELETE)
+			continue;
+		ALLOC_GROW(out->e, out->nr + 1, out->alloc);
+		d = &out->e[out->nr++];
+		memset(d, 0, sizeof(*d));
+		d->status = a->type == ACT_ADD ? 'A' : a->type == ACT_DELETE ? 'D' : 'M';
+		d->path = a->path;
+		a->path = NULL;
+		if (a->old) {
+			d->old_mode = a->old->mode;
+			memcpy(d->old_oid, a->old->oid, OID_RAW);
+			d->old_rec = (char *)a->old->rec;
+			d->old_reclen = a->old->reclen;
+			a->old->rec = NULL;
+		}
+		if (a->type != ACT_DELETE) {
+			d->new_mode = a->mode;
+			memcpy(d->new_oid, a->oid, OID_RAW);
+		}
+	}
+	mdb_txn_abort(txn);
+	free_actions(&w);
+	return rc ? -1 : 0;
+}
+
+void diff_release(struct diff *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++) {
+		free(d->e[i].path);
+		free(d->e[i].old_rec);
+		free(d->e[i].new_rec);
+	}
+	free(d->e);
+	memset(d, 0, sizeof(*d));
+}
+
 /* --- applying the actions --- */
 
 struct postings {
@@ -491,7 +591,6 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	int rc, unborn = 0, rebuild = 0, full = 0;
 	uint64_t issues;
 	size_t i;
-	const char *root;
 
 	memset(&w, 0, sizeof(w));
 	memset(&ap, 0, sizeof(ap));
@@ -578,26 +677,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	w.txn = txn;
 	w.repo = repo;
 	w.full = full || rebuild;
-	if ((rc = mdb_cursor_open(txn, ix->files, &w.cur)))
-		goto out;
-	for (root = roots->buf; root < roots->buf + roots->len && !w.rc; root += strlen(root) + 1) {
-		git_tree_entry *e = NULL;
-		git_tree *sub = NULL;
-
-		if (tree && !git_tree_entry_bypath(&e, tree, root) &&
-		    git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-		    git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
-			git_tree_entry_free(e);
-			rc = repo_error(root);
-			goto out;
-		}
-		walk_root(&w, root, sub);
-		git_tree_free(sub);
-		git_tree_entry_free(e);
-	}
-	mdb_cursor_close(w.cur);
-	w.cur = NULL;
-	if ((rc = w.rc))
+	if ((rc = walk_roots(&w, tree, roots)))
 		goto out;
 
 	ap.ix = ix;
@@ -658,13 +738,7 @@ out:
 		mdb_cursor_close(w.cur);
 	if (txn)
 		mdb_txn_abort(txn);
-	for (i = 0; i < w.nr; i++) {
-		free(w.act[i].path);
-		if (w.act[i].old)
-			free((char *)w.act[i].old->rec);
-		free(w.act[i].old);
-	}
-	free(w.act);
+	free_actions(&w);
 	git_tree_free(tree);
 	git_commit_free(commit);
 	strbuf_release(&ap.rec);

@@ -1,6 +1,8 @@
 #ifndef REFRESH_H
 #define REFRESH_H
 
+#include <git2.h>
+
 #include "heal.h"
 #include "index.h"
 #include "repo.h"
@@ -32,5 +34,31 @@ struct refresh_stats {
 int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 		  struct refresh_stats *st);
 
+
+/* One difference between the index's rows and a tree, staging area or work tree. */
+struct diff_entry {
+	int status;			/* 'A', 'M' or 'D' */
+	unsigned old_mode, new_mode;	/* 0 when absent */
+	unsigned char old_oid[OID_RAW], new_oid[OID_RAW];	/* zeros when absent or unknown */
+	char *path;
+	char *old_rec;			/* the index's record ('M', 'D'); owned */
+	size_t old_reclen;
+	char *new_rec;			/* the new side's record, when known; owned */
+	size_t new_reclen;
+};
+
+struct diff {
+	struct diff_entry *e;	/* in path order */
+	size_t nr, alloc;
+};
+
+/*
+ * The differences between the index's rows and `tree` (a commit's root
+ * tree; NULL for none) under `roots`: the walk a refresh would apply,
+ * without applying it. The caller frees them with diff_release().
+ */
+int refresh_diff(struct diff *out, struct index *ix, git_repository *repo, git_tree *tree,
+		 const struct strbuf *roots);
+void diff_release(struct diff *d);
 
 #endif
