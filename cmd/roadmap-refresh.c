@@ -57,9 +57,9 @@ static int refresh(unsigned flags, char **reindex_argv, int verbose)
 
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	if (!(flags & (REFRESH_FULL | REFRESH_REBUILD)) && !index_is_fresh(ix, &paths))
+	if (!(flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN)) && !index_is_fresh(ix, &paths))
 		advanced = index_advance(ix, &paths);
-	if ((flags & (REFRESH_FULL | REFRESH_REBUILD)) ||
+	if ((flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN)) ||
 	    (!advanced && !index_is_fresh(ix, &paths))) {
 		index_close(ix);
 		repo_paths_release(&paths);

@@ -5,18 +5,48 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "git.h"
 #include "index.h"
+#include "output.h"
 #include "refresh.h"
 #include "repo.h"
 #include "usage.h"
+
+/* Paths on stdin, one per line (C-quoted as git quotes) or NUL-terminated, as "a\0b\0". */
+static int read_paths(struct strbuf *out, int nul)
+{
+	struct strbuf in = STRBUF_INIT;
+	const char *p, *end;
+	int ret = 0;
+
+	if (strbuf_read_file(&in, "/dev/stdin", 0) < 0) {
+		strbuf_release(&in);
+		return error_errno("cannot read stdin");
+	}
+	for (p = in.buf; p < in.buf + in.len; p = end + 1) {
+		end = memchr(p, nul ? '\0' : '\n', in.buf + in.len - p);
+		if (!end)
+			end = in.buf + in.len;
+		if (end == p)
+			continue;
+		if (nul)
+			strbuf_add(out, p, end - p);
+		else if (unquote_path(out, p, end - p) < 0)
+			ret = error("cannot unquote the path %.*s", (int)(end - p), p);
+		strbuf_addch(out, '\0');
+	}
+	strbuf_release(&in);
+	return ret;
+}
 
 int main(int argc, char **argv)
 {
 	struct repo_paths paths;
 	struct index *ix = NULL;
 	struct refresh_stats st;
+	struct strbuf list = STRBUF_INIT;
 	const char *hook;
 	unsigned flags;
 
@@ -26,7 +56,9 @@ int main(int argc, char **argv)
 		die("--hook is for roadmap-refresh");
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	if (refresh_index(ix, &paths, flags, &st) < 0)
+	if ((flags & REFRESH_STDIN) && read_paths(&list, flags & REFRESH_NUL) < 0)
+		die("cannot read the paths on stdin");
+	if (refresh_index(ix, &paths, flags, (flags & REFRESH_STDIN) ? &list : NULL, &st) < 0)
 		die("cannot refresh the index");
 	if (flags & REFRESH_VERBOSE) {
 		fprintf(stderr, "%s: %s (%s)\n", progname, st.mode, st.reason);
@@ -36,6 +68,7 @@ int main(int argc, char **argv)
 	}
 	index_close(ix);
 	repo_paths_release(&paths);
+	strbuf_release(&list);
 	git_libgit2_shutdown();
 	finish_stdout();
 	return 0;

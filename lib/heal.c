@@ -213,11 +213,14 @@ int index_heal(struct index *ix, const struct repo_paths *p)
 }
 
 static const char refresh_usage_fmt[] =
-	"%s [--full | --rebuild] [--no-wait] [-q] [-v]\n"
+	"%s [--full | --rebuild | --stdin [-z]] [--no-wait] [-q] [-v]\n"
 	"   or: %s --hook <hook-name> [<hook-args>...]\n"
 	"\n"
 	"    --full       compare every file of HEAD with the index (parses only new blobs)\n"
 	"    --rebuild    drop the index and parse every issue file again\n"
+	"    --stdin      refresh only the paths read from stdin, one per line, as\n"
+	"                 roadmap-diff-index --committed --name-only prints them\n"
+	"    -z           with --stdin: paths end with NUL and are not quoted\n"
 	"    --no-wait    do nothing when another refresh is running\n"
 	"    --hook <h>   run as git hook <h> does: decide, never fail, one line on error\n"
 	"    -q, --quiet  no output, not even warnings\n"
@@ -229,6 +232,7 @@ static const struct option refresh_longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-wait", no_argument, NULL, 'W' },
+	{ "stdin", no_argument, NULL, 'S' },
 	{ "hook", required_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -245,8 +249,14 @@ unsigned parse_refresh_options(int argc, char **argv, const char **hook)
 	*hook = NULL;
 	opterr = 0;
 	/* "+": stop at the first argument, so hook arguments stay as they are */
-	while ((c = getopt_long(argc, argv, "+hqv", refresh_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hqvz", refresh_longopts, NULL)) != -1) {
 		switch (c) {
+		case 'S':
+			flags |= REFRESH_STDIN;
+			break;
+		case 'z':
+			flags |= REFRESH_NUL;
+			break;
 		case 'W':
 			flags |= REFRESH_NO_WAIT;
 			break;
@@ -273,8 +283,10 @@ unsigned parse_refresh_options(int argc, char **argv, const char **hook)
 	}
 	if (optind < argc && !*hook)
 		usage_bad_arg(refresh_usage, "unexpected argument", argv[optind]);
-	if ((flags & REFRESH_FULL) && (flags & REFRESH_REBUILD))
-		die("options '--full' and '--rebuild' cannot be used together");
+	if (!!(flags & REFRESH_FULL) + !!(flags & REFRESH_REBUILD) + !!(flags & REFRESH_STDIN) > 1)
+		die("options '--full', '--rebuild' and '--stdin' cannot be used together");
+	if ((flags & REFRESH_NUL) && !(flags & REFRESH_STDIN))
+		die("option '-z' goes with '--stdin'");
 	if (flags & REFRESH_QUIET)
 		flags &= ~REFRESH_VERBOSE;
 	return flags;

@@ -43,6 +43,8 @@ enum refresh_flags {
 	REFRESH_VERBOSE = (1 << 2),	/* report on stderr */
 	REFRESH_QUIET = (1 << 3),	/* print nothing */
 	REFRESH_NO_WAIT = (1 << 4),	/* skip when another refresh runs */
+	REFRESH_STDIN = (1 << 5),	/* the paths to refresh come on stdin */
+	REFRESH_NUL = (1 << 6),		/* ... NUL-terminated, not quoted */
 };
 
 /*

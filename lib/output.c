@@ -163,3 +163,34 @@ quote:
 	}
 	strbuf_addch(sb, '"');
 }
+
+int unquote_path(struct strbuf *out, const char *s, size_t len)
+{
+	const char *end = s + len;
+
+	if (!len || s[0] != '"') {
+		strbuf_add(out, s, len);
+		return 0;
+	}
+	for (s++; s < end && *s != '"'; s++) {
+		const char *esc;
+		if (*s != '\\') {
+			strbuf_addch(out, *s);
+			continue;
+		}
+		if (++s >= end)
+			return -1;
+		if ((esc = strchr("abtnvfr", *s)) && *s) {
+			strbuf_addch(out, 7 + (esc - "abtnvfr"));
+		} else if (*s == '"' || *s == '\\') {
+			strbuf_addch(out, *s);
+		} else if (*s >= '0' && *s <= '3' && end - s >= 3 &&
+			   s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7') {
+			strbuf_addch(out, (s[0] - '0') << 6 | (s[1] - '0') << 3 | (s[2] - '0'));
+			s += 2;
+		} else {
+			return -1;
+		}
+	}
+	return s + 1 == end ? 0 : -1;
+}

@@ -26,4 +26,11 @@ int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *e
  */
 void quote_path(struct strbuf *sb, const char *path, size_t len, int nul_terminated);
 
+/*
+ * Undo quote_path(): when s[0..len) is a C-quoted path, append its bytes
+ * to out and return 0; otherwise append s as it is and return 0; -1 when
+ * the quoting is malformed.
+ */
+int unquote_path(struct strbuf *out, const char *s, size_t len);
+
 #endif

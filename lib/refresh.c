@@ -575,9 +575,94 @@ static int drop_rows(struct index *ix, MDB_txn *txn, int blobs)
 	return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The root of path, or NULL when it is under none. */
+static const char *root_of(const struct strbuf *roots, const char *path)
+{
+	const char *r;
+
+	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
+		if (!strncmp(path, r, strlen(r)) && path[strlen(r)] == '/')
+			return r;
+	return NULL;
+}
+
+/* Compare the stored row of key (a file, or a directory ending in '/') with HEAD's entry. */
+static void path_action(struct walk *w, git_tree *tree, const char *key)
+{
+	size_t len = strlen(key);
+	int is_dir = key[len - 1] == '/';
+	char *gitpath = xmemdupz(key, len - is_dir);
+	git_tree_entry *e = NULL;
+	MDB_val k = { len, (void *)key }, v;
+	int stored = !mdb_get(w->txn, w->ix->files, &k, &v);
+	const unsigned char *sv = stored ? v.mv_data : NULL;
+	int present = tree && !git_tree_entry_bypath(&e, tree, gitpath);
+	git_filemode_t mode = present ? git_tree_entry_filemode(e) : 0;
+	const unsigned char *oid = present ? git_tree_entry_id(e)->id : NULL;
+
+	if (present && (is_dir ? mode != GIT_FILEMODE_TREE :
+			(mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)))
+		present = 0;
+	if (is_dir) {
+		if (present && (!stored || memcmp(sv + 1, oid, OID_RAW)))
+			add_action(w, ACT_TREE_PUT, key, len, oid, NULL);
+		else if (!present && stored)
+			add_action(w, ACT_TREE_DELETE, key, len, NULL, NULL);
+	} else if (present && !stored) {
+		add_action(w, ACT_ADD, key, len, oid, NULL)->mode = mode;
+	} else if (present && (memcmp(sv + 1, oid, OID_RAW) ||
+			       (sv[0] == ROW_FILE_EXEC) != (mode == GIT_FILEMODE_BLOB_EXECUTABLE))) {
+		add_action(w, ACT_MODIFY, key, len, oid, &v)->mode = mode;
+	} else if (!present && stored) {
+		add_action(w, ACT_DELETE, key, len, NULL, &v);
+	}
+	git_tree_entry_free(e);
+	free(gitpath);
+}
+
+/*
+ * Actions for the listed paths only (roadmap-refresh --stdin), and for
+ * the directories above them, whose tree oids the next walk relies on.
+ */
+static void path_actions(struct walk *w, git_tree *tree, const struct strbuf *roots,
+			 const struct strbuf *paths)
+{
+	char **keys = NULL;
+	size_t nr = 0, alloc = 0, i;
+	const char *p;
+
+	for (p = paths->buf; p < paths->buf + paths->len; p += strlen(p) + 1) {
+		const char *root = root_of(roots, p), *slash;
+		size_t len = strlen(p);
+		if (!root || len <= 3 || strcmp(p + len - 3, ".md"))
+			continue;
+		ALLOC_GROW(keys, nr + 1, alloc);
+		keys[nr++] = xstrdup(p);
+		/* every directory from the root down to the file's */
+		for (slash = p + strlen(root); slash; slash = strchr(slash + 1, '/')) {
+			ALLOC_GROW(keys, nr + 1, alloc);
+			keys[nr++] = xmemdupz(p, slash - p + 1);
+		}
+	}
+	if (nr)
+		qsort(keys, nr, sizeof(*keys), cmp_str);
+	for (i = 0; i < nr; i++) {
+		if (!i || strcmp(keys[i], keys[i - 1]))
+			path_action(w, tree, keys[i]);
+		free(keys[i]);
+	}
+	free(keys);
+}
+
 /* One attempt; returns 0, -1 (reported) or an LMDB code (MDB_MAP_FULL: retry). */
 static int refresh_once(struct index *ix, const struct repo_paths *p, git_repository *repo,
-			const struct strbuf *roots, unsigned flags, struct refresh_stats *st)
+			const struct strbuf *roots, unsigned flags, const struct strbuf *paths,
+			struct refresh_stats *st)
 {
 	struct walk w;
 	struct apply ap;
@@ -655,6 +740,9 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		full = 1;
 		st->mode = "full scan";
 		snprintf(st->reason, sizeof(st->reason), "rebase in progress");
+	} else if (paths) {
+		st->mode = "listed paths";
+		snprintf(st->reason, sizeof(st->reason), "--stdin");
 	} else {
 		st->mode = "incremental";
 		if (!meta_get(txn, ix, "commit", &v) && v.mv_size == OID_HEX)
@@ -677,7 +765,9 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	w.txn = txn;
 	w.repo = repo;
 	w.full = full || rebuild;
-	if ((rc = walk_roots(&w, tree, roots)))
+	if (paths && !full && !rebuild)
+		path_actions(&w, tree, roots, paths);
+	else if ((rc = walk_roots(&w, tree, roots)))
 		goto out;
 
 	ap.ix = ix;
@@ -754,7 +844,7 @@ static int is_corruption(int rc)
 }
 
 int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
-		  struct refresh_stats *st)
+		  const struct strbuf *paths, struct refresh_stats *st)
 {
 	git_repository *repo = NULL;
 	struct strbuf roots = STRBUF_INIT;
@@ -775,7 +865,7 @@ int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 	}
 	normalize_roots(&roots);
 	for (tries = 0; tries < 32; tries++) {
-		rc = refresh_once(ix, p, repo, &roots, flags, st);
+		rc = refresh_once(ix, p, repo, &roots, flags, paths, st);
 		if (rc == MDB_MAP_FULL) {
 			if (index_grow(ix) < 0)
 				break;

@@ -29,10 +29,14 @@ struct refresh_stats {
 
 /*
  * Bring `ix` to HEAD of `p`. Returns 0 or -1 (reported). A corrupt index
- * is moved aside and rebuilt.
+ * is moved aside and rebuilt. With `paths` ("a\0b\0"), only those paths
+ * (and the directories above them) are compared with HEAD: the list must
+ * name every path that differs, as roadmap-diff-index --committed does;
+ * when the index cannot be trusted (no index, a build to resume, other
+ * roots) the whole walk runs instead.
  */
 int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
-		  struct refresh_stats *st);
+		  const struct strbuf *paths, struct refresh_stats *st);
 
 
 /* One difference between the index's rows and a tree, staging area or work tree. */
