@@ -106,7 +106,7 @@ static int load_worktree(struct set *s, struct index *ix, const struct repo_path
 		while (!mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 			struct file_row row;
 			if (file_row_decode(&row, &v) || row.kind != ROW_FILE ||
-			    overlay_find(&ov, k.mv_data, k.mv_size))
+			    overlay_find(&ov, k.mv_data, k.mv_size) || file_row_record(txn, ix, &row))
 				continue;
 			add_file(s, k.mv_data, k.mv_size, row.rec, row.reclen);
 		}
@@ -163,7 +163,8 @@ static int load_cached(struct set *s, struct index *ix, git_repository *repo)
 		if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 			continue;
 		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
-		    row.kind == ROW_FILE && !memcmp(row.oid, e->id.id, OID_RAW)) {
+		    row.kind == ROW_FILE && !memcmp(row.oid, e->id.id, OID_RAW) &&
+		    !file_row_record(txn, ix, &row)) {
 			add_file(s, e->path, strlen(e->path), row.rec, row.reclen);
 		} else {
 			git_blob *blob;

@@ -120,7 +120,8 @@ static int collect_rows(struct row_copy **out, size_t *nr, struct index *ix, con
 		     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 			struct row_copy *rc_;
 			struct file_row row;
-			if (file_row_decode(&row, &v) || row.kind != ROW_FILE)
+			if (file_row_decode(&row, &v) || row.kind != ROW_FILE ||
+			    file_row_record(txn, ix, &row))
 				continue;
 			ALLOC_GROW(*out, *nr + 1, alloc);
 			rc_ = &(*out)[(*nr)++];
@@ -218,7 +219,8 @@ static int diff_worktree(struct diff *d, struct index *ix, const struct repo_pat
 		const struct overlay_file *f = &ov.files[i];
 		MDB_val k = { strlen(f->path), f->path }, v;
 		struct file_row row;
-		int in_index = !mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v);
+		int in_index = !mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
+			!file_row_record(txn, ix, &row);
 		struct diff_entry *e = new_entry(d, f->deleted ? 'D' : in_index ? 'M' : 'A',
 						 f->path, strlen(f->path));
 		if (in_index)

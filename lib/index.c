@@ -306,7 +306,6 @@ void file_row_encode(const struct file_row *row, struct strbuf *out)
 	strbuf_add(out, &row->ctime_ns, 8);
 	strbuf_add(out, &row->size, 8);
 	strbuf_add(out, &row->ino, 8);
-	strbuf_add(out, row->rec, row->reclen);
 }
 
 int file_row_decode(struct file_row *row, const MDB_val *val)
@@ -321,7 +320,7 @@ int file_row_decode(struct file_row *row, const MDB_val *val)
 	memcpy(row->oid, p + 1, OID_RAW);
 	if (row->kind == ROW_TREE)
 		return val->mv_size == 1 + OID_RAW ? 0 : -1;
-	if (row->kind != ROW_FILE || val->mv_size < ROW_FILE_SIZE)
+	if (row->kind != ROW_FILE || val->mv_size != ROW_FILE_SIZE)
 		return -1;
 	p += 1 + OID_RAW;
 	memcpy(&row->num, p, 4);
@@ -329,8 +328,40 @@ int file_row_decode(struct file_row *row, const MDB_val *val)
 	memcpy(&row->ctime_ns, p + 12, 8);
 	memcpy(&row->size, p + 20, 8);
 	memcpy(&row->ino, p + 28, 8);
-	row->rec = (const char *)p + 36;
-	row->reclen = val->mv_size - ROW_FILE_SIZE;
+	return 0;
+}
+
+void num_row_encode(struct strbuf *out, const char *path, size_t plen, const char *rec, size_t reclen)
+{
+	strbuf_reset(out);
+	put_varint(out, plen);
+	strbuf_add(out, path, plen);
+	strbuf_add(out, rec, reclen);
+}
+
+int num_row_decode(const MDB_val *val, const char **path, size_t *plen, const char **rec, size_t *reclen)
+{
+	const unsigned char *p = val->mv_data, *end = p + val->mv_size;
+
+	if (!(p = get_varint(p, end, plen)) || *plen > (size_t)(end - p))
+		return -1;
+	*path = (const char *)p;
+	*rec = (const char *)p + *plen;
+	*reclen = end - p - *plen;
+	return 0;
+}
+
+int file_row_record(MDB_txn *txn, struct index *ix, struct file_row *row)
+{
+	MDB_val k = { sizeof(row->num), &row->num }, v;
+	const char *path;
+	size_t plen;
+	int rc = mdb_get(txn, ix->nums, &k, &v);
+
+	if (rc)
+		return rc;
+	if (num_row_decode(&v, &path, &plen, &row->rec, &row->reclen) < 0)
+		return MDB_CORRUPTED;
 	return 0;
 }
 
@@ -404,7 +435,7 @@ int index_report_invalid(struct index *ix)
 		size_t idlen;
 		char *path = xmemdupz(k.mv_data, k.mv_size);
 		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
-		    !record_decode(&rec, row.rec, row.reclen)) {
+		    !file_row_record(txn, ix, &row) && !record_decode(&rec, row.rec, row.reclen)) {
 			if (rec.kind == RECORD_INVALID)
 				fprintf(stderr, "%s: %s:%.*s\n", progname, path, (int)rec.errlen, rec.err);
 			else

@@ -19,12 +19,14 @@
  *
  * Named databases:
  *   meta     key -> value: version, commit, roots, config, counts, state
- *   files    path -> struct file_row (blob oid, file number, stat data,
- *            record) for the .md files under the roots; and "dir/" ->
- *            tree oid for their directories: one key space in git's
- *            order, so one cursor merge-walks it against trees. Records
- *            live in the rows: a build then writes in key order, densely
- *   nums     file number (uint32, native order) -> path
+ *   files    path -> struct file_row (blob oid, file number, stat data)
+ *            for the .md files under the roots; and "dir/" -> tree oid
+ *            for their directories: one key space in git's order, so one
+ *            cursor merge-walks it against trees. Kept small: a walk
+ *            reads every row of a changed directory
+ *   nums     file number (uint32, native order) -> path and record: the
+ *            query's one lookup per candidate; numbers are handed out in
+ *            increasing order, so a build appends, densely
  *   blobs    blob oid (20 bytes) -> record (record.h): the records of
  *            blobs that left `files`, so that going back to a commit
  *            indexed before parses nothing
@@ -34,7 +36,7 @@
  *   dups     id -> nothing: the ids more than one file has
  */
 
-#define INDEX_VERSION "roadmap-index 3"
+#define INDEX_VERSION "roadmap-index 4"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
 #define OID_RAW 20
 /* LMDB's key limit is 511 bytes; longer terms become a prefix plus a hash */
@@ -59,7 +61,7 @@ enum row_kind { ROW_FILE = 'F', ROW_FILE_EXEC = 'X', ROW_TREE = 'T' };
 
 /*
  * A row of `files`; stat fields are 0 until the working file was seen to
- * match. rec points into the value it was decoded from.
+ * match. rec is set by file_row_record() (it lives in `nums`).
  */
 struct file_row {
 	int kind;		/* ROW_FILE or ROW_TREE */
@@ -124,6 +126,15 @@ int meta_put_u64(MDB_txn *txn, struct index *ix, const char *key, uint64_t v);
 
 void file_row_encode(const struct file_row *row, struct strbuf *out);
 int file_row_decode(struct file_row *row, const MDB_val *val);
+/*
+ * Point row->rec at the file's record (valid until the end of the
+ * transaction or its next write). Returns 0, MDB_NOTFOUND or an LMDB error.
+ */
+int file_row_record(MDB_txn *txn, struct index *ix, struct file_row *row);
+
+/* A `nums` value: varint path length, path, record. */
+void num_row_encode(struct strbuf *out, const char *path, size_t plen, const char *rec, size_t reclen);
+int num_row_decode(const MDB_val *val, const char **path, size_t *plen, const char **rec, size_t *reclen);
 
 /* The terms key of (field, value), capped as TERM_KEY_MAX says. */
 void term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen);

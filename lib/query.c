@@ -429,17 +429,18 @@ static void consider(struct answer *a, const struct query *q, const char *path, 
 static int consider_num(struct answer *a, const struct query *q, struct index *ix, MDB_txn *txn,
 			uint32_t n, const struct overlay *ov, const char *roots, size_t rootslen)
 {
-	MDB_val k = { sizeof(n), &n }, path, row;
-	struct file_row fr;
+	MDB_val k = { sizeof(n), &n }, v;
+	const char *path, *rec;
+	size_t plen, reclen;
 	int rc;
 
-	if ((rc = mdb_get(txn, ix->nums, &k, &path)))
+	if ((rc = mdb_get(txn, ix->nums, &k, &v)))
 		return rc == MDB_NOTFOUND ? 0 : rc;
-	if (ov && overlay_find(ov, path.mv_data, path.mv_size))
+	if (num_row_decode(&v, &path, &plen, &rec, &reclen) < 0)
+		return MDB_CORRUPTED;
+	if (ov && overlay_find(ov, path, plen))
 		return 0;
-	if ((rc = mdb_get(txn, ix->files, &path, &row)) || file_row_decode(&fr, &row) < 0)
-		return rc == MDB_NOTFOUND ? 0 : rc;
-	consider(a, q, path.mv_data, path.mv_size, fr.rec, fr.reclen, roots, rootslen, 0);
+	consider(a, q, path, plen, rec, reclen, roots, rootslen, 0);
 	return 0;
 }
 
@@ -509,11 +510,13 @@ static void find_duplicates(struct answer *a, struct index *ix, MDB_txn *txn, co
 		read_postings(&nl, txn, ix->issues, k.mv_data, k.mv_size);
 		for (i = 0; i < nl.nr; i++) {
 			MDB_val nk = { sizeof(uint32_t), &nl.n[i] }, pv;
+			const char *path, *rec;
+			size_t plen, reclen;
 			if (mdb_get(txn, ix->nums, &nk, &pv) ||
-			    (ov && overlay_find(ov, pv.mv_data, pv.mv_size)))
+			    num_row_decode(&pv, &path, &plen, &rec, &reclen) ||
+			    (ov && overlay_find(ov, path, plen)))
 				continue;
-			strbuf_addf(&paths, "%s'%.*s'", live++ ? " and " : "", (int)pv.mv_size,
-				    (const char *)pv.mv_data);
+			strbuf_addf(&paths, "%s'%.*s'", live++ ? " and " : "", (int)plen, path);
 		}
 		if (live > 1)
 			strbuf_addf(&a->warnings, "duplicate id '%.*s': %s\n", (int)k.mv_size,

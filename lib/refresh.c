@@ -20,7 +20,7 @@ struct action {
 	unsigned mode;			/* the new blob's */
 	char *path;
 	unsigned char oid[OID_RAW];	/* the new blob or tree */
-	struct file_row *old;		/* ACT_MODIFY, ACT_DELETE; owned, old->rec too */
+	struct file_row *old;		/* ACT_MODIFY, ACT_DELETE; owned */
 };
 
 struct walk {
@@ -55,8 +55,6 @@ static struct action *add_action(struct walk *w, int type, const char *path, siz
 		if (file_row_decode(a->old, oldval) < 0) {
 			free(a->old);
 			a->old = NULL;
-		} else {
-			a->old->rec = xmemdupz(a->old->rec, a->old->reclen);
 		}
 	}
 	return a;
@@ -233,8 +231,6 @@ static void free_actions(struct walk *w)
 
 	for (i = 0; i < w->nr; i++) {
 		free(w->act[i].path);
-		if (w->act[i].old)
-			free((char *)w->act[i].old->rec);
 		free(w->act[i].old);
 	}
 	free(w->act);
@@ -272,9 +268,10 @@ int refresh_diff(struct diff *out, struct index *ix, git_repository *repo, git_t
 		if (a->old) {
 			d->old_mode = a->old->mode;
 			memcpy(d->old_oid, a->old->oid, OID_RAW);
-			d->old_rec = (char *)a->old->rec;
-			d->old_reclen = a->old->reclen;
-			a->old->rec = NULL;
+			if (!file_row_record(txn, ix, a->old)) {
+				d->old_rec = xmemdupz(a->old->rec, a->old->reclen);
+				d->old_reclen = a->old->reclen;
+			}
 		}
 		if (a->type != ACT_DELETE) {
 			d->new_mode = a->mode;
@@ -349,20 +346,18 @@ static int update_dups(struct index *ix, MDB_txn *txn, MDB_val *k)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/* Add or remove every row that points at file `num` with record `rec`. */
+/* Add or remove the rows that point at file `num` with record `rec`: ids, terms, invalid. */
 static int postings(struct index *ix, MDB_txn *txn, const char *path, uint32_t num,
 		    const MDB_val *recval, int add, int *issue_delta, int *invalid_delta)
 {
 	struct postings ps = { ix, txn, num, add, 0, STRBUF_INIT };
 	MDB_val k = { strlen(path), (void *)path }, empty = { 0, "" };
-	MDB_val nk = { sizeof(num), &num }, v = { sizeof(num), &num };
+	MDB_val v = { sizeof(num), &num };
 	struct record rec;
 	const char *id;
 	size_t idlen;
 	int rc;
 
-	if ((rc = put_or_del(txn, ix->nums, &nk, &(MDB_val){ k.mv_size, k.mv_data }, add)))
-		return rc;
 	if (!recval || record_decode(&rec, recval->mv_data, recval->mv_size) < 0)
 		return 0;
 	if (rec.kind == RECORD_INVALID || (rec.kind == RECORD_ISSUE &&
@@ -389,8 +384,9 @@ struct apply {
 	MDB_txn *txn;
 	git_repository *repo;
 	struct refresh_stats *st;
-	struct strbuf rec, row;
+	struct strbuf rec, oldrec, row;
 	int issue_delta, invalid_delta;
+	int bulk;		/* postings are rebuilt at the end, not kept */
 	uint64_t nextnum;
 };
 
@@ -446,19 +442,27 @@ static int apply_action(struct apply *ap, const struct action *a)
 
 		if (!a->old)
 			return MDB_CORRUPTED;
+		if ((rc = file_row_record(ap->txn, ap->ix, a->old)))
+			return rc == MDB_NOTFOUND ? MDB_CORRUPTED : rc;
+		/* copied: the writes below may move the page */
+		strbuf_reset(&ap->oldrec);
+		strbuf_add(&ap->oldrec, a->old->rec, a->old->reclen);
 		ok.mv_size = OID_RAW;
 		ok.mv_data = a->old->oid;
-		old.mv_size = a->old->reclen;
-		old.mv_data = (void *)a->old->rec;
-		if ((rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
-				   &ap->issue_delta, &ap->invalid_delta)))
+		old.mv_size = ap->oldrec.len;
+		old.mv_data = ap->oldrec.buf;
+		if (!ap->bulk && (rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
+						&ap->issue_delta, &ap->invalid_delta)))
 			return rc;
 		/* keep the record: going back to that commit parses nothing */
 		if ((rc = mdb_put(ap->txn, ap->ix->blobs, &ok, &old, 0)))
 			return rc;
 	}
 	if (a->type == ACT_DELETE) {
+		MDB_val nk = { sizeof(a->old->num), &a->old->num };
 		ap->st->deleted++;
+		if ((rc = mdb_del(ap->txn, ap->ix->nums, &nk, NULL)) && rc != MDB_NOTFOUND)
+			return rc;
 		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
 		return rc == MDB_NOTFOUND ? 0 : rc;
 	}
@@ -469,14 +473,10 @@ static int apply_action(struct apply *ap, const struct action *a)
 	}
 	if (rc)
 		return rc;
-	v.mv_size = ap->rec.len;
-	v.mv_data = ap->rec.buf;
 	memset(&row, 0, sizeof(row));
 	row.kind = ROW_FILE;
 	row.mode = a->mode;
 	memcpy(row.oid, a->oid, OID_RAW);
-	row.rec = ap->rec.buf;
-	row.reclen = ap->rec.len;
 	if (a->type == ACT_MODIFY) {
 		row.num = a->old->num;
 		ap->st->modified++;
@@ -484,8 +484,19 @@ static int apply_action(struct apply *ap, const struct action *a)
 		row.num = ap->nextnum++;
 		ap->st->added++;
 	}
-	if ((rc = postings(ap->ix, ap->txn, a->path, row.num, &v, 1,
-			   &ap->issue_delta, &ap->invalid_delta)))
+	{
+		MDB_val nk = { sizeof(row.num), &row.num };
+		num_row_encode(&ap->row, a->path, strlen(a->path), ap->rec.buf, ap->rec.len);
+		v.mv_size = ap->row.len;
+		v.mv_data = ap->row.buf;
+		/* numbers only grow: a build appends */
+		if ((rc = mdb_put(ap->txn, ap->ix->nums, &nk, &v, 0)))
+			return rc;
+	}
+	v.mv_size = ap->rec.len;
+	v.mv_data = ap->rec.buf;
+	if (!ap->bulk && (rc = postings(ap->ix, ap->txn, a->path, row.num, &v, 1,
+					&ap->issue_delta, &ap->invalid_delta)))
 		return rc;
 	file_row_encode(&row, &ap->row);
 	v.mv_size = ap->row.len;
@@ -546,7 +557,8 @@ static int save_records(struct index *ix, MDB_txn *txn)
 
 	while (!rc && !(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
 		MDB_val ok = { OID_RAW, row.oid }, rv;
-		if (file_row_decode(&row, &v) || row.kind != ROW_FILE)
+		if (file_row_decode(&row, &v) || row.kind != ROW_FILE ||
+		    file_row_record(txn, ix, &row))
 			continue;
 		rv.mv_size = row.reclen;
 		rv.mv_data = (void *)row.rec;
@@ -659,6 +671,51 @@ static void path_actions(struct walk *w, git_tree *tree, const struct strbuf *ro
 	free(keys);
 }
 
+/*
+ * After a bulk walk, make ids, terms and the invalid list anew from the
+ * records in `nums`: in number order, in this one transaction, so that
+ * the random inserts of postings are paid once, not once per chunk.
+ */
+static int rebuild_postings(struct index *ix, MDB_txn *txn, uint64_t *issues)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc, deltas[2] = { 0, 0 };
+	size_t n = 0;
+
+	if ((rc = mdb_drop(txn, ix->terms, 0)) || (rc = mdb_drop(txn, ix->issues, 0)) ||
+	    (rc = mdb_drop(txn, ix->invalid, 0)) || (rc = mdb_drop(txn, ix->dups, 0)) ||
+	    (rc = mdb_cursor_open(txn, ix->nums, &c)))
+		return rc;
+	while (!(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
+		const char *path, *rec;
+		size_t plen, reclen;
+		MDB_val rv;
+		char *p;
+		uint32_t num;
+
+		if (num_row_decode(&v, &path, &plen, &rec, &reclen) < 0) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		memcpy(&num, k.mv_data, sizeof(num));
+		/* copies: the puts below may move the page they point into */
+		p = xmemdupz(path, plen);
+		rv.mv_data = xmemdupz(rec, reclen);
+		rv.mv_size = reclen;
+		rc = postings(ix, txn, p, num, &rv, 1, &deltas[0], &deltas[1]);
+		free(p);
+		free(rv.mv_data);
+		if (rc)
+			break;
+		if (!(++n % REFRESH_CHUNK))
+			index_drop_pages(ix);
+	}
+	mdb_cursor_close(c);
+	*issues = deltas[0] > 0 ? deltas[0] : 0;
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* One attempt; returns 0, -1 (reported) or an LMDB code (MDB_MAP_FULL: retry). */
 static int refresh_once(struct index *ix, const struct repo_paths *p, git_repository *repo,
 			const struct strbuf *roots, unsigned flags, const struct strbuf *paths,
@@ -680,6 +737,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	memset(&w, 0, sizeof(w));
 	memset(&ap, 0, sizeof(ap));
 	strbuf_init(&ap.rec, 0);
+	strbuf_init(&ap.oldrec, 0);
 	strbuf_init(&ap.row, 0);
 	memset(st, 0, sizeof(*st));
 	repo_config_stamp(p, &stamp);
@@ -779,6 +837,10 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		goto out;
 	if (!ap.nextnum)
 		ap.nextnum = 1;
+	/* a large walk keeps no postings on the way: they are made anew at the end */
+	ap.bulk = rebuild || w.nr > REFRESH_CHUNK || meta_equals(txn, ix, "postings", "pending", 7);
+	if (ap.bulk && (rc = meta_put_str(txn, ix, "postings", "pending")))
+		goto out;
 	for (i = 0; i < w.nr; i++) {
 		if ((rc = apply_action(&ap, &w.act[i])))
 			goto out;
@@ -803,6 +865,12 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		if ((rc = index_begin(ix, &txn, 1)))
 			goto out;
 		ap.txn = txn;
+	}
+	if (ap.bulk) {
+		if ((rc = rebuild_postings(ix, txn, &issues)) ||
+		    (rc = meta_put_str(txn, ix, "postings", "ok")))
+			goto out;
+		ap.issue_delta = 0;
 	}
 	{
 		MDB_stat ms;
@@ -832,6 +900,7 @@ out:
 	git_tree_free(tree);
 	git_commit_free(commit);
 	strbuf_release(&ap.rec);
+	strbuf_release(&ap.oldrec);
 	strbuf_release(&ap.row);
 	strbuf_release(&stamp);
 	return rc;
