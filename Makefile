@@ -24,6 +24,7 @@ PROGRAMS += roadmap-reindex
 PROGRAMS += roadmap-show
 
 LIB_OBJS =
+LIB_OBJS += lib/catfile.o
 LIB_OBJS += lib/git.o
 LIB_OBJS += lib/heal.o
 LIB_OBJS += lib/index.o

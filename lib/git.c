@@ -20,8 +20,8 @@ int repo_open(git_repository **out, const struct repo_paths *p)
 		git_libgit2_init();
 		git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, ext, 1);
 		/* bound the pack windows a full build maps (resident memory) */
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)4 << 20);
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)8 << 20);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
 		initialized = 1;
 	}
 	rc = git_repository_open_ext(out, p->gitdir,

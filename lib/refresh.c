@@ -1,7 +1,10 @@
 #include <stdio.h>
+#include <malloc.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "catfile.h"
 #include "git.h"
 #include "issue.h"
 #include "record.h"
@@ -10,13 +13,14 @@
 #include "xalloc.h"
 
 /* Actions per transaction in a large refresh (bounds memory and dirty pages). */
-#define REFRESH_CHUNK 1024
+#define REFRESH_CHUNK 16384
 
 enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELETE };
 
 /* Kept small: a rebuild holds one per file. */
 struct action {
 	int type;
+	int need;			/* its blob comes from git cat-file */
 	unsigned mode;			/* the new blob's */
 	char *path;
 	unsigned char oid[OID_RAW];	/* the new blob or tree */
@@ -387,8 +391,20 @@ struct apply {
 	struct strbuf rec, oldrec, row;
 	int issue_delta, invalid_delta;
 	int bulk;		/* postings are rebuilt at the end, not kept */
+	double ms_read, ms_parse;	/* for ROADMAP_TRACE */
+	struct catfile cf;	/* a bulk walk's blobs, when started */
+	int have_cf;
+	struct strbuf blob;
 	uint64_t nextnum;
 };
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 /* Find (in the cache of blobs that left `files`) or make the record of a->oid, in ap->rec. */
 static int blob_record(struct apply *ap, const struct action *a)
@@ -396,6 +412,7 @@ static int blob_record(struct apply *ap, const struct action *a)
 	MDB_val k = { OID_RAW, (void *)a->oid }, val;
 	git_blob *blob;
 	git_oid oid;
+	double t0, t1;
 	int rc = mdb_get(ap->txn, ap->ix->blobs, &k, &val);
 
 	strbuf_reset(&ap->rec);
@@ -406,14 +423,30 @@ static int blob_record(struct apply *ap, const struct action *a)
 		strbuf_add(&ap->rec, val.mv_data, val.mv_size);
 		return 0;
 	}
+	t0 = now_ms();
+	if (a->need && ap->have_cf) {
+		rc = catfile_next(&ap->cf, &ap->blob);
+		if (rc)
+			return rc < 0 ? -1 : (warning("%s: blob missing (partial or sparse clone?)", a->path),
+					      MDB_NOTFOUND);
+		t1 = now_ms();
+		issue_parse(&ap->rec, ap->blob.buf, ap->blob.len);
+		ap->ms_read += t1 - t0;
+		ap->ms_parse += now_ms() - t1;
+		ap->st->parsed++;
+		return 0;
+	}
 	memcpy(oid.id, a->oid, OID_RAW);
 	if (git_blob_lookup(&blob, ap->repo, &oid) < 0) {
 		/* a partial clone lacks it: say so, index the rest */
 		warning("%s: blob missing (partial or sparse clone?)", a->path);
 		return MDB_NOTFOUND;
 	}
+	t1 = now_ms();
 	issue_parse(&ap->rec, git_blob_rawcontent(blob), git_blob_rawsize(blob));
 	git_blob_free(blob);
+	ap->ms_read += t1 - t0;
+	ap->ms_parse += now_ms() - t1;
 	ap->st->parsed++;
 	return 0;
 }
@@ -506,12 +539,28 @@ static int apply_action(struct apply *ap, const struct action *a)
 
 /* --- the transaction --- */
 
-static double now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+/* ROADMAP_TRACE=1: the time each phase took, on stderr (for profiling). */
+static void trace(const char *phase, size_t n)
+{
+	static double last;
+	static int on = -1;
+	double now = now_ms();
+
+	if (on < 0)
+		on = getenv("ROADMAP_TRACE") && *getenv("ROADMAP_TRACE") == '1';
+	if (on && last) {
+		char line[256], hwm[256] = "";
+		FILE *f = fopen("/proc/self/status", "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (!strncmp(line, "VmHWM:", 6))
+				snprintf(hwm, sizeof(hwm), "%s", line + 6);
+		if (f)
+			fclose(f);
+		fprintf(stderr, "%s: trace: %-8s %8.1f ms  (%zu)  peak RSS %s", progname, phase,
+			now - last, n, hwm);
+	}
+	last = now;
 }
 
 /* Sort the roots and drop any inside another: a file belongs to one root. */
@@ -671,13 +720,17 @@ static void path_actions(struct walk *w, git_tree *tree, const struct strbuf *ro
 	free(keys);
 }
 
+/* Files per transaction when postings are made anew */
+#define POSTINGS_CHUNK 32768
+
 /*
  * After a bulk walk, make ids, terms and the invalid list anew from the
  * records in `nums`: in number order, in this one transaction, so that
  * the random inserts of postings are paid once, not once per chunk.
  */
-static int rebuild_postings(struct index *ix, MDB_txn *txn, uint64_t *issues)
+static int rebuild_postings(struct index *ix, MDB_txn **txnp, uint64_t *issues)
 {
+	MDB_txn *txn = *txnp;
 	MDB_cursor *c;
 	MDB_val k, v;
 	int rc, deltas[2] = { 0, 0 };
@@ -708,12 +761,66 @@ static int rebuild_postings(struct index *ix, MDB_txn *txn, uint64_t *issues)
 		free(rv.mv_data);
 		if (rc)
 			break;
-		if (!(++n % REFRESH_CHUNK))
+		/*
+		 * Commit now and then: dirty pages cost memory, and "postings
+		 * pending" makes a killed run start them over.
+		 */
+		if (!(++n % POSTINGS_CHUNK)) {
+			mdb_cursor_close(c);
+			if ((rc = mdb_txn_commit(txn))) {
+				*txnp = NULL;
+				return rc;
+			}
+			*txnp = txn = NULL;
 			index_drop_pages(ix);
+			if ((rc = index_begin(ix, txnp, 1)))
+				return rc;
+			txn = *txnp;
+			if ((rc = mdb_cursor_open(txn, ix->nums, &c)))
+				return rc;
+			k.mv_size = sizeof(uint32_t);
+			k.mv_data = &num;
+			if ((rc = mdb_cursor_get(c, &k, &v, MDB_SET)))
+				break;
+		}
 	}
 	mdb_cursor_close(c);
 	*issues = deltas[0] > 0 ? deltas[0] : 0;
 	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Below this many actions, libgit2 reads the blobs: a git process costs more. */
+#define CATFILE_MIN 1024
+
+/* Ask git cat-file --batch for the blobs of every add and change the cache lacks. */
+static int start_catfile(struct apply *ap, struct walk *w, const struct repo_paths *p)
+{
+	struct strbuf oids = STRBUF_INIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < w->nr; i++) {
+		struct action *a = &w->act[i];
+		MDB_val k = { OID_RAW, a->oid }, v;
+		char hex[OID_HEX + 1];
+
+		if ((a->type != ACT_ADD && a->type != ACT_MODIFY) ||
+		    !mdb_get(ap->txn, ap->ix->blobs, &k, &v))
+			continue;
+		a->need = 1;
+		oid_to_hex(hex, a->oid);
+		strbuf_addf(&oids, "%s\n", hex);
+		n++;
+	}
+	if (n < CATFILE_MIN) {
+		for (i = 0; i < w->nr; i++)
+			w->act[i].need = 0;
+		strbuf_release(&oids);
+		return 0;
+	}
+	if (catfile_start(&ap->cf, p, strbuf_detach(&oids, NULL), n * (OID_HEX + 1)) < 0)
+		return -1;
+	ap->have_cf = 1;
+	return 0;
 }
 
 /* One attempt; returns 0, -1 (reported) or an LMDB code (MDB_MAP_FULL: retry). */
@@ -738,9 +845,11 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	memset(&ap, 0, sizeof(ap));
 	strbuf_init(&ap.rec, 0);
 	strbuf_init(&ap.oldrec, 0);
+	strbuf_init(&ap.blob, 0);
 	strbuf_init(&ap.row, 0);
 	memset(st, 0, sizeof(*st));
 	repo_config_stamp(p, &stamp);
+	trace("start", 0);
 	if ((rc = index_begin(ix, &txn, 1)))
 		goto out;
 
@@ -827,6 +936,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		path_actions(&w, tree, roots, paths);
 	else if ((rc = walk_roots(&w, tree, roots)))
 		goto out;
+	trace("walk", w.nr);
 
 	ap.ix = ix;
 	ap.txn = txn;
@@ -839,6 +949,9 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		ap.nextnum = 1;
 	/* a large walk keeps no postings on the way: they are made anew at the end */
 	ap.bulk = rebuild || w.nr > REFRESH_CHUNK || meta_equals(txn, ix, "postings", "pending", 7);
+	if (w.nr > CATFILE_MIN && (rc = start_catfile(&ap, &w, p)))
+		goto out;
+	trace("catfile", w.nr);
 	if (ap.bulk && (rc = meta_put_str(txn, ix, "postings", "pending")))
 		goto out;
 	for (i = 0; i < w.nr; i++) {
@@ -866,8 +979,14 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 			goto out;
 		ap.txn = txn;
 	}
+	trace("apply", w.nr);
+	if (getenv("ROADMAP_TRACE"))
+		fprintf(stderr, "%s: trace: of which blob reads %.1f ms, parsing %.1f ms\n",
+			progname, ap.ms_read, ap.ms_parse);
 	if (ap.bulk) {
-		if ((rc = rebuild_postings(ix, txn, &issues)) ||
+		free_actions(&w);	/* not needed any more: give the memory back */
+		malloc_trim(0);
+		if ((rc = rebuild_postings(ix, &txn, &issues)) ||
 		    (rc = meta_put_str(txn, ix, "postings", "ok")))
 			goto out;
 		ap.issue_delta = 0;
@@ -889,8 +1008,10 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		    (rc = meta_put_u64(txn, ix, "last_reused", st->reused)))
 			goto out;
 	}
+	trace("postings", 0);
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
+	trace("commit", 0);
 out:
 	if (w.cur)
 		mdb_cursor_close(w.cur);
@@ -899,6 +1020,9 @@ out:
 	free_actions(&w);
 	git_tree_free(tree);
 	git_commit_free(commit);
+	if (ap.have_cf && catfile_finish(&ap.cf) < 0 && !rc)
+		rc = error("git cat-file --batch failed");
+	strbuf_release(&ap.blob);
 	strbuf_release(&ap.rec);
 	strbuf_release(&ap.oldrec);
 	strbuf_release(&ap.row);
