@@ -6,6 +6,7 @@
  * hook (--hook) it decides whether the hook has anything to do, never
  * waits for another refresh, and never fails the git command.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,13 +80,52 @@ static int refresh(unsigned flags, char **reindex_argv, int verbose)
 }
 
 /*
- * As git hook `hook`: the work runs in a child whose messages are
- * collected, so that a failure costs git's user one line, and the git
- * command's exit status is never ours.
+ * The walk a hook needs goes on in the background, holding the refresh
+ * lock taken here, so that the git command returns at once; a reader
+ * that comes meanwhile waits for it on the lock. Returns the exit status
+ * for the hook's child: 0, or EXIT_FATAL when nothing could be started.
+ */
+static int refresh_in_background(void)
+{
+	char *argv[] = { "roadmap-refresh", "-q", NULL };
+	struct repo_paths paths;
+	struct index *ix = NULL;
+	char fd[16];
+	int rc, null;
+	pid_t pid;
+
+	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
+		return EXIT_FATAL;
+	if (index_is_fresh(ix, &paths) || index_advance(ix, &paths))
+		return 0;
+	rc = index_lock(ix, 0);
+	if (rc)
+		return rc < 0 ? EXIT_FATAL : 0;	/* busy: that refresh will do */
+	pid = fork();
+	if (pid < 0)
+		return error_errno("cannot fork"), EXIT_FATAL;
+	if (pid)
+		return 0;
+	/* the background: detached, silent, holding the lock */
+	setsid();
+	null = open("/dev/null", O_RDWR);
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(null, 2);
+	fcntl(ix->lockfd, F_SETFD, 0);
+	snprintf(fd, sizeof(fd), "%d", ix->lockfd);
+	setenv("ROADMAP_LOCK_FD", fd, 1);
+	exec_roadmap("roadmap-reindex", argv);
+	_exit(EXIT_FATAL);
+}
+
+/*
+ * As git hook `hook`: the decision and the quick cases run in a child
+ * whose messages are collected, so that a failure costs git's user one
+ * line and the git command's exit status is never ours.
  */
 static int run_hook(const char *hook, int argc, char **argv)
 {
-	char *reindex_argv[] = { "roadmap-refresh", "-q", "--no-wait", NULL };
 	struct strbuf err = STRBUF_INIT;
 	int fds[2], status = 0;
 	pid_t pid;
@@ -105,7 +145,7 @@ static int run_hook(const char *hook, int argc, char **argv)
 		if (hook_skips(hook, argc, argv, &paths))
 			exit(0);
 		repo_paths_release(&paths);
-		exit(refresh(REFRESH_QUIET | REFRESH_NO_WAIT, reindex_argv, 0));
+		exit(refresh_in_background());
 	}
 	close(fds[1]);
 	for (;;) {

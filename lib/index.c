@@ -213,8 +213,33 @@ void index_drop_pages(struct index *ix)
 	fclose(maps);
 }
 
+/*
+ * A hook's refresh goes on in the background holding the lock its parent
+ * took, so that git returns at once and no other refresh starts
+ * meanwhile: ROADMAP_LOCK_FD names the inherited descriptor.
+ */
+static int inherited_lock(struct index *ix)
+{
+	const char *env = getenv("ROADMAP_LOCK_FD");
+	struct stat a, b;
+	int fd;
+
+	if (!env || !*env)
+		return 0;
+	fd = atoi(env);
+	unsetenv("ROADMAP_LOCK_FD");
+	if (fd < 0 || fstat(fd, &a) < 0 || stat(ix->lockpath, &b) < 0 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return 0;
+	ix->lockfd = fd;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return 1;
+}
+
 int index_lock(struct index *ix, int wait)
 {
+	if (ix->lockfd < 0 && inherited_lock(ix))
+		return 0;
 	if (ix->lockfd < 0) {
 		ix->lockfd = open(ix->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		if (ix->lockfd < 0)
