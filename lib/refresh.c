@@ -712,11 +712,11 @@ static void path_actions(struct walk *w, git_tree *tree, const struct strbuf *ro
 	}
 	if (nr)
 		qsort(keys, nr, sizeof(*keys), cmp_str);
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr; i++)
 		if (!i || strcmp(keys[i], keys[i - 1]))
 			path_action(w, tree, keys[i]);
+	for (i = 0; i < nr; i++)
 		free(keys[i]);
-	}
 	free(keys);
 }
 
