@@ -356,7 +356,7 @@ static void check_file(struct set *s, struct file *f, struct file **byid, size_t
 	}
 	check_conflict_markers(f, &raw);
 	if (rec.kind == RECORD_NOTISSUE) {
-		if (f->report == 1)	/* named on the command line */
+		if (f->report == 3)	/* named on the command line */
 			report(f, 1, 1, "not an issue file: the first line is not '---'");
 		goto out;
 	}
@@ -493,7 +493,8 @@ int main(int argc, char **argv)
 			if (!strcmp(s.f[i].path, rel) ||
 			    (!len || (!strncmp(s.f[i].path, rel, len) &&
 				      (rel[len - 1] == '/' || s.f[i].path[len] == '/')))) {
-				s.f[i].report = 1;
+				/* 3: named itself, so "not an issue" is worth saying */
+				s.f[i].report = strcmp(s.f[i].path, rel) ? 1 : 3;
 				found = 1;
 			}
 		if (!found)

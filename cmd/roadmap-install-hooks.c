@@ -112,6 +112,14 @@ static int same_but_bindir(const char *a, const char *b)
 	}
 }
 
+/* The version in our marker line: a hook of another version is upgraded, not "edited". */
+static int marker_version(const char *text)
+{
+	const char *m = strstr(text, "\n" MARKER);
+
+	return m ? atoi(m + 1 + strlen(MARKER)) : -1;
+}
+
 static int write_hook(const char *path, const struct strbuf *text)
 {
 	struct strbuf tmp = STRBUF_INIT;
@@ -159,7 +167,8 @@ static int install(const char *dir, const char *hook, const char *tmpl, const ch
 		/* ours: up to date, upgraded, or edited by hand */
 		if (!strcmp(cur.buf, text.buf)) {
 			say(hook, "unchanged");
-		} else if (!same_but_bindir(cur.buf, text.buf) && !force) {
+		} else if (marker_version(cur.buf) == marker_version(text.buf) &&
+			   !same_but_bindir(cur.buf, text.buf) && !force) {
 			ret = error("'%s' was installed by roadmap but edited since; use --force to overwrite it",
 				    path.buf);
 		} else if (!(ret = write_hook(path.buf, &text))) {

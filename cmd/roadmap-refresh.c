@@ -32,20 +32,66 @@ static int exists_in(const char *dir, const char *name)
 	return ret;
 }
 
+/* The commands left in a todo list (lines that are neither blank nor comments). */
+static int todo_left(const char *dir, const char *name)
+{
+	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	const char *p;
+	int n = 0;
+
+	strbuf_addf(&path, "%s/%s", dir, name);
+	if (!strbuf_read_file(&sb, path.buf, 0))
+		for (p = sb.buf; *p; p = *p ? p + 1 : p) {
+			p += strspn(p, " \t");
+			if (*p && *p != '\n' && *p != '#')
+				n++;
+			p = strchrnul(p, '\n');
+		}
+	strbuf_release(&path);
+	strbuf_release(&sb);
+	return n;
+}
+
+/*
+ * Whether a multi-step operation (rebase, cherry-pick or revert of
+ * several commits) will move HEAD again after this hook: then
+ * post-checkout and post-commit leave the refresh to a later hook (R5).
+ * The last step is not deferred, as no hook may follow it: a
+ * fast-forward rebase fires only its first post-checkout, and the
+ * post-commit of a sequence's last pick runs while git still lists that
+ * pick in sequencer/todo.
+ */
+static int more_steps(const struct repo_paths *p)
+{
+	struct strbuf dir = STRBUF_INIT;
+	int more = 0;
+
+	strbuf_addf(&dir, "%s/rebase-merge", p->gitdir);
+	if (exists_in(p->gitdir, "rebase-merge"))
+		more = todo_left(dir.buf, "git-rebase-todo") > 0;
+	else if (exists_in(p->gitdir, "rebase-apply"))
+		more = 1;	/* post-rewrite ends an apply rebase */
+	else if (exists_in(p->gitdir, "sequencer/todo")) {
+		strbuf_reset(&dir);
+		strbuf_addf(&dir, "%s/sequencer", p->gitdir);
+		more = todo_left(dir.buf, "todo") > 1;
+	}
+	strbuf_release(&dir);
+	return more;
+}
+
 /*
  * Whether git hook `hook` with these arguments has nothing to do (R4, R5):
- * file checkouts; post-checkout and post-commit inside a rebase or a
- * cherry-pick/revert sequence (post-rewrite and post-merge always refresh).
+ * file checkouts; post-checkout and post-commit while more steps of a
+ * rebase or a cherry-pick/revert sequence follow (post-rewrite and
+ * post-merge always refresh).
  */
 static int hook_skips(const char *hook, int argc, char **argv, const struct repo_paths *p)
 {
-	int in_sequence = exists_in(p->gitdir, "rebase-merge") ||
-		exists_in(p->gitdir, "rebase-apply") || exists_in(p->gitdir, "sequencer/todo");
-
 	if (!strcmp(hook, "post-checkout"))
-		return argc < 3 || strcmp(argv[2], "1") || in_sequence;
+		return argc < 3 || strcmp(argv[2], "1") || more_steps(p);
 	if (!strcmp(hook, "post-commit"))
-		return in_sequence;
+		return more_steps(p);
 	return strcmp(hook, "post-merge") && strcmp(hook, "post-rewrite");
 }
 

@@ -106,3 +106,124 @@ check_oracle () {
 		{ echo "expected $n invalid files, stderr was:"; head -3 err; false; }
 	fi
 }
+
+# --- helpers for the hook tests, t70NN-hooks-*.sh ---
+
+# indexed_commit: the commit the index records (meta "commit"), read
+# straight from LMDB: no roadmap command runs, so nothing heals it. The
+# hooks walk in the background holding the refresh lock (flock on
+# index.mdb.lock, taken before the hook returns): wait for it first.
+indexed_commit () {
+	if test -f "$(index_path).lock"
+	then
+		flock "$(index_path).lock" true
+	fi &&
+	mdb_dump -n -s meta -p "$(index_path)" 2>/dev/null |
+	sed -n '/^ commit$/{n;s/^ //;p;q;}'
+}
+
+# check_hooked: the hooks alone kept the index at HEAD (checked before any
+# roadmap command runs), then --committed equals the oracle's parse of HEAD
+check_hooked () {
+	_head=$(git rev-parse HEAD) &&
+	_indexed=$(indexed_commit) &&
+	if test "$_indexed" != "$_head"
+	then
+		echo "check_hooked: the index is at '$_indexed', HEAD at $_head"
+		return 1
+	fi &&
+	check_oracle --committed
+}
+
+# check_healed: where git runs no hook, the next reader brings the index to HEAD
+check_healed () {
+	check_oracle --committed &&
+	_head=$(git rev-parse HEAD) &&
+	_indexed=$(indexed_commit) &&
+	if test "$_indexed" != "$_head"
+	then
+		echo "check_healed: after a reader, the index is at '$_indexed', HEAD at $_head"
+		return 1
+	fi
+}
+
+# check_quiet <file>: no line of a git command's stderr comes from roadmap
+check_quiet () {
+	if grep "^roadmap" "$1"
+	then
+		echo "check_quiet: roadmap wrote to stderr"
+		return 1
+	fi
+}
+
+# drop_invalid_issues: make the issue files under .roadmap/issues pass
+# the pre-commit check (roadmap-check --cached), and stage them: drop the
+# depends_on and blocks fields (gen-issues.py fills them with ids no
+# issue has), delete the .md files that are no issue (no "---" line
+# first) and those the oracle calls invalid, and of the files
+# that share an id all but one (the one in HEAD if there is one)
+drop_invalid_issues () {
+	python3 - "$ORACLE" <<-\EOF &&
+	import json, os, re, subprocess, sys
+	oracle = sys.argv[1]
+	ref = re.compile(rb"^(depends_on|blocks):")
+	item = re.compile(rb"^ *- ")
+	for top, dirs, files in os.walk(".roadmap/issues"):
+	    for name in files:
+	        path = os.path.join(top, name)
+	        if not name.endswith(".md") or os.path.islink(path):
+	            continue
+	        with open(path, "rb") as f:
+	            data = f.read()
+	        if not re.match(rb"(\xef\xbb\xbf)?---\r?(\n|$)", data):
+	            os.unlink(path)  # not an issue: roadmap-check refuses it
+	            continue
+	        lines = data.split(b"\n")
+	        out, skip = [], False
+	        for line in lines:
+	            if ref.match(line):
+	                skip = True
+	                continue
+	            if skip and item.match(line):
+	                continue
+	            skip = False
+	            out.append(line)
+	        if out != lines:
+	            with open(path, "wb") as f:
+	                f.write(b"\n".join(out))
+	run = lambda *a: subprocess.run(a, stdout=subprocess.PIPE, check=True).stdout.decode()
+	for path in run("python3", oracle, "--invalid").splitlines():
+	    os.unlink(path)
+	head = subprocess.run(["git", "ls-tree", "-r", "-z", "--name-only", "HEAD"],
+	                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+	in_head = set(head.stdout.decode().split("\0"))
+	byid = {}
+	for line in run("python3", oracle).splitlines():
+	    rec = json.loads(line)
+	    byid.setdefault(rec["id"], []).append(rec["path"])
+	for paths in byid.values():
+	    keep = ([p for p in paths if p in in_head] + sorted(paths))[0]
+	    for p in paths:
+	        if p != keep and p.startswith(".roadmap/issues/"):
+	            os.unlink(p)
+	EOF
+	git add -A -- .roadmap/issues
+}
+
+# gen_valid_issues <seed> <count>: gen-issues.py under .roadmap/issues,
+# staged, without invalid files
+gen_valid_issues () {
+	python3 "$TEST_DIRECTORY/lib/gen-issues.py" --seed "$1" --count "$2" \
+		--root .roadmap/issues &&
+	drop_invalid_issues
+}
+
+# mutate_valid_issues <seed> [gen-issues.py --mutate option...]: change
+# the issues under .roadmap/issues, staged, without invalid files
+mutate_valid_issues () {
+	_seed=$1
+	shift
+	python3 "$TEST_DIRECTORY/lib/gen-issues.py" --mutate --git --seed "$_seed" \
+		--root .roadmap/issues "$@" &&
+	drop_invalid_issues
+}
