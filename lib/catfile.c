@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,7 +28,8 @@ static void *write_oids(void *data)
 	return NULL;
 }
 
-int catfile_start(struct catfile *cf, const struct repo_paths *p, char *oids, size_t len)
+int catfile_start(struct catfile *cf, const struct repo_paths *p, const char *option,
+		  char *oids, size_t len)
 {
 	int to[2], from[2];
 	memset(cf, 0, sizeof(*cf));
@@ -35,11 +37,14 @@ int catfile_start(struct catfile *cf, const struct repo_paths *p, char *oids, si
 	cf->oids = oids;
 	cf->len = len;
 	strbuf_init(&cf->buf, 1 << 16);
-	if (pipe(to) < 0)
+	if (pipe(to) < 0) {
+		catfile_finish(cf);
 		return error_errno("cannot run git cat-file");
+	}
 	if (pipe(from) < 0) {
 		close(to[0]);
 		close(to[1]);
+		catfile_finish(cf);
 		return error_errno("cannot run git cat-file");
 	}
 	cf->pid = fork();
@@ -51,7 +56,7 @@ int catfile_start(struct catfile *cf, const struct repo_paths *p, char *oids, si
 		close(from[0]);
 		close(from[1]);
 		setenv("GIT_DIR", p->gitdir, 1);
-		execlp("git", "git", "cat-file", "--batch", (char *)NULL);
+		execlp("git", "git", "cat-file", option, (char *)NULL);
 		_exit(127);
 	}
 	close(to[0]);
@@ -59,13 +64,14 @@ int catfile_start(struct catfile *cf, const struct repo_paths *p, char *oids, si
 	cf->in = to[1];
 	cf->out = from[0];
 	if (cf->pid < 0) {
-		close(cf->in);
-		close(cf->out);
+		catfile_finish(cf);
 		return error_errno("cannot run git cat-file");
 	}
 	signal(SIGPIPE, SIG_IGN);	/* a dead git shows as a short read */
-	if (pthread_create(&cf->thread, NULL, write_oids, cf))
+	if (pthread_create(&cf->thread, NULL, write_oids, cf)) {
+		catfile_finish(cf);
 		return error("cannot start a thread");
+	}
 	cf->thread_started = 1;
 	return 0;
 }
@@ -125,6 +131,16 @@ int catfile_next(struct catfile *cf, struct strbuf *out)
 	return 0;
 }
 
+int catfile_read_all(struct catfile *cf, struct strbuf *out)
+{
+	/* fill() fails at the end of the stream, having read all there is */
+	while (!fill(cf, cf->buf.len - cf->pos + 1))
+		;
+	strbuf_add(out, cf->buf.buf + cf->pos, cf->buf.len - cf->pos);
+	cf->pos = cf->buf.len;
+	return 0;
+}
+
 int catfile_finish(struct catfile *cf)
 {
 	int status = 0, ret = 0;
@@ -141,4 +157,39 @@ int catfile_finish(struct catfile *cf)
 	free(cf->oids);
 	strbuf_release(&cf->buf);
 	return ret;
+}
+
+int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[])
+{
+	int fds[2], status;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return error_errno("cannot run git");
+	pid = fork();
+	if (!pid) {
+		int null = open("/dev/null", O_RDONLY);
+		dup2(null, 0);
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		setenv("GIT_DIR", p->gitdir, 1);
+		execvp("git", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t n;
+		strbuf_grow(out, 65536);
+		n = read(fds[0], out->buf + out->len, out->alloc - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		strbuf_setlen(out, out->len + n);
+	}
+	close(fds[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	return 0;
 }

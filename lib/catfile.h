@@ -9,7 +9,8 @@
 #include "strbuf.h"
 
 /*
- * catfile.h - many blobs in one stream from "git cat-file --batch".
+ * catfile.h - many objects in one stream from "git cat-file --batch",
+ * or what "--batch-check" says of a few names.
  *
  * A bulk build reads every issue blob. git's own object reading (with its
  * delta-base cache) is about twice as fast as libgit2's blob lookups here,
@@ -29,13 +30,26 @@ struct catfile {
 	size_t pos;
 };
 
-/* Start git cat-file --batch for the blobs whose hex ids are in oids (owned). */
-int catfile_start(struct catfile *cf, const struct repo_paths *p, char *oids, size_t len);
+/*
+ * Start "git cat-file <option>" (--batch or --batch-check) and feed it
+ * input[0..len) (owned: freed by catfile_finish()), one object name a line.
+ */
+int catfile_start(struct catfile *cf, const struct repo_paths *p, const char *option,
+		  char *input, size_t len);
 /*
  * The next blob, in the order asked: its bytes in out. Returns 0, 1 when
  * git says it is missing, -1 on an error (reported).
  */
 int catfile_next(struct catfile *cf, struct strbuf *out);
+/*
+ * Run git with argv (argv[0] is "git"), GIT_DIR set to p's, no input, and
+ * append its output to out. Returns 0, or -1 when git failed (its own
+ * message went to stderr).
+ */
+int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
+
+/* All of git's output (for --batch-check's short answers). */
+int catfile_read_all(struct catfile *cf, struct strbuf *out);
 /* Wait for git and free everything; returns -1 when git failed. */
 int catfile_finish(struct catfile *cf);
 

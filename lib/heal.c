@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "catfile.h"
 #include "heal.h"
 #include "usage.h"
 
@@ -37,54 +38,19 @@ static int git_root_trees(struct strbuf *out, const struct repo_paths *p,
 			  const char *roots, size_t rootslen)
 {
 	struct strbuf in = STRBUF_INIT;
-	int to[2], from[2], status, ret = -1;
+	struct catfile cf;
 	const char *r;
-	pid_t pid;
+	size_t len;
+	int ret;
 
 	strbuf_addstr(&in, "HEAD\n");
 	for (r = roots; r < roots + rootslen; r += strlen(r) + 1)
 		strbuf_addf(&in, "HEAD:%s\n", r);
-	if (pipe(to) < 0)
+	len = in.len;
+	if (catfile_start(&cf, p, "--batch-check", strbuf_detach(&in, NULL), len) < 0)
 		return -1;
-	if (pipe(from) < 0) {
-		close(to[0]);
-		close(to[1]);
-		return -1;
-	}
-	pid = fork();
-	if (!pid) {
-		dup2(to[0], 0);
-		dup2(from[1], 1);
-		close(to[0]);
-		close(to[1]);
-		close(from[0]);
-		close(from[1]);
-		setenv("GIT_DIR", p->gitdir, 1);
-		execlp("git", "git", "cat-file", "--batch-check", (char *)NULL);
-		_exit(127);
-	}
-	close(to[0]);
-	close(from[1]);
-	if (pid > 0 && write(to[1], in.buf, in.len) == (ssize_t)in.len) {
-		close(to[1]);
-		to[1] = -1;
-		for (;;) {
-			ssize_t n;
-			strbuf_grow(out, 4096);
-			n = read(from[0], out->buf + out->len, out->alloc - out->len - 1);
-			if (n <= 0)
-				break;
-			strbuf_setlen(out, out->len + n);
-		}
-		ret = 0;
-	}
-	if (to[1] >= 0)
-		close(to[1]);
-	close(from[0]);
-	if (pid > 0 && (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)))
-		ret = -1;
-	strbuf_release(&in);
-	return ret;
+	ret = catfile_read_all(&cf, out);
+	return catfile_finish(&cf) < 0 ? -1 : ret;
 }
 
 /* The tree oid stored for root, as hex, or "" when it has none. */
