@@ -117,6 +117,7 @@ test_expect_success 'a failing refresh: one line, and git checkout exits 0' '
 	(
 		cd repo &&
 		git checkout -q -b other HEAD~1 &&
+		wait_for_refresh &&
 		rm -rf "$(index_path)"* &&
 		mkdir "$(index_path)" &&
 		git checkout -q main 2>err &&

@@ -109,15 +109,21 @@ check_oracle () {
 
 # --- helpers for the hook tests, t70NN-hooks-*.sh ---
 
+# wait_for_refresh: a hook's background walk holds the refresh lock
+# (index.mdb.lock) from before the hook returns until it is done
+wait_for_refresh () {
+	if test -f "$(index_path).lock"
+	then
+		flock "$(index_path).lock" true
+	fi
+}
+
 # indexed_commit: the commit the index records (meta "commit"), read
 # straight from LMDB: no roadmap command runs, so nothing heals it. The
 # hooks walk in the background holding the refresh lock (flock on
 # index.mdb.lock, taken before the hook returns): wait for it first.
 indexed_commit () {
-	if test -f "$(index_path).lock"
-	then
-		flock "$(index_path).lock" true
-	fi &&
+	wait_for_refresh &&
 	mdb_dump -n -s meta -p "$(index_path)" 2>/dev/null |
 	sed -n '/^ commit$/{n;s/^ //;p;q;}'
 }
