@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "git.h"
+#include "heal.h"
 #include "index.h"
 #include "output.h"
 #include "refresh.h"
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 	struct strbuf list = STRBUF_INIT;
 	const char *hook;
 	unsigned flags;
+	int i;
 
 	set_progname(argv[0]);
 	flags = parse_refresh_options(argc, argv, &hook);
@@ -60,6 +62,14 @@ int main(int argc, char **argv)
 		die("cannot read the paths on stdin");
 	if (refresh_index(ix, &paths, flags, (flags & REFRESH_STDIN) ? &list : NULL, &st) < 0)
 		die("cannot refresh the index");
+	/*
+	 * A hook that found this refresh running skipped its own: when HEAD
+	 * moved while we walked, walk again, so the last hook's HEAD is
+	 * indexed (bounded: a reader heals whatever is left).
+	 */
+	for (i = 0; i < 3 && !(flags & REFRESH_STDIN) && !index_is_fresh(ix, &paths); i++)
+		if (refresh_index(ix, &paths, flags & ~(REFRESH_FULL | REFRESH_REBUILD), NULL, &st) < 0)
+			die("cannot refresh the index");
 	if (flags & REFRESH_VERBOSE) {
 		fprintf(stderr, "%s: %s (%s)\n", progname, st.mode, st.reason);
 		index_report_invalid(ix);
