@@ -2,6 +2,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "catfile.h"
@@ -896,6 +897,59 @@ done:
 	return ret;
 }
 
+/*
+ * After a large walk, take the stat data of the files git's own index
+ * knows to be clean, so that the first working-tree query does not read
+ * and hash every file: an entry whose blob is the row's and which is not
+ * racily clean (changed in the same instant git wrote its index, or
+ * later) describes the working file as git last saw it.
+ */
+static int seed_stats(struct index *ix, MDB_txn *txn, git_repository *repo,
+		      const struct strbuf *roots)
+{
+	git_index *gi = NULL;
+	struct strbuf row_buf = STRBUF_INIT;
+	struct stat st;
+	int64_t written;
+	size_t i, n;
+	int rc = 0;
+
+	if (git_repository_index(&gi, repo) < 0 || !git_index_path(gi) ||
+	    stat(git_index_path(gi), &st) < 0) {
+		git_index_free(gi);
+		git_error_clear();
+		return 0;	/* nothing to learn from: the query reads the files */
+	}
+	written = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	n = git_index_entrycount(gi);
+	for (i = 0; i < n && !rc; i++) {
+		const git_index_entry *e = git_index_get_byindex(gi, i);
+		MDB_val k = { strlen(e->path), (void *)e->path }, v;
+		struct file_row row;
+		int64_t mtime = (int64_t)e->mtime.seconds * 1000000000 + e->mtime.nanoseconds;
+		int64_t ctime = (int64_t)e->ctime.seconds * 1000000000 + e->ctime.nanoseconds;
+
+		if (git_index_entry_stage(e) || mtime >= written || ctime >= written ||
+		    !root_of(roots, e->path) || mdb_get(txn, ix->files, &k, &v) ||
+		    file_row_decode(&row, &v) || row.kind != ROW_FILE || row.mtime_ns ||
+		    memcmp(row.oid, e->id.id, OID_RAW) || row.mode != e->mode)
+			continue;
+		row.mtime_ns = mtime;
+		row.ctime_ns = ctime;
+		row.size = e->file_size;
+		row.ino = e->ino;
+		file_row_encode(&row, &row_buf);
+		v.mv_size = row_buf.len;
+		v.mv_data = row_buf.buf;
+		rc = mdb_put(txn, ix->files, &k, &v, 0);
+		if (!(i % 8192))
+			index_drop_pages(ix);
+	}
+	git_index_free(gi);
+	strbuf_release(&row_buf);
+	return rc;
+}
+
 /* Below this many actions, libgit2 reads the blobs: a git process costs more. */
 #define CATFILE_MIN 1024
 
@@ -944,7 +998,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	char hex[OID_HEX + 1], indexed[OID_HEX + 1] = "";
-	int rc, unborn = 0, rebuild = 0, full = 0, incremental = 0;
+	int rc, unborn = 0, rebuild = 0, full = 0, incremental = 0, seed = 0;
 	uint64_t issues;
 	size_t i;
 
@@ -1097,6 +1151,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 			goto out;
 		ap.txn = txn;
 	}
+	seed = w.nr > CATFILE_MIN;
 	trace("apply", w.nr);
 	if (getenv("ROADMAP_TRACE"))
 		fprintf(stderr, "%s: trace: of which blob reads %.1f ms, parsing %.1f ms\n",
@@ -1130,6 +1185,16 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
 	trace("commit", 0);
+	/* in a transaction of its own: the memory peaks do not add up */
+	if (!rc && seed) {
+		malloc_trim(0);
+		if (!(rc = index_begin(ix, &txn, 1)) && !(rc = seed_stats(ix, txn, repo, roots)))
+			rc = mdb_txn_commit(txn);
+		else if (txn)
+			mdb_txn_abort(txn);
+		txn = NULL;
+		trace("seed", 0);
+	}
 out:
 	if (w.cur)
 		mdb_cursor_close(w.cur);

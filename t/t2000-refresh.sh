@@ -148,6 +148,34 @@ test_expect_success 'symlinks and gitlinks under a root are not issues' '
 	test_line_count = 50 out
 '
 
+test_expect_success 'a large build takes clean files stat data from git.s index' '
+	git init -q big &&
+	(
+		cd big &&
+		i=0 &&
+		while test $i -lt 1100
+		do
+			printf -- "---\nid: B-%d\ntitle: big %d\n---\n" $i $i >".roadmap-$i" || return 1
+			i=$((i + 1))
+		done &&
+		mkdir -p .roadmap/issues &&
+		for f in .roadmap-*
+		do
+			mv "$f" ".roadmap/issues/${f#.roadmap-}.md" || return 1
+		done &&
+		touch -d "2020-01-01" .roadmap/issues/*.md &&
+		git add . && git commit -qm big &&
+		roadmap-refresh --rebuild &&
+		test "$(stat_recorded)" = 1100 &&
+		echo changed >>.roadmap/issues/7.md &&
+		roadmap-list --format "%(id)" >out &&
+		test_line_count = 1100 out &&
+		roadmap-diff-index --name-only >changed &&
+		echo .roadmap/issues/7.md >expect &&
+		test_cmp expect changed
+	)
+'
+
 test_expect_success 'unborn HEAD: an empty answer, exit 1 as for no match' '
 	git init -q empty &&
 	(

@@ -167,13 +167,6 @@ test_expect_success '--committed answers from HEAD alone' '
 	test_cmp expect actual
 '
 
-# stat_recorded: how many file rows carry working-tree stat data
-stat_recorded () {
-	mdb_dump -n -s files "$(index_path)" | sed -n '/^HEADER=END$/,$p' |
-	awk 'NR > 1 && /^ / { if (k) { v = substr($1, 51, 64); if (v !~ /^0*$/) n++; k = "" } else k = $1 }
-	     END { print n + 0 }'
-}
-
 test_expect_success 'clean files are not read again: their stat data is recorded' '
 	git checkout -- .roadmap &&
 	rm .roadmap/issues/a4-new.md &&

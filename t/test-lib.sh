@@ -107,6 +107,13 @@ check_oracle () {
 	fi
 }
 
+# stat_recorded: how many file rows carry working-tree stat data
+stat_recorded () {
+	mdb_dump -n -s files "$(index_path)" | sed -n '/^HEADER=END$/,$p' |
+	awk 'NR > 1 && /^ / { if (k) { v = substr($1, 51, 64); if (v !~ /^0*$/) n++; k = "" } else k = $1 }
+	     END { print n + 0 }'
+}
+
 # --- helpers for the hook tests, t70NN-hooks-*.sh ---
 
 # wait_for_refresh: a hook's background walk holds the refresh lock
