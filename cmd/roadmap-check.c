@@ -76,19 +76,6 @@ static void add_file(struct set *s, const char *path, size_t len, const void *re
 	f->reclen = reclen;
 }
 
-static int under_roots(const struct set *s, const char *path)
-{
-	const char *r;
-	size_t len = strlen(path);
-
-	if (len <= 3 || strcmp(path + len - 3, ".md"))
-		return 0;
-	for (r = s->roots.buf; r < s->roots.buf + s->roots.len; r += strlen(r) + 1)
-		if (!strncmp(path, r, strlen(r)) && path[strlen(r)] == '/')
-			return 1;
-	return 0;
-}
-
 /* The working tree: HEAD's rows, with the overlay's changes on top. */
 static int load_worktree(struct set *s, struct index *ix, const struct repo_paths *p)
 {
@@ -147,7 +134,7 @@ static int load_cached(struct set *s, struct index *ix, git_repository *repo)
 		struct file_row row;
 		int staged = git_index_entry_stage(e);
 
-		if (!under_roots(s, e->path))
+		if (!issue_name(e->path) || !issue_root(s->roots.buf, s->roots.len, e->path, NULL))
 			continue;
 		if (staged) {
 			/* an unmerged path: only its first stage says so */

@@ -68,19 +68,6 @@ static void set_old(struct diff_entry *e, const struct file_row *row)
 	e->old_reclen = row->reclen;
 }
 
-static int under_roots(const struct strbuf *roots, const char *path)
-{
-	const char *r;
-	size_t len = strlen(path);
-
-	if (len <= 3 || strcmp(path + len - 3, ".md"))
-		return 0;
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		if (!strncmp(path, r, strlen(r)) && path[strlen(r)] == '/')
-			return 1;
-	return 0;
-}
-
 struct row_copy {
 	char *path;
 	struct file_row row;	/* row.rec owned */
@@ -173,7 +160,8 @@ static int diff_cached(struct diff *d, struct index *ix, git_repository *repo,
 		/* the next staged regular file under the roots, at stage 0 */
 		for (; j < n; j++) {
 			ge = git_index_get_byindex(gi, j);
-			if (!git_index_entry_stage(ge) && under_roots(roots, ge->path) &&
+			if (!git_index_entry_stage(ge) && issue_name(ge->path) &&
+			    issue_root(roots->buf, roots->len, ge->path, NULL) &&
 			    (ge->mode == GIT_FILEMODE_BLOB || ge->mode == GIT_FILEMODE_BLOB_EXECUTABLE))
 				break;
 			ge = NULL;

@@ -100,14 +100,14 @@ static int refresh(unsigned flags, char **reindex_argv, int verbose)
 {
 	struct repo_paths paths;
 	struct index *ix = NULL;
-	int advanced = 0;
+	int advanced = 0, walk;
 
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	if (!(flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN)) && !index_is_fresh(ix, &paths))
-		advanced = index_advance(ix, &paths);
-	if ((flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN)) ||
-	    (!advanced && !index_is_fresh(ix, &paths))) {
+	walk = flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN);
+	if (!walk && !index_is_fresh(ix, &paths))
+		walk = !(advanced = index_advance(ix, &paths));
+	if (walk) {
 		index_close(ix);
 		repo_paths_release(&paths);
 		exec_roadmap("roadmap-reindex", reindex_argv);

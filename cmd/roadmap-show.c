@@ -6,11 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "index.h"
 #include "query.h"
+#include "catfile.h"
 #include "heal.h"
 #include "repo.h"
 #include "usage.h"
@@ -26,25 +25,21 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Print the blob of path in HEAD (which the healed index matches) with git. */
-static int show_committed(const char *path)
+/* Print the blob of path in HEAD (which the healed index matches), as git reads it. */
+static int show_committed(const struct repo_paths *p, const char *path)
 {
-	struct strbuf spec = STRBUF_INIT;
-	pid_t pid;
-	int status = -1;
+	struct strbuf spec = STRBUF_INIT, out = STRBUF_INIT;
+	char *argv[] = { "git", "cat-file", "blob", NULL, NULL };
+	int ret;
 
 	strbuf_addf(&spec, "HEAD:%s", path);
-	fflush(stdout);
-	pid = fork();
-	if (!pid) {
-		execlp("git", "git", "cat-file", "blob", spec.buf, (char *)NULL);
-		error_errno("cannot run git");
-		_exit(EXIT_FATAL);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		error_errno("cannot run git cat-file");
+	argv[3] = spec.buf;
+	ret = git_capture(&out, p, argv);
+	if (!ret)
+		fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&spec);
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+	strbuf_release(&out);
+	return ret;
 }
 
 static int show_file(const struct repo_paths *p, const char *path)
@@ -106,7 +101,7 @@ int main(int argc, char **argv)
 			ret = 1;
 		}
 		for (j = 0; j < a.nr; j++)
-			if ((committed ? show_committed(a.r[j].path) :
+			if ((committed ? show_committed(&paths, a.r[j].path) :
 			     show_file(&paths, a.r[j].path)) < 0)
 				ret = EXIT_FATAL;
 		answer_release(&a);

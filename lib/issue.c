@@ -386,3 +386,27 @@ const char *issue_file_id(const struct record *rec, const char *path,
 	why = issue_id_invalid(*id, *len);
 	return why ? "1:1: invalid id from the file name" : NULL;
 }
+
+int issue_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 3 && !strcmp(name + len - 3, ".md");
+}
+
+const char *issue_root(const char *roots, size_t len, const char *path, size_t *rootlen)
+{
+	const char *r;
+
+	for (r = roots; r < roots + len; r += strlen(r) + 1) {
+		size_t l = strlen(r);
+		if (!strncmp(path, r, l) && path[l] == '/') {
+			if (rootlen)
+				*rootlen = l;
+			return r;
+		}
+	}
+	if (rootlen)
+		*rootlen = 0;
+	return NULL;
+}

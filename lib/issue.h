@@ -33,6 +33,15 @@ int issue_parse(struct strbuf *out, const char *buf, size_t len);
  */
 const char *issue_id_from_path(const char *path, size_t *len);
 
+/* Whether a file name (or path) names a candidate issue file: "*.md". */
+int issue_name(const char *name);
+
+/*
+ * The root of roots ("a\0b\0", len bytes) that path lies under, or NULL;
+ * *rootlen gets its length.
+ */
+const char *issue_root(const char *roots, size_t len, const char *path, size_t *rootlen);
+
 /* NULL when id[0..len) is a usable id, else why not (ids become file names). */
 const char *issue_id_invalid(const char *id, size_t len);
 

@@ -33,13 +33,6 @@ struct name {
 	int dir;
 };
 
-static int is_md(const char *name)
-{
-	size_t len = strlen(name);
-
-	return len > 3 && !strcmp(name + len - 3, ".md");
-}
-
 /* git's order: a directory sorts as if its name ended in '/' */
 static int cmp_names(const void *pa, const void *pb)
 {
@@ -82,7 +75,7 @@ static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
 		} else if (!dir && de->d_type != DT_REG) {
 			continue;	/* symlinks are not issues, as in HEAD */
 		}
-		if (!dir && !is_md(de->d_name))
+		if (!dir && !issue_name(de->d_name))
 			continue;
 		ALLOC_GROW(names, nr + 1, alloc);
 		names[nr].s = xstrdup(de->d_name);

@@ -376,21 +376,6 @@ static int candidates(struct numlist *out, const struct query *q, struct index *
 
 /* --- running the query --- */
 
-static const char *root_of(const char *roots, size_t rootslen, const char *path, size_t *len)
-{
-	const char *r;
-
-	for (r = roots; r < roots + rootslen; r += strlen(r) + 1) {
-		size_t l = strlen(r);
-		if (!strncmp(path, r, l) && path[l] == '/') {
-			*len = l;
-			return r;
-		}
-	}
-	*len = 0;
-	return "";
-}
-
 /* Consider one issue file with record rec; add it to the answer when it matches. */
 static void consider(struct answer *a, const struct query *q, const char *path, size_t plen,
 		     const char *recbuf, size_t reclen, const char *roots, size_t rootslen,
@@ -414,7 +399,9 @@ static void consider(struct answer *a, const struct query *q, const char *path, 
 	r.id = xmemdupz(id, idlen);
 	r.rec = (char *)recbuf;
 	r.reclen = reclen;
-	r.root = root_of(roots, rootslen, r.path, &r.rootlen);
+	r.root = issue_root(roots, rootslen, r.path, &r.rootlen);
+	if (!r.root)
+		r.root = "";
 	if (!result_matches(q, &r)) {
 		free(r.path);
 		free(r.id);

@@ -114,13 +114,6 @@ static void delete_before(struct walk *w, const char *prefix, size_t plen, const
 	}
 }
 
-static int is_issue_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	return len > 3 && !strcmp(name + len - 3, ".md");
-}
-
 /* Merge-walk `tree` (whose directory key is prefix, ending in '/') against the rows. */
 static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
 {
@@ -134,7 +127,7 @@ static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
 		int is_tree = mode == GIT_FILEMODE_TREE, same;
 
 		if (!is_tree && !((mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
-				  is_issue_name(name)))
+				  issue_name(name)))
 			continue;	/* symlinks, gitlinks and other files are not issues */
 		strbuf_setlen(prefix, plen);
 		strbuf_addstr(prefix, name);
@@ -656,17 +649,6 @@ static int is_root(const struct strbuf *roots, const char *path)
 	return 0;
 }
 
-/* The root of path, or NULL when it is under none. */
-static const char *root_of(const struct strbuf *roots, const char *path)
-{
-	const char *r;
-
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		if (!strncmp(path, r, strlen(r)) && path[strlen(r)] == '/')
-			return r;
-	return NULL;
-}
-
 /* Compare the stored row of key (a file, or a directory ending in '/') with HEAD's entry. */
 static void path_action(struct walk *w, git_tree *tree, const char *key)
 {
@@ -713,9 +695,8 @@ static void path_actions(struct walk *w, git_tree *tree, const struct strbuf *ro
 	const char *p;
 
 	for (p = paths->buf; p < paths->buf + paths->len; p += strlen(p) + 1) {
-		const char *root = root_of(roots, p), *slash;
-		size_t len = strlen(p);
-		if (!root || len <= 3 || strcmp(p + len - 3, ".md"))
+		const char *root = issue_root(roots->buf, roots->len, p, NULL), *slash;
+		if (!root || !issue_name(p))
 			continue;
 		ALLOC_GROW(keys, nr + 1, alloc);
 		keys[nr++] = xstrdup(p);
@@ -860,7 +841,7 @@ static int diff_tree_actions(struct walk *w, const struct repo_paths *p, const c
 		path++;
 		rec = path + strlen(path) + 1;
 		/* a root itself, or what is under it: the folders above are not indexed */
-		root = root_of(roots, path);
+		root = issue_root(roots->buf, roots->len, path, NULL);
 		if (!root && !is_root(roots, path))
 			continue;
 		strbuf_reset(&key);
@@ -875,7 +856,7 @@ static int diff_tree_actions(struct walk *w, const struct repo_paths *p, const c
 				continue;
 			strbuf_setlen(&key, key.len - 1);	/* a folder became a file */
 		}
-		if (!root || key.len <= 3 || strcmp(key.buf + key.len - 3, ".md"))
+		if (!root || !issue_name(key.buf))
 			continue;
 		k.mv_size = key.len;
 		k.mv_data = key.buf;
@@ -930,7 +911,7 @@ static int seed_stats(struct index *ix, MDB_txn *txn, git_repository *repo,
 		int64_t ctime = (int64_t)e->ctime.seconds * 1000000000 + e->ctime.nanoseconds;
 
 		if (git_index_entry_stage(e) || mtime >= written || ctime >= written ||
-		    !root_of(roots, e->path) || mdb_get(txn, ix->files, &k, &v) ||
+		    !issue_root(roots->buf, roots->len, e->path, NULL) || mdb_get(txn, ix->files, &k, &v) ||
 		    file_row_decode(&row, &v) || row.kind != ROW_FILE || row.mtime_ns ||
 		    memcmp(row.oid, e->id.id, OID_RAW) || row.mode != e->mode)
 			continue;
