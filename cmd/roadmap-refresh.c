@@ -191,6 +191,7 @@ static int run_hook(const char *hook, int argc, char **argv)
 		if (hook_skips(hook, argc, argv, &paths))
 			exit(0);
 		repo_paths_release(&paths);
+		setenv("ROADMAP_BY", hook, 1);
 		exit(refresh_in_background());
 	}
 	close(fds[1]);

@@ -5,11 +5,20 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "catfile.h"
 #include "heal.h"
 #include "usage.h"
+
+double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 int index_is_fresh(struct index *ix, const struct repo_paths *p)
 {
@@ -78,6 +87,7 @@ int index_advance(struct index *ix, const struct repo_paths *p)
 	MDB_txn *txn;
 	MDB_val v;
 	int detached, ok = 0;
+	double start = now_ms();
 
 	if (repo_read_head(p, hex, &detached) || index_begin(ix, &txn, 0))
 		return 0;
@@ -118,9 +128,18 @@ int index_advance(struct index *ix, const struct repo_paths *p)
 	/* record the new commit, unless another writer moved the index meanwhile */
 	ok = 0;
 	if (!index_begin(ix, &txn, 1)) {
+		const char *by = getenv("ROADMAP_BY");
 		if (meta_equals(txn, ix, "commit", indexed.buf, indexed.len) &&
 		    meta_equals(txn, ix, "state", "clean", 5) &&
-		    !meta_put_str(txn, ix, "commit", hex) && !mdb_txn_commit(txn))
+		    !meta_put_str(txn, ix, "commit", hex) &&
+		    !meta_put_str(txn, ix, "last_mode", "advance") &&
+		    !meta_put_str(txn, ix, "last_reason", "HEAD moved; no issue file changed") &&
+		    !meta_put_str(txn, ix, "last_by", by && *by ? by : progname) &&
+		    !meta_put_u64(txn, ix, "last_time", (uint64_t)time(NULL)) &&
+		    !meta_put_u64(txn, ix, "last_us", (uint64_t)((now_ms() - start) * 1000)) &&
+		    !meta_put_u64(txn, ix, "last_parsed", 0) &&
+		    !meta_put_u64(txn, ix, "last_reused", 0) &&
+		    !index_commit(txn, "the new commit"))
 			ok = 1;
 		else
 			mdb_txn_abort(txn);
@@ -166,6 +185,7 @@ int index_heal(struct index *ix, const struct repo_paths *p)
 		return error_errno("cannot fork");
 	if (!pid) {
 		char *argv[] = { "roadmap-refresh", "-q", NULL };
+		setenv("ROADMAP_BY", progname, 0);
 		exec_roadmap("roadmap-reindex", argv);
 		error_errno("cannot run roadmap-reindex");
 		_exit(EXIT_FATAL);

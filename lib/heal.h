@@ -20,6 +20,9 @@
  */
 int index_is_fresh(struct index *ix, const struct repo_paths *p);
 
+/* Milliseconds on the monotonic clock. */
+double now_ms(void);
+
 /* Returns 0 when the index is fresh (after a refresh if needed), -1 (reported). */
 int index_heal(struct index *ix, const struct repo_paths *p);
 

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include "index.h"
 #include "issue.h"
 #include "record.h"
+#include "sha1.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -24,8 +26,13 @@ int lmdb_error(int rc, const char *what)
 static int env_open(struct index *ix)
 {
 	size_t mapsize = INDEX_MAPSIZE;
+	const char *test_size = getenv("ROADMAP_TEST_MAPSIZE");
 	struct stat st;
 	int rc;
+
+	/* for tests only: a small first map, to see it grow */
+	if (test_size && *test_size)
+		mapsize = strtoull(test_size, NULL, 10);
 
 	/* never map less than the file already holds */
 	if (!stat(ix->path, &st) && (size_t)st.st_size * 2 > mapsize)
@@ -394,6 +401,93 @@ int file_row_record(MDB_txn *txn, struct index *ix, struct file_row *row)
 	if (num_row_decode(&v, &path, &plen, &row->rec, &row->reclen) < 0)
 		return MDB_CORRUPTED;
 	return 0;
+}
+
+void crash_point(const char *what)
+{
+	static long at = -1, passed;
+
+	if (at < 0) {
+		const char *env = getenv("ROADMAP_TEST_CRASH_AT");
+		at = env && *env ? atol(env) : 0;
+	}
+	if (at && ++passed == at) {
+		fprintf(stderr, "%s: test crash at write step %ld (%s)\n", progname, passed, what);
+		raise(SIGKILL);
+	}
+}
+
+int index_commit(MDB_txn *txn, const char *what)
+{
+	int rc;
+
+	crash_point(what);
+	if ((rc = mdb_txn_commit(txn)))
+		return rc;
+	crash_point(what);
+	return 0;
+}
+
+void digest_update(unsigned char *digest, const char *path, size_t plen,
+		   const unsigned char *oid, int add)
+{
+	struct sha1 c;
+	unsigned char h[20];
+	unsigned carry = 0;
+	int i;
+
+	sha1_init(&c);
+	sha1_update(&c, path, plen);
+	sha1_update(&c, "", 1);
+	sha1_update(&c, oid, OID_RAW);
+	sha1_final(h, &c);
+	/* little-endian 160-bit add or subtract; carries and borrows fall off the top */
+	for (i = 0; i < DIGEST_RAW; i++) {
+		unsigned v = add ? digest[i] + h[i] + carry : digest[i] - h[i] - carry + 256;
+		digest[i] = v & 255;
+		carry = add ? v >> 8 : !(v >> 8);
+	}
+}
+
+struct term_postings {
+	struct index *ix;
+	posting_fn fn;
+	void *data;
+	struct strbuf key;
+};
+
+static int term_posting(const char *key, size_t keylen, const struct node *val, void *data)
+{
+	struct term_postings *tp = data;
+
+	/* `issues` indexes the id; long values (titles, text) are scanned */
+	if (val->len > TERM_VALUE_MAX || (keylen == 2 && !memcmp(key, "id", 2)))
+		return 0;
+	term_key(&tp->key, key, keylen, val->text, val->len);
+	return tp->fn(tp->ix->terms, tp->key.buf, tp->key.len, tp->data);
+}
+
+int index_postings(struct index *ix, const char *path, const void *buf, size_t len,
+		   posting_fn fn, void *data)
+{
+	struct term_postings tp = { ix, fn, data, STRBUF_INIT };
+	struct record rec;
+	const char *id;
+	size_t idlen;
+	int rc;
+
+	if (record_decode(&rec, buf, len) < 0)
+		return 0;
+	if (rec.kind == RECORD_INVALID ||
+	    (rec.kind == RECORD_ISSUE && issue_file_id(&rec, path, &id, &idlen)))
+		return fn(ix->invalid, path, strlen(path), data);
+	if (rec.kind != RECORD_ISSUE || !idlen)
+		return 0;
+	if ((rc = fn(ix->issues, id, idlen, data)))
+		return rc;
+	rc = record_foreach_scalar(&rec, term_posting, &tp);
+	strbuf_release(&tp.key);
+	return rc;
 }
 
 void term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen)

@@ -36,7 +36,7 @@
  *   dups     id -> nothing: the ids more than one file has
  */
 
-#define INDEX_VERSION "roadmap-index 4"
+#define INDEX_VERSION "roadmap-index 5"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
 #define OID_RAW 20
 /* LMDB's key limit is 511 bytes; longer terms become a prefix plus a hash */
@@ -81,6 +81,19 @@ struct file_row {
  */
 int index_open(struct index **out, const struct repo_paths *p);
 void index_close(struct index *ix);
+
+/*
+ * Commit txn, the one way writers commit: a crash point before and after
+ * (below). Returns 0 or an LMDB code; the transaction is gone either way.
+ */
+int index_commit(MDB_txn *txn, const char *what);
+
+/*
+ * For tests only: with ROADMAP_TEST_CRASH_AT=N in the environment, the
+ * N-th crash point this process passes kills it with SIGKILL, as kill -9
+ * would at that moment. Every write step of a refresh has one.
+ */
+void crash_point(const char *what);
 
 /* Rename a corrupt index aside (index.mdb.corrupt-<time>) and reopen it empty. */
 int index_quarantine(struct index *ix);
@@ -136,8 +149,29 @@ int file_row_record(MDB_txn *txn, struct index *ix, struct file_row *row);
 void num_row_encode(struct strbuf *out, const char *path, size_t plen, const char *rec, size_t reclen);
 int num_row_decode(const MDB_val *val, const char **path, size_t *plen, const char **rec, size_t *reclen);
 
+/*
+ * The postings of the file at `path` whose record is rec[0..len): fn gets
+ * (ix->issues, id), (ix->terms, term key) for each short scalar, or
+ * (ix->invalid, path) when the file is an invalid issue; a file that is
+ * not an issue has none. Returns fn's first non-zero answer, else 0.
+ * Refresh writes them; roadmap-fsck --full compares them.
+ */
+typedef int (*posting_fn)(MDB_dbi db, const void *key, size_t klen, void *data);
+int index_postings(struct index *ix, const char *path, const void *rec, size_t len,
+		   posting_fn fn, void *data);
+
 /* The terms key of (field, value), capped as TERM_KEY_MAX says. */
 void term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen);
+
+/*
+ * The order-independent digest of the indexed files: the sum modulo
+ * 2^160 of SHA-1(path NUL blob-oid) over every (path, blob oid). A sum
+ * can subtract, so a refresh keeps it row by row; roadmap-fsck sums
+ * HEAD's trees and compares.
+ */
+#define DIGEST_RAW 20
+void digest_update(unsigned char *digest, const char *path, size_t plen,
+		   const unsigned char *oid, int add);
 
 void oid_to_hex(char *hex, const unsigned char *oid);
 int hex_to_oid(unsigned char *oid, const char *hex);

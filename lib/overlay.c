@@ -408,7 +408,7 @@ int overlay_save_stats(struct overlay *ov, struct index *ix)
 		if ((rc = mdb_put(txn, ix->files, &k, &v, 0)))
 			break;
 	}
-	rc = i < ov->nr_stats ? -1 : mdb_txn_commit(txn);
+	rc = i < ov->nr_stats ? -1 : index_commit(txn, "stat data");
 	if (i < ov->nr_stats)
 		mdb_txn_abort(txn);
 	index_unlock(ix);

@@ -299,35 +299,11 @@ void diff_release(struct diff *d)
 
 /* --- applying the actions --- */
 
-struct postings {
-	struct index *ix;
-	MDB_txn *txn;
-	uint32_t num;
-	int add;
-	int rc;
-	struct strbuf key;
-};
-
 static int put_or_del(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v, int add)
 {
 	int rc = add ? mdb_put(txn, dbi, k, v, 0) : mdb_del(txn, dbi, k, v);
 
 	return rc == MDB_NOTFOUND || rc == MDB_KEYEXIST ? 0 : rc;
-}
-
-static int term_posting(const char *key, size_t keylen, const struct node *val, void *data)
-{
-	struct postings *ps = data;
-	MDB_val k, v = { sizeof(ps->num), &ps->num };
-
-	/* `issues` indexes the id; long values (titles, text) are scanned */
-	if (val->len > TERM_VALUE_MAX || (keylen == 2 && !memcmp(key, "id", 2)))
-		return 0;
-
-	term_key(&ps->key, key, keylen, val->text, val->len);
-	k.mv_size = ps->key.len;
-	k.mv_data = ps->key.buf;
-	return put_or_del(ps->txn, ps->ix->terms, &k, &v, ps->add);
 }
 
 /* Keep `dups` right for `id` after a posting was added or removed. */
@@ -347,37 +323,41 @@ static int update_dups(struct index *ix, MDB_txn *txn, MDB_val *k)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+struct postings {
+	struct index *ix;
+	MDB_txn *txn;
+	uint32_t num;
+	int add;
+	int *issue_delta, *invalid_delta;
+};
+
+static int put_posting(MDB_dbi db, const void *key, size_t klen, void *data)
+{
+	struct postings *ps = data;
+	MDB_val k = { klen, (void *)key }, v = { sizeof(ps->num), &ps->num }, empty = { 0, "" };
+	int rc;
+
+	if (db == ps->ix->invalid) {
+		*ps->invalid_delta += ps->add ? 1 : -1;
+		return put_or_del(ps->txn, db, &k, &empty, ps->add);
+	}
+	if (db != ps->ix->issues)
+		return put_or_del(ps->txn, db, &k, &v, ps->add);
+	*ps->issue_delta += ps->add ? 1 : -1;
+	if ((rc = put_or_del(ps->txn, db, &k, &v, ps->add)))
+		return rc;
+	return update_dups(ps->ix, ps->txn, &k);
+}
+
 /* Add or remove the rows that point at file `num` with record `rec`: ids, terms, invalid. */
 static int postings(struct index *ix, MDB_txn *txn, const char *path, uint32_t num,
 		    const MDB_val *recval, int add, int *issue_delta, int *invalid_delta)
 {
-	struct postings ps = { ix, txn, num, add, 0, STRBUF_INIT };
-	MDB_val k = { strlen(path), (void *)path }, empty = { 0, "" };
-	MDB_val v = { sizeof(num), &num };
-	struct record rec;
-	const char *id;
-	size_t idlen;
-	int rc;
+	struct postings ps = { ix, txn, num, add, issue_delta, invalid_delta };
 
-	if (!recval || record_decode(&rec, recval->mv_data, recval->mv_size) < 0)
+	if (!recval)
 		return 0;
-	if (rec.kind == RECORD_INVALID || (rec.kind == RECORD_ISSUE &&
-					   issue_file_id(&rec, path, &id, &idlen))) {
-		*invalid_delta += add ? 1 : -1;
-		return put_or_del(txn, ix->invalid, &k, &empty, add);
-	}
-	if (rec.kind != RECORD_ISSUE)
-		return 0;
-	*issue_delta += add ? 1 : -1;
-	k.mv_data = (void *)id;
-	k.mv_size = idlen;
-	if (!idlen)
-		return 0;
-	if ((rc = put_or_del(txn, ix->issues, &k, &v, add)) || (rc = update_dups(ix, txn, &k)))
-		return rc;
-	rc = record_foreach_scalar(&rec, term_posting, &ps);
-	strbuf_release(&ps.key);
-	return rc;
+	return index_postings(ix, path, recval->mv_data, recval->mv_size, put_posting, &ps);
 }
 
 struct apply {
@@ -393,15 +373,8 @@ struct apply {
 	int have_cf;
 	struct strbuf blob;
 	uint64_t nextnum;
+	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* Find (in the cache of blobs that left `files`) or make the record of a->oid, in ap->rec. */
 static int blob_record(struct apply *ap, const struct action *a)
@@ -487,6 +460,7 @@ static int apply_action(struct apply *ap, const struct action *a)
 		/* keep the record: going back to that commit parses nothing */
 		if ((rc = mdb_put(ap->txn, ap->ix->blobs, &ok, &old, 0)))
 			return rc;
+		digest_update(ap->digest, a->path, strlen(a->path), a->old->oid, 0);
 	}
 	if (a->type == ACT_DELETE) {
 		MDB_val nk = { sizeof(a->old->num), &a->old->num };
@@ -498,6 +472,12 @@ static int apply_action(struct apply *ap, const struct action *a)
 	}
 	rc = blob_record(ap, a);
 	if (rc == MDB_NOTFOUND) {
+		/* no blob, no row: fsck will name the path */
+		if (a->type == ACT_MODIFY) {
+			MDB_val nk = { sizeof(a->old->num), &a->old->num };
+			if ((rc = mdb_del(ap->txn, ap->ix->nums, &nk, NULL)) && rc != MDB_NOTFOUND)
+				return rc;
+		}
 		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
 		return rc == MDB_NOTFOUND ? 0 : rc;
 	}
@@ -507,6 +487,7 @@ static int apply_action(struct apply *ap, const struct action *a)
 	row.kind = ROW_FILE;
 	row.mode = a->mode;
 	memcpy(row.oid, a->oid, OID_RAW);
+	digest_update(ap->digest, a->path, strlen(a->path), a->oid, 1);
 	if (a->type == ACT_MODIFY) {
 		row.num = a->old->num;
 		ap->st->modified++;
@@ -628,9 +609,96 @@ static int drop_rows(struct index *ix, MDB_txn *txn, int blobs)
 		return rc;
 	if (blobs && (rc = mdb_drop(txn, ix->blobs, 0)))
 		return rc;
-	if ((rc = meta_put_u64(txn, ix, "issues", 0)) || (rc = meta_put_u64(txn, ix, "nextnum", 1)))
+	if ((rc = meta_put_u64(txn, ix, "issues", 0)) || (rc = meta_put_u64(txn, ix, "nextnum", 1)) ||
+	    (rc = meta_put_str(txn, ix, "digest", "")))
 		return rc;
 	return 0;
+}
+
+/* The digest of the rows as meta holds it (zero when it has none). */
+static void get_digest(MDB_txn *txn, struct index *ix, unsigned char *digest)
+{
+	MDB_val v;
+	char hex[OID_HEX + 1];
+
+	memset(digest, 0, DIGEST_RAW);
+	if (!meta_get(txn, ix, "digest", &v) && v.mv_size == OID_HEX) {
+		memcpy(hex, v.mv_data, OID_HEX);
+		hex[OID_HEX] = '\0';
+		hex_to_oid(digest, hex);
+	}
+}
+
+/*
+ * What a commit of the rows records with them: their count, digest and
+ * numbering, and the state. "building" (a large walk's chunk) keeps
+ * readers from answering; the checkpoint names the last path committed.
+ */
+static int put_progress(struct apply *ap, const struct strbuf *roots, uint64_t issues,
+			const char *state, const char *checkpoint)
+{
+	char hex[OID_HEX + 1];
+	int rc;
+
+	oid_to_hex(hex, ap->digest);
+	if ((rc = meta_put_u64(ap->txn, ap->ix, "nextnum", ap->nextnum)) ||
+	    (rc = meta_put_u64(ap->txn, ap->ix, "issues", issues)) ||
+	    (rc = meta_put_str(ap->txn, ap->ix, "digest", hex)) ||
+	    (rc = meta_put_str(ap->txn, ap->ix, "state", state)) ||
+	    (rc = meta_put_str(ap->txn, ap->ix, "checkpoint", checkpoint)) ||
+	    (rc = meta_put_str(ap->txn, ap->ix, "version", INDEX_VERSION)) ||
+	    (rc = meta_put(ap->txn, ap->ix, "roots", roots->buf, roots->len)))
+		return rc;
+	return 0;
+}
+
+/*
+ * The sync state a finished refresh records (roadmap-status shows it):
+ * the commit and root trees indexed, and how, when, by whom and how fast
+ * it was brought there.
+ */
+static int put_sync_state(struct apply *ap, const struct strbuf *roots, const char *commit,
+			  const struct strbuf *stamp, double ms)
+{
+	struct strbuf trees = STRBUF_INIT, key = STRBUF_INIT;
+	const struct refresh_stats *st = ap->st;
+	const char *r, *by = getenv("ROADMAP_BY");
+	MDB_txn *txn = ap->txn;
+	struct index *ix = ap->ix;
+	MDB_stat dbs;
+	int rc;
+
+	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1) {
+		struct file_row row;
+		char hex[OID_HEX + 1] = "missing";
+		MDB_val k, v;
+
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s/", r);
+		k.mv_size = key.len;
+		k.mv_data = key.buf;
+		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v))
+			oid_to_hex(hex, row.oid);
+		strbuf_addf(&trees, "%s %s\n", hex, r);
+	}
+	if (!(rc = mdb_stat(txn, ix->invalid, &dbs)) &&
+	    !(rc = meta_put_u64(txn, ix, "invalid", dbs.ms_entries)) &&
+	    !(rc = meta_put(txn, ix, "config", stamp->buf, stamp->len)) &&
+	    !(rc = meta_put_str(txn, ix, "commit", commit)) &&
+	    !(rc = meta_put(txn, ix, "trees", trees.buf, trees.len)) &&
+	    !(rc = meta_put_str(txn, ix, "last_mode", st->mode)) &&
+	    !(rc = meta_put_str(txn, ix, "last_reason", st->reason)) &&
+	    !(rc = meta_put_str(txn, ix, "last_by", by && *by ? by : progname)) &&
+	    !(rc = meta_put_u64(txn, ix, "last_time", (uint64_t)time(NULL))) &&
+	    !(rc = meta_put_u64(txn, ix, "last_us", (uint64_t)(ms * 1000))) &&
+	    !(rc = meta_put_u64(txn, ix, "last_parsed", st->parsed)) &&
+	    !(rc = meta_put_u64(txn, ix, "last_reused", st->reused)) &&
+	    !(rc = meta_put_u64(txn, ix, "last_added", st->added)) &&
+	    !(rc = meta_put_u64(txn, ix, "last_modified", st->modified)))
+		rc = meta_put_u64(txn, ix, "last_deleted", st->deleted);
+	strbuf_release(&trees);
+	strbuf_release(&key);
+	return rc;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -763,7 +831,7 @@ static int rebuild_postings(struct index *ix, MDB_txn **txnp, uint64_t *issues)
 		 */
 		if (!(++n % POSTINGS_CHUNK)) {
 			mdb_cursor_close(c);
-			if ((rc = mdb_txn_commit(txn))) {
+			if ((rc = index_commit(txn, "a chunk of postings"))) {
 				*txnp = NULL;
 				return rc;
 			}
@@ -980,6 +1048,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	git_tree *tree = NULL;
 	char hex[OID_HEX + 1], indexed[OID_HEX + 1] = "";
 	int rc, unborn = 0, rebuild = 0, full = 0, incremental = 0, seed = 0;
+	double start = now_ms();
 	uint64_t issues;
 	size_t i;
 
@@ -1021,9 +1090,15 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		st->mode = "rebuild";
 		snprintf(st->reason, sizeof(st->reason), "roadmap.path changed");
 	} else if (meta_equals(txn, ix, "state", "building", 8)) {
+		MDB_stat ms;
 		full = 1;
 		st->mode = "full scan";
-		snprintf(st->reason, sizeof(st->reason), "resuming an interrupted build");
+		mdb_stat(txn, ix->nums, &ms);
+		if (meta_get(txn, ix, "checkpoint", &v))
+			v.mv_size = 0;
+		snprintf(st->reason, sizeof(st->reason),
+			 "resuming an interrupted build from its checkpoint: %zu files indexed, up to '%.*s'",
+			 ms.ms_entries, (int)v.mv_size, v.mv_size ? (char *)v.mv_data : "");
 	} else if (flags & REFRESH_FULL) {
 		full = 1;
 		st->mode = "full scan";
@@ -1034,7 +1109,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		/* the config may have changed without touching the roots */
 		if (!meta_equals(txn, ix, "config", stamp.buf, stamp.len)) {
 			if ((rc = meta_put(txn, ix, "config", stamp.buf, stamp.len)) ||
-			    (rc = mdb_txn_commit(txn)))
+			    (rc = index_commit(txn, "the config stamp")))
 				goto out;
 			txn = NULL;
 		}
@@ -1097,6 +1172,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		goto out;
 	if (!ap.nextnum)
 		ap.nextnum = 1;
+	get_digest(txn, ix, ap.digest);
 	/* a large walk keeps no postings on the way: they are made anew at the end */
 	ap.bulk = rebuild || w.nr > REFRESH_CHUNK || meta_equals(txn, ix, "postings", "pending", 7);
 	if (w.nr > CATFILE_MIN && (rc = start_catfile(&ap, &w, p)))
@@ -1119,12 +1195,8 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 			continue;
 		issues += ap.issue_delta;
 		ap.issue_delta = 0;
-		if ((rc = meta_put_u64(txn, ix, "nextnum", ap.nextnum)) ||
-		    (rc = meta_put_u64(txn, ix, "issues", issues)) ||
-		    (rc = meta_put_str(txn, ix, "state", "building")) ||
-		    (rc = meta_put_str(txn, ix, "version", INDEX_VERSION)) ||
-		    (rc = meta_put(txn, ix, "roots", roots->buf, roots->len)) ||
-		    (rc = mdb_txn_commit(txn)))
+		if ((rc = put_progress(&ap, roots, issues, "building", w.act[i].path)) ||
+		    (rc = index_commit(txn, "a chunk of the walk")))
 			goto out;
 		txn = NULL;
 		index_drop_pages(ix);
@@ -1143,34 +1215,21 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		if ((rc = rebuild_postings(ix, &txn, &issues)) ||
 		    (rc = meta_put_str(txn, ix, "postings", "ok")))
 			goto out;
+		ap.txn = txn;
 		ap.issue_delta = 0;
 	}
-	{
-		MDB_stat ms;
-		mdb_stat(txn, ix->invalid, &ms);
-		if ((rc = meta_put_u64(txn, ix, "nextnum", ap.nextnum)) ||
-		    (rc = meta_put_u64(txn, ix, "issues", issues + ap.issue_delta)) ||
-		    (rc = meta_put_u64(txn, ix, "invalid", ms.ms_entries)) ||
-		    (rc = meta_put_str(txn, ix, "state", "clean")) ||
-		    (rc = meta_put_str(txn, ix, "version", INDEX_VERSION)) ||
-		    (rc = meta_put(txn, ix, "roots", roots->buf, roots->len)) ||
-		    (rc = meta_put(txn, ix, "config", stamp.buf, stamp.len)) ||
-		    (rc = meta_put_str(txn, ix, "commit", hex)) ||
-		    (rc = meta_put_str(txn, ix, "last_mode", st->mode)) ||
-		    (rc = meta_put_u64(txn, ix, "last_time", (uint64_t)time(NULL))) ||
-		    (rc = meta_put_u64(txn, ix, "last_parsed", st->parsed)) ||
-		    (rc = meta_put_u64(txn, ix, "last_reused", st->reused)))
-			goto out;
-	}
+	if ((rc = put_progress(&ap, roots, issues + ap.issue_delta, "clean", "")) ||
+	    (rc = put_sync_state(&ap, roots, hex, &stamp, now_ms() - start)))
+		goto out;
 	trace("postings", 0);
-	rc = mdb_txn_commit(txn);
+	rc = index_commit(txn, "the refresh");
 	txn = NULL;
 	trace("commit", 0);
 	/* in a transaction of its own: the memory peaks do not add up */
 	if (!rc && seed) {
 		malloc_trim(0);
 		if (!(rc = index_begin(ix, &txn, 1)) && !(rc = seed_stats(ix, txn, repo, roots)))
-			rc = mdb_txn_commit(txn);
+			rc = index_commit(txn, "the stat data of git's index");
 		else if (txn)
 			mdb_txn_abort(txn);
 		txn = NULL;

@@ -22,7 +22,7 @@
 
 struct refresh_stats {
 	const char *mode;	/* "up to date", "incremental", "full scan", "rebuild" */
-	char reason[160];
+	char reason[512];
 	unsigned added, modified, deleted, parsed, reused;
 	double ms;
 };
