@@ -17,6 +17,7 @@ PROGRAMS =
 PROGRAMS += roadmap
 PROGRAMS += roadmap-check
 PROGRAMS += roadmap-diff-index
+PROGRAMS += roadmap-fsck
 PROGRAMS += roadmap-install-hooks
 PROGRAMS += roadmap-list
 PROGRAMS += roadmap-refresh
@@ -25,6 +26,7 @@ PROGRAMS += roadmap-show
 
 LIB_OBJS =
 LIB_OBJS += lib/catfile.o
+LIB_OBJS += lib/fsck.o
 LIB_OBJS += lib/git.o
 LIB_OBJS += lib/heal.o
 LIB_OBJS += lib/index.o

@@ -389,7 +389,13 @@ const char *issue_file_id(const struct record *rec, const char *path,
 
 int issue_name(const char *name)
 {
-	size_t len = strlen(name);
+	const char *slash = strrchr(name, '/');
+	size_t len;
+
+	/* the base name: a file called ".md" is not an issue, wherever it is */
+	if (slash)
+		name = slash + 1;
+	len = strlen(name);
 
 	return len > 3 && !strcmp(name + len - 3, ".md");
 }
