@@ -23,6 +23,7 @@ PROGRAMS += roadmap-list
 PROGRAMS += roadmap-refresh
 PROGRAMS += roadmap-reindex
 PROGRAMS += roadmap-show
+PROGRAMS += roadmap-status
 
 LIB_OBJS =
 LIB_OBJS += lib/catfile.o
