@@ -44,6 +44,7 @@ struct state {
 	uint64_t issues, invalid, last_time, last_us, parsed, reused, added, modified, deleted;
 	long long behind;	/* -1: unknown */
 	uint64_t size;
+	size_t files;		/* rows of issue files, committed so far while building */
 	int have_index, fresh;
 	struct count *by_status;
 	size_t nr, alloc;
@@ -146,6 +147,11 @@ static int read_state(struct state *s, struct index *ix, const struct repo_paths
 	meta_get_u64(txn, ix, "last_modified", &s->modified);
 	meta_get_u64(txn, ix, "last_deleted", &s->deleted);
 	count_status(txn, ix, s);
+	{
+		MDB_stat ms;
+		if (!mdb_stat(txn, ix->nums, &ms))
+			s->files = ms.ms_entries;
+	}
 	mdb_txn_abort(txn);
 	s->behind = s->have_index ? commits_behind(p, s->commit.buf, s->head) : -1;
 	return 0;
@@ -183,6 +189,7 @@ static void print_human(const struct state *s, const struct index *ix)
 		else if (end > line)
 			printf("root:    %.*s\n", (int)(end - line), line);
 	}
+	printf("files:   %zu issue files indexed\n", s->files);
 	printf("issues:  %llu", (unsigned long long)s->issues);
 	for (i = 0; i < s->nr; i++)
 		printf("%s%s %zu", i ? ", " : " (", *s->by_status[i].status ? s->by_status[i].status : "no status",
@@ -246,8 +253,8 @@ static void print_json(const struct state *s, const struct index *ix)
 			strbuf_addstr(&out, "null");
 		strbuf_addch(&out, '}');
 	}
-	strbuf_addf(&out, "], \"issues\": %llu, \"invalid\": %llu, \"by_status\": {",
-		    (unsigned long long)s->issues, (unsigned long long)s->invalid);
+	strbuf_addf(&out, "], \"files\": %zu, \"issues\": %llu, \"invalid\": %llu, \"by_status\": {",
+		    s->files, (unsigned long long)s->issues, (unsigned long long)s->invalid);
 	for (i = 0; i < s->nr; i++) {
 		if (i)
 			strbuf_addstr(&out, ", ");

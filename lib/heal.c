@@ -89,7 +89,7 @@ int index_advance(struct index *ix, const struct repo_paths *p)
 	int detached, ok = 0;
 	double start = now_ms();
 
-	if (repo_read_head(p, hex, &detached) || index_begin(ix, &txn, 0))
+	if (ix->readonly || repo_read_head(p, hex, &detached) || index_begin(ix, &txn, 0))
 		return 0;
 	repo_config_stamp(p, &stamp);
 	if (meta_equals(txn, ix, "config", stamp.buf, stamp.len) &&

@@ -48,6 +48,24 @@ static int env_open(struct index *ix)
 	 */
 	rc = mdb_env_open(ix->env, ix->path,
 			  MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD | MDB_NOMETASYNC, 0644);
+	if (rc == EACCES || rc == EROFS) {
+		/*
+		 * An index we may not write (a read-only file system, another
+		 * user's repository) can still answer when it matches HEAD;
+		 * without a writable lock file, readers go without one.
+		 */
+		int err = rc;
+		mdb_env_close(ix->env);
+		if (!(rc = mdb_env_create(&ix->env)) && !(rc = mdb_env_set_maxdbs(ix->env, 16)) &&
+		    !(rc = mdb_env_set_mapsize(ix->env, mapsize)))
+			rc = mdb_env_open(ix->env, ix->path, MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD |
+					  MDB_RDONLY | MDB_NOLOCK, 0644);
+		if (!rc) {
+			ix->readonly = err;
+			return 0;
+		}
+		rc = rc == ENOENT ? err : rc;
+	}
 	if (!rc)
 		return 0;
 fail:
@@ -182,6 +200,11 @@ static int txn_begin(struct index *ix, MDB_txn **txn, int write)
 int index_begin(struct index *ix, MDB_txn **txn, int write)
 {
 	int rc;
+
+	if (write && ix->readonly) {
+		*txn = NULL;
+		return error("cannot write the index '%s': %s", ix->path, strerror(ix->readonly));
+	}
 
 	/*
 	 * Database handles survive only a committed transaction, so open

@@ -55,6 +55,7 @@ struct index {
 	char *path;		/* the .mdb file */
 	char *lockpath;		/* the refresh lock beside it */
 	int lockfd;
+	int readonly;		/* why we may not write it (errno), or 0 */
 };
 
 enum row_kind { ROW_FILE = 'F', ROW_FILE_EXEC = 'X', ROW_TREE = 'T' };

@@ -383,7 +383,7 @@ int overlay_save_stats(struct overlay *ov, struct index *ix)
 	size_t i;
 	int rc;
 
-	if (!ov->nr_stats || index_lock(ix, 0))
+	if (!ov->nr_stats || ix->readonly || index_lock(ix, 0))
 		return 0;	/* nothing to record, or a refresh is running */
 	if (index_begin(ix, &txn, 1)) {
 		index_unlock(ix);

@@ -1,8 +1,10 @@
+#include <errno.h>
 #include <stdio.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include "catfile.h"
@@ -15,6 +17,19 @@
 
 /* Actions per transaction in a large refresh (bounds memory and dirty pages). */
 #define REFRESH_CHUNK 16384
+/* Files per transaction when postings are made anew */
+#define POSTINGS_CHUNK 32768
+
+/*
+ * For tests only: ROADMAP_TEST_CHUNK=N commits every N actions and every
+ * N postings, so that a small repository has many write steps.
+ */
+static size_t chunk(size_t dflt)
+{
+	const char *env = getenv("ROADMAP_TEST_CHUNK");
+
+	return env && atol(env) > 0 ? (size_t)atol(env) : dflt;
+}
 
 enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELETE };
 
@@ -784,9 +799,6 @@ static void path_actions(struct walk *w, git_tree *tree, const struct strbuf *ro
 	free(keys);
 }
 
-/* Files per transaction when postings are made anew */
-#define POSTINGS_CHUNK 32768
-
 /*
  * After a bulk walk, make ids, terms and the invalid list anew from the
  * records in `nums`: in number order, in this one transaction, so that
@@ -829,7 +841,7 @@ static int rebuild_postings(struct index *ix, MDB_txn **txnp, uint64_t *issues)
 		 * Commit now and then: dirty pages cost memory, and "postings
 		 * pending" makes a killed run start them over.
 		 */
-		if (!(++n % POSTINGS_CHUNK)) {
+		if (!(++n % chunk(POSTINGS_CHUNK))) {
 			mdb_cursor_close(c);
 			if ((rc = index_commit(txn, "a chunk of postings"))) {
 				*txnp = NULL;
@@ -1174,7 +1186,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		ap.nextnum = 1;
 	get_digest(txn, ix, ap.digest);
 	/* a large walk keeps no postings on the way: they are made anew at the end */
-	ap.bulk = rebuild || w.nr > REFRESH_CHUNK || meta_equals(txn, ix, "postings", "pending", 7);
+	ap.bulk = rebuild || w.nr > chunk(REFRESH_CHUNK) || meta_equals(txn, ix, "postings", "pending", 7);
 	if (w.nr > CATFILE_MIN && (rc = start_catfile(&ap, &w, p)))
 		goto out;
 	trace("catfile", w.nr);
@@ -1191,7 +1203,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		 * reader answers from it; a killed run resumes from the rows
 		 * committed so far, which its walk finds unchanged.
 		 */
-		if ((i + 1) % REFRESH_CHUNK || i + 1 == w.nr)
+		if ((i + 1) % chunk(REFRESH_CHUNK) || i + 1 == w.nr)
 			continue;
 		issues += ap.issue_delta;
 		ap.issue_delta = 0;
@@ -1267,6 +1279,8 @@ int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 	double start = now_ms();
 	int rc, tries;
 
+	if (ix->readonly)
+		return error("cannot write the index '%s': %s", ix->path, strerror(ix->readonly));
 	/* writers queue on the lock; readers then skip recording stat data */
 	rc = index_lock(ix, !(flags & REFRESH_NO_WAIT));
 	if (rc == 1) {
@@ -1295,6 +1309,17 @@ int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 			continue;
 		}
 		break;
+	}
+	if (rc == EIO || rc == ENOSPC || rc == EDQUOT) {
+		/* LMDB reports a short write as EIO: a full disk, most likely */
+		struct statvfs fs;
+		if (!statvfs(ix->path, &fs) && (uint64_t)fs.f_bavail * fs.f_frsize < ((uint64_t)1 << 20))
+			rc = error("cannot update the index '%s': no space left on the device "
+				   "(%llu KiB free); the index is as it was", ix->path,
+				   (unsigned long long)fs.f_bavail * fs.f_frsize / 1024);
+		else
+			rc = error("cannot update the index '%s': %s; the index is as it was",
+				   ix->path, strerror(rc));
 	}
 	if (rc > 0 || rc < -1)
 		rc = lmdb_error(rc, "cannot update the index");
