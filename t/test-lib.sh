@@ -26,6 +26,9 @@ export HOME
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
 
+# promtool (Debian's prometheus package) checks the --prometheus output
+command -v promtool >/dev/null 2>&1 && test_set_prereq PROMTOOL
+
 test_tick () {
 	if test -z "${test_tick+set}"
 	then
