@@ -230,7 +230,7 @@ test_expect_success '--prometheus follows the exposition format' '
 		grep "^roadmap_index_size_bytes{worktree=\"$(pwd)/\"} $(stat -c %s "$(index_path)")\$" prom &&
 		grep "^roadmap_last_refresh_duration_seconds{" prom &&
 		grep "^roadmap_index_age_seconds{" prom &&
-		sum=$(sed -n "s/^roadmap_issues{.*} //p" prom | paste -sd+ | bc) &&
+		sum=$(sed -n "s/^roadmap_issues{.*} //p" prom | awk "{ n += \$1 } END { print n }") &&
 		test "$sum" = "$(json_get issues)"
 	)
 '
