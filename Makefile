@@ -104,10 +104,11 @@ bench-quick: deps
 	sh t/perf/run.sh 1000 10000
 
 install: all
-	mkdir -p $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
+	mkdir -p $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man7
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)
 	ln -sf roadmap $(DESTDIR)$(bindir)/git-roadmap
 	install -m 0644 doc/*.1 $(DESTDIR)$(mandir)/man1
+	install -m 0644 doc/*.7 $(DESTDIR)$(mandir)/man7
 
 clean:
 	rm -f $(PROGRAMS) $(TEST_PROGRAMS) libroadmap.a cmd/*.o lib/*.o t/helper/*.o cmd/hooks.h
