@@ -29,6 +29,7 @@ LIB_OBJS =
 LIB_OBJS += lib/catfile.o
 LIB_OBJS += lib/fsck.o
 LIB_OBJS += lib/git.o
+LIB_OBJS += lib/gitindex.o
 LIB_OBJS += lib/heal.o
 LIB_OBJS += lib/index.o
 LIB_OBJS += lib/issue.o

@@ -9,6 +9,7 @@
 
 #include "catfile.h"
 #include "git.h"
+#include "gitindex.h"
 #include "issue.h"
 #include "record.h"
 #include "refresh.h"
@@ -958,6 +959,167 @@ done:
 	return ret;
 }
 
+static void add_reason(struct refresh_stats *st, const char *s)
+{
+	size_t len = strlen(st->reason);
+
+	snprintf(st->reason + len, sizeof(st->reason) - len, "%s", s);
+}
+
+/* A row HEAD has, as git's index tells it: a folder ("d/") or an issue file. */
+struct vrow {
+	const char *key;
+	size_t len;
+	int tree;
+	unsigned mode;
+	const unsigned char *oid;
+};
+
+/*
+ * HEAD's rows under `root` from git's index: the folders (with their
+ * cached tree oids) and the issue files, in key order. Returns 1 when the
+ * index cannot stand for HEAD there: the root's cached tree is not HEAD's.
+ */
+static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *ndirs,
+			 const struct gitindex *gi, const char *root, const unsigned char *root_oid)
+{
+	size_t rl = strlen(root), i, alloc = 0, dalloc = 0, lastlen;
+	const struct gitindex_tree *t = gitindex_tree(gi, root, rl);
+	const char *prev;
+	char *top;
+
+	if (!t || !t->valid || memcmp(t->oid, root_oid, OID_RAW))
+		return 1;
+	top = xmalloc(rl + 2);
+	memcpy(top, root, rl);
+	memcpy(top + rl, "/", 2);
+	prev = top;
+	ALLOC_GROW(*dirs, *ndirs + 1, dalloc);
+	(*dirs)[(*ndirs)++] = top;
+	ALLOC_GROW(*out, *nr + 1, alloc);
+	(*out)[(*nr)++] = (struct vrow){ top, rl + 1, 1, 040000, t->oid };
+	lastlen = rl + 1;	/* the deepest folder emitted: a prefix of the entry's path */
+	for (i = gitindex_seek(gi, top, rl + 1); i < gi->nr; i++) {
+		const struct gitindex_entry *e = &gi->e[i];
+		const char *slash = strrchr(e->path, '/');
+		size_t dirlen = slash ? (size_t)(slash - e->path) + 1 : 0, k;
+
+		if (strncmp(e->path, top, rl + 1))
+			break;
+		/*
+		 * The folders down to the previous entry's are out: back up to
+		 * the deepest one this entry is in too, then go down to its own.
+		 */
+		for (k = 0; k < lastlen && k < dirlen && e->path[k] == prev[k]; k++)
+			;
+		while (k > rl + 1 && e->path[k - 1] != '/')
+			k--;
+		for (; k < dirlen; k++) {
+			char *d;
+			if (e->path[k] != '/')
+				continue;
+			t = gitindex_tree(gi, e->path, k);
+			if (!t || !t->valid)
+				return 1;
+			d = xmemdupz(e->path, k + 1);
+			ALLOC_GROW(*dirs, *ndirs + 1, dalloc);
+			(*dirs)[(*ndirs)++] = d;
+			ALLOC_GROW(*out, *nr + 1, alloc);
+			(*out)[(*nr)++] = (struct vrow){ d, k + 1, 1, 040000, t->oid };
+		}
+		lastlen = dirlen;
+		prev = e->path;
+		if ((e->mode == 0100644 || e->mode == 0100755) && issue_name(e->path)) {
+			ALLOC_GROW(*out, *nr + 1, alloc);
+			(*out)[(*nr)++] = (struct vrow){ e->path, strlen(e->path), 0, e->mode, e->oid };
+		}
+	}
+	return 0;
+}
+
+/*
+ * The actions of an incremental refresh from git's own index, when its
+ * cached trees say it holds HEAD under every root (after a checkout,
+ * commit, merge or reset they do): a merge of its entries with the rows,
+ * skipping every folder whose tree oid is the stored one. No tree is read
+ * from the pack. Returns 1 when the index cannot stand for HEAD.
+ */
+static int gitindex_actions(struct walk *w, const struct repo_paths *p, git_tree *tree,
+			    const struct strbuf *roots)
+{
+	struct gitindex gi;
+	struct strbuf file = STRBUF_INIT, skip = STRBUF_INIT;
+	const char *root;
+	int ret = 0, rc;
+
+	strbuf_addf(&file, "%s/index", p->gitdir);
+	rc = gitindex_read(&gi, file.buf);
+	strbuf_release(&file);
+	if (rc < 0 || (rc = mdb_cursor_open(w->txn, w->ix->files, &w->cur)))
+		return rc < 0 ? 1 : (w->rc = rc, 1);
+	for (root = roots->buf; root < roots->buf + roots->len && !ret; root += strlen(root) + 1) {
+		git_tree_entry *te = NULL;
+		struct vrow *v = NULL;
+		char **dirs = NULL;
+		size_t nv = 0, nd = 0, j = 0, rl = strlen(root), d;
+
+		if (git_tree_entry_bypath(&te, tree, root) < 0 || git_tree_entry_type(te) != GIT_OBJECT_TREE ||
+		    gitindex_rows(&v, &nv, &dirs, &nd, &gi, root, git_tree_entry_id(te)->id)) {
+			git_error_clear();
+			ret = 1;
+		}
+		git_tree_entry_free(te);
+		if (!ret)
+			cur_seek(w, v[0].key, rl + 1);
+		while (!ret && (j < nv || cur_has_prefix(w, v[0].key, rl + 1))) {
+			int c = j >= nv ? 1 : !cur_has_prefix(w, v[0].key, rl + 1) ? -1 :
+				-cur_cmp(w, v[j].key, v[j].len);
+			const unsigned char *sv = w->val.mv_data;
+
+			if (c < 0) {
+				add_action(w, v[j].tree ? ACT_TREE_PUT : ACT_ADD, v[j].key, v[j].len,
+					   v[j].oid, NULL)->mode = v[j].mode;
+				j++;
+				continue;
+			}
+			if (c > 0) {
+				int t = ((const char *)w->key.mv_data)[w->key.mv_size - 1] == '/';
+				add_action(w, t ? ACT_TREE_DELETE : ACT_DELETE, w->key.mv_data,
+					   w->key.mv_size, NULL, &w->val);
+				cur_step(w, MDB_NEXT);
+				continue;
+			}
+			if (v[j].tree && w->val.mv_size > OID_RAW && !memcmp(sv + 1, v[j].oid, OID_RAW)) {
+				/* an unchanged folder: skip it whole, here and in the rows */
+				size_t plen = v[j].len;
+				strbuf_reset(&skip);
+				strbuf_add(&skip, v[j].key, plen);
+				for (j++; j < nv && v[j].len >= plen && !memcmp(v[j].key, skip.buf, plen); j++)
+					;
+				skip.buf[plen - 1] = '0';
+				cur_seek(w, skip.buf, plen);
+				continue;
+			}
+			if (v[j].tree)
+				add_action(w, ACT_TREE_PUT, v[j].key, v[j].len, v[j].oid, NULL);
+			else if (memcmp(sv + 1, v[j].oid, OID_RAW) ||
+				 (sv[0] == ROW_FILE_EXEC) != (v[j].mode == 0100755))
+				add_action(w, ACT_MODIFY, v[j].key, v[j].len, v[j].oid, &w->val)->mode = v[j].mode;
+			j++;
+			cur_step(w, MDB_NEXT);
+		}
+		for (d = 0; d < nd; d++)
+			free(dirs[d]);
+		free(dirs);
+		free(v);
+	}
+	mdb_cursor_close(w->cur);
+	w->cur = NULL;
+	gitindex_release(&gi);
+	strbuf_release(&skip);
+	return ret || w->rc ? 1 : 0;
+}
+
 /*
  * After a large walk, take the stat data of the files git's own index
  * knows to be clean, so that the first working-tree query does not read
@@ -1166,8 +1328,11 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	w.full = full || rebuild;
 	if (paths && !full && !rebuild) {
 		path_actions(&w, tree, roots, paths);
-	} else if (incremental && !unborn && !diff_tree_actions(&w, p, indexed, hex, roots)) {
-		;	/* git's tree diff said it all */
+	} else if (incremental && !unborn && !gitindex_actions(&w, p, tree, roots)) {
+		add_reason(st, "; read from git's index");
+	} else if (incremental && !unborn && (free_actions(&w), w.rc = 0,
+					       !diff_tree_actions(&w, p, indexed, hex, roots))) {
+		add_reason(st, "; read with git diff-tree");
 	} else {
 		free_actions(&w);	/* whatever git's diff began */
 		if ((rc = walk_roots(&w, tree, roots)))

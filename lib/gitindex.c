@@ -1,0 +1,256 @@
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gitindex.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The offset varint of index version 4 (git's varint.c). */
+static const unsigned char *get_offset_varint(const unsigned char *p, const unsigned char *end,
+					      size_t *out)
+{
+	size_t v;
+
+	if (p >= end)
+		return NULL;
+	v = *p & 127;
+	while (*p++ & 128) {
+		if (p >= end || v > ((size_t)-1 >> 8))
+			return NULL;
+		v = ((v + 1) << 7) | (*p & 127);
+	}
+	*out = v;
+	return p;
+}
+
+static int cmp_tree(const void *a, const void *b)
+{
+	return strcmp(((const struct gitindex_tree *)a)->path, ((const struct gitindex_tree *)b)->path);
+}
+
+/*
+ * The TREE extension: per folder, in pre-order, "<name>\0<entries> <subtrees>\n"
+ * and the tree oid when <entries> is not -1. Paths are joined here.
+ */
+static int read_cache_tree(struct gitindex *gi, const unsigned char *p, const unsigned char *end)
+{
+	struct strbuf prefix = STRBUF_INIT;
+	size_t stack_len[256], left[256], alloc = 0;
+	int depth = 0, ret = 0;
+
+	left[0] = 1;	/* the top */
+	stack_len[0] = 0;
+	while (p < end) {
+		const unsigned char *nul = memchr(p, '\0', end - p), *nl;
+		long entries, subtrees;
+		char *num;
+		struct gitindex_tree *t;
+
+		while (depth > 0 && !left[depth])
+			depth--;
+		if (!nul || !(nl = memchr(nul, '\n', end - nul)) || depth >= 255 || !left[depth]) {
+			ret = -1;
+			break;
+		}
+		left[depth]--;
+		strbuf_setlen(&prefix, stack_len[depth]);
+		if (depth > 0) {
+			if (prefix.len)
+				strbuf_addch(&prefix, '/');
+			strbuf_add(&prefix, p, nul - p);
+		}
+		entries = strtol((const char *)nul + 1, &num, 10);
+		subtrees = strtol(num, &num, 10);
+		if ((const unsigned char *)num != nl || subtrees < 0 || entries < -1) {
+			ret = -1;
+			break;
+		}
+		p = nl + 1;
+		ALLOC_GROW(gi->t, gi->tnr + 1, alloc);
+		t = &gi->t[gi->tnr++];
+		t->path = xstrdup(prefix.buf);
+		t->valid = entries >= 0;
+		if (t->valid) {
+			if (end - p < 20) {
+				ret = -1;
+				break;
+			}
+			memcpy(t->oid, p, 20);
+			p += 20;
+		}
+		depth++;
+		left[depth] = subtrees;
+		stack_len[depth] = prefix.len;
+	}
+	strbuf_release(&prefix);
+	qsort(gi->t, gi->tnr, sizeof(*gi->t), cmp_tree);
+	return ret;
+}
+
+int gitindex_read(struct gitindex *gi, const char *file)
+{
+	const unsigned char *p, *end;
+	struct strbuf v4 = STRBUF_INIT, prev = STRBUF_INIT;
+	size_t *v4off = NULL;
+	struct stat st;
+	uint32_t version, n, i;
+	int fd;
+
+	memset(gi, 0, sizeof(*gi));
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || st.st_size < 12 + 20) {
+		close(fd);
+		return -1;
+	}
+	gi->size = st.st_size;
+	gi->map = mmap(NULL, gi->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (gi->map == MAP_FAILED) {
+		gi->map = NULL;
+		return -1;
+	}
+	p = gi->map;
+	end = p + gi->size - 20;	/* the checksum */
+	version = be32(p + 4);
+	n = be32(p + 8);
+	if (memcmp(p, "DIRC", 4) || version < 2 || version > 4 || n > gi->size / 40)
+		goto fail;
+	p += 12;
+	gi->e = xcalloc(n ? n : 1, sizeof(*gi->e));
+	if (version == 4)
+		v4off = xcalloc(n ? n : 1, sizeof(*v4off));
+	for (i = 0; i < n; i++) {
+		const unsigned char *name;
+		unsigned flags, mode;
+		size_t fixed = 62;
+
+		if (end - p < 64)
+			goto fail;
+		mode = be32(p + 24);
+		flags = (unsigned)p[60] << 8 | p[61];
+		if (flags & 0x4000) {
+			if (version < 3)
+				goto fail;
+			fixed += 2;
+		}
+		/* a conflict, or a folder of a sparse index: not HEAD's files */
+		if (flags & 0x3000 || (mode & 0170000) == 0040000)
+			goto fail;
+		gi->e[i].mode = mode;
+		gi->e[i].oid = p + 40;
+		name = p + fixed;
+		if (version < 4) {
+			const unsigned char *nul = memchr(name, '\0', end - name);
+			if (!nul)
+				goto fail;
+			gi->e[i].path = (const char *)name;
+			/* entries are padded with NULs to a multiple of 8 bytes */
+			p += (fixed + (nul - name) + 8) & ~(size_t)7;
+		} else {
+			size_t strip;
+			const unsigned char *nul;
+			if (!(name = get_offset_varint(name, end, &strip)) || strip > prev.len ||
+			    !(nul = memchr(name, '\0', end - name)))
+				goto fail;
+			strbuf_setlen(&prev, prev.len - strip);
+			strbuf_add(&prev, name, nul - name);
+			v4off[i] = v4.len;
+			strbuf_add(&v4, prev.buf, prev.len + 1);
+			p = nul + 1;
+		}
+		if (p > end)
+			goto fail;
+	}
+	if (version == 4) {
+		gi->paths = strbuf_detach(&v4, NULL);
+		for (i = 0; i < n; i++)
+			gi->e[i].path = gi->paths + v4off[i];
+	}
+	gi->nr = n;
+	/* extensions: a split index ("link") or a sparse one ("sdir") we do not follow */
+	while (end - p >= 8) {
+		uint32_t size = be32(p + 4);
+		if (size > (size_t)(end - p - 8))
+			goto fail;
+		if (!memcmp(p, "link", 4) || !memcmp(p, "sdir", 4))
+			goto fail;
+		if (!memcmp(p, "TREE", 4) && read_cache_tree(gi, p + 8, p + 8 + size) < 0)
+			goto fail;
+		p += 8 + size;
+	}
+	free(v4off);
+	strbuf_release(&v4);
+	strbuf_release(&prev);
+	return 0;
+fail:
+	free(v4off);
+	strbuf_release(&v4);
+	strbuf_release(&prev);
+	gitindex_release(gi);
+	return -1;
+}
+
+void gitindex_release(struct gitindex *gi)
+{
+	size_t i;
+
+	if (gi->map)
+		munmap(gi->map, gi->size);
+	for (i = 0; i < gi->tnr; i++)
+		free(gi->t[i].path);
+	free(gi->t);
+	free(gi->e);
+	free(gi->paths);
+	memset(gi, 0, sizeof(*gi));
+}
+
+const struct gitindex_tree *gitindex_tree(const struct gitindex *gi, const char *path, size_t len)
+{
+	size_t lo = 0, hi = gi->tnr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *t = gi->t[mid].path;
+		int c = strncmp(t, path, len);
+		if (!c)
+			c = t[len] ? 1 : 0;
+		if (!c)
+			return &gi->t[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+size_t gitindex_seek(const struct gitindex *gi, const char *path, size_t len)
+{
+	size_t lo = 0, hi = gi->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *e = gi->e[mid].path;
+		size_t elen = strlen(e);
+		int c = memcmp(e, path, elen < len ? elen : len);
+		if (!c)
+			c = elen < len ? -1 : elen > len;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

@@ -1,0 +1,52 @@
+#ifndef GITINDEX_H
+#define GITINDEX_H
+
+#include <stddef.h>
+
+/*
+ * gitindex.h - reading git's own index ($GIT_DIR/index) for what HEAD holds.
+ *
+ * After a checkout, commit, merge or reset, git's index lists HEAD's files
+ * (path, mode, blob oid), and its cache-tree extension ("TREE") the tree
+ * oid of every folder git has not touched since. Where the cached tree of
+ * a root equals HEAD's tree there, the entries under it are that tree, so
+ * an incremental refresh reads them (one pass over a file git just wrote)
+ * instead of inflating large folder trees from the pack.
+ *
+ * Versions 2, 3 and 4 are read. A split index, a sparse index or an entry
+ * in conflict makes gitindex_read() fail: the caller reads the trees.
+ */
+
+struct gitindex_entry {
+	const char *path;	/* NUL-terminated */
+	unsigned mode;
+	const unsigned char *oid;	/* 20 bytes */
+};
+
+struct gitindex_tree {
+	char *path;		/* "" for the top, else "a/b" */
+	int valid;		/* 0: git changed something under it since */
+	unsigned char oid[20];
+};
+
+struct gitindex {
+	void *map;
+	size_t size;
+	struct gitindex_entry *e;	/* in git's order: bytewise by path */
+	size_t nr;
+	struct gitindex_tree *t;	/* sorted by path */
+	size_t tnr;
+	char *paths;		/* version 4: the paths, decompressed */
+};
+
+/* Returns 0, or -1 when there is no index or it is not one we can use. */
+int gitindex_read(struct gitindex *gi, const char *file);
+void gitindex_release(struct gitindex *gi);
+
+/* The cached tree of folder `path` ("" for the top), or NULL. */
+const struct gitindex_tree *gitindex_tree(const struct gitindex *gi, const char *path, size_t len);
+
+/* The first entry whose path is >= path[0..len) in git's order. */
+size_t gitindex_seek(const struct gitindex *gi, const char *path, size_t len);
+
+#endif
