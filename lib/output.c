@@ -113,8 +113,9 @@ int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *e
 			first = 0;
 			if (map) {
 				struct node k;
-				if (!(*p = node_next(*p, end, &k)))
-					return -1;
+				if (!(*p = node_next(*p, end, &k)) ||
+				    (k.type != NODE_PLAIN && k.type != NODE_QUOTED))
+					return -1;	/* a key is a scalar */
 				json_string(sb, k.text, k.len);
 				strbuf_addstr(sb, ": ");
 			}

@@ -135,8 +135,9 @@ static const unsigned char *walk(const unsigned char *p, const unsigned char *en
 		return p ? p + 1 : NULL;
 	case NODE_MAP:
 		while (p && p < end && *p != NODE_END) {
-			if (!(p = node_next(p, end, &k)))
-				return NULL;
+			if (!(p = node_next(p, end, &k)) ||
+			    (k.type != NODE_PLAIN && k.type != NODE_QUOTED))
+				return NULL;	/* a key is a scalar */
 			if (keylen)
 				strbuf_addch(key, '.');
 			strbuf_add(key, k.text, k.len);

@@ -94,6 +94,14 @@ open(\"over.md\", \"w\").write(head + \"x\" * (1048577 - len(head)))
 	grep "\"path\": \"over.md\", \"kind\": \"invalid\", \"error\": \"1:1: file is larger than 1 MiB\"" out
 '
 
+# Records from the index may be corrupt: test-parse --record walks raw bytes.
+test_expect_success 'a corrupt record: a collection where a key belongs is malformed' '
+	printf "I\0Mp\001ap\001bSp\001xE" >key.rec &&
+	test-parse --record key.rec >actual &&
+	echo "{\"path\": \"key.rec\", \"scalars\": [[\"a\", \"b\"]], \"fields\": \"malformed\"}" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'roadmap.path is normalized; the whole repository is refused' '
 	git init -q roots &&
 	(
