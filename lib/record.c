@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "issue.h"
 #include "record.h"
 #include "xalloc.h"
+
+/* the walkers follow whatever the parser makes */
+typedef char record_depth_check[RECORD_MAX_DEPTH >= ISSUE_MAX_DEPTH ? 1 : -1];
 
 void put_varint(struct strbuf *sb, size_t v)
 {
@@ -114,14 +118,20 @@ const unsigned char *node_skip(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-/* Walk the value at p under key[0..keylen); returns the position after it. */
+/*
+ * Walk the value at p under key[0..keylen), inside `depth` collections;
+ * returns the position after it.
+ */
 static const unsigned char *walk(const unsigned char *p, const unsigned char *end,
-				 struct strbuf *key, scalar_fn fn, void *data, int *ret)
+				 struct strbuf *key, scalar_fn fn, void *data, int *ret,
+				 int depth)
 {
 	struct node n, k;
 	size_t keylen = key->len;
 
 	if (!(p = node_next(p, end, &n)))
+		return NULL;
+	if ((n.type == NODE_SEQ || n.type == NODE_MAP) && depth >= RECORD_MAX_DEPTH)
 		return NULL;
 	switch (n.type) {
 	case NODE_PLAIN:
@@ -131,7 +141,7 @@ static const unsigned char *walk(const unsigned char *p, const unsigned char *en
 		return p;
 	case NODE_SEQ:
 		while (p && p < end && *p != NODE_END)
-			p = walk(p, end, key, fn, data, ret);
+			p = walk(p, end, key, fn, data, ret, depth + 1);
 		return p ? p + 1 : NULL;
 	case NODE_MAP:
 		while (p && p < end && *p != NODE_END) {
@@ -141,7 +151,7 @@ static const unsigned char *walk(const unsigned char *p, const unsigned char *en
 			if (keylen)
 				strbuf_addch(key, '.');
 			strbuf_add(key, k.text, k.len);
-			p = walk(p, end, key, fn, data, ret);
+			p = walk(p, end, key, fn, data, ret, depth + 1);
 			strbuf_setlen(key, keylen);
 		}
 		return p ? p + 1 : NULL;
@@ -155,7 +165,7 @@ int record_foreach_scalar(const struct record *rec, scalar_fn fn, void *data)
 	int ret = 0;
 
 	if (rec->kind == RECORD_ISSUE && rec->nodes < rec->end)
-		walk(rec->nodes, rec->end, &key, fn, data, &ret);
+		walk(rec->nodes, rec->end, &key, fn, data, &ret, 0);
 	strbuf_release(&key);
 	return ret;
 }
