@@ -142,7 +142,7 @@ static const unsigned char *walk(const unsigned char *p, const unsigned char *en
 	case NODE_SEQ:
 		while (p && p < end && *p != NODE_END)
 			p = walk(p, end, key, fn, data, ret, depth + 1);
-		return p ? p + 1 : NULL;
+		return p && p < end ? p + 1 : NULL;	/* past the closing NODE_END */
 	case NODE_MAP:
 		while (p && p < end && *p != NODE_END) {
 			if (!(p = node_next(p, end, &k)) ||
@@ -154,7 +154,7 @@ static const unsigned char *walk(const unsigned char *p, const unsigned char *en
 			p = walk(p, end, key, fn, data, ret, depth + 1);
 			strbuf_setlen(key, keylen);
 		}
-		return p ? p + 1 : NULL;
+		return p && p < end ? p + 1 : NULL;	/* past the closing NODE_END */
 	}
 	return NULL;
 }
