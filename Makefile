@@ -104,6 +104,81 @@ bench-quick: deps
 	$(MAKE) all
 	sh t/perf/run.sh 1000 10000
 
+# Fuzzing (t/fuzz/, libFuzzer): not part of `make test`. Each target runs
+# FUZZ_TIME seconds; `make -j2 fuzz` runs the two side by side. Objects are
+# built apart, in t/fuzz/build/; new inputs go to t/fuzz/work/ (ignored).
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 300
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer
+FUZZ_SANITIZE = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_ALL_CFLAGS = -std=c99 -D_GNU_SOURCE -Ilib -It/fuzz $(WARN) $(FUZZ_CFLAGS) $(FUZZ_SANITIZE) \
+	$(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+FUZZ_LIBS = $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+FUZZ_OPTS = -timeout=5 -rss_limit_mb=2048 -print_final_stats=1
+
+FUZZ_TARGETS =
+FUZZ_TARGETS += t/fuzz/fuzz-parse
+FUZZ_TARGETS += t/fuzz/fuzz-record
+
+FUZZ_LIB_OBJS =
+FUZZ_LIB_OBJS += t/fuzz/build/issue.o
+FUZZ_LIB_OBJS += t/fuzz/build/output.o
+FUZZ_LIB_OBJS += t/fuzz/build/record.o
+FUZZ_LIB_OBJS += t/fuzz/build/strbuf.o
+FUZZ_LIB_OBJS += t/fuzz/build/usage.o
+FUZZ_LIB_OBJS += t/fuzz/build/xalloc.o
+
+t/fuzz/build/%.o: lib/%.c lib/*.h | fuzz-deps
+	@mkdir -p t/fuzz/build
+	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -c -o $@ $<
+
+t/fuzz/build/fuzz-%.o: t/fuzz/fuzz-%.c t/fuzz/fuzz-check.h lib/*.h | fuzz-deps
+	@mkdir -p t/fuzz/build
+	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -c -o $@ $<
+
+$(FUZZ_TARGETS): t/fuzz/%: t/fuzz/build/%.o $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_SANITIZE) -o $@ $^ $(FUZZ_LIBS)
+
+# clang, and libFuzzer's runtime (its own package on Debian: libclang-rt-N-dev)
+FUZZ_PROBE = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+	$(FUZZ_CC) -fsanitize=fuzzer -x c -o /dev/null - 2>/dev/null
+
+fuzz-deps: deps
+	@if ! $(FUZZ_PROBE); then \
+		echo "installing clang and libFuzzer"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq clang >/dev/null && \
+		if ! $(FUZZ_PROBE); then \
+			v=$$($(FUZZ_CC) -dumpversion | cut -d. -f1) && \
+			DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libclang-rt-$$v-dev >/dev/null; \
+		fi; \
+	fi
+
+fuzz-build: $(FUZZ_TARGETS)
+
+fuzz: fuzz-parse-run fuzz-record-run
+
+fuzz-parse-run: t/fuzz/fuzz-parse
+	@mkdir -p t/fuzz/work/parse t/fuzz/work/artifacts
+	UBSAN_OPTIONS=print_stacktrace=1 t/fuzz/fuzz-parse $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) -dict=t/fuzz/yaml.dict \
+		-artifact_prefix=t/fuzz/work/artifacts/parse- t/fuzz/work/parse t/fuzz/corpus/parse
+
+fuzz-record-run: t/fuzz/fuzz-record
+	@mkdir -p t/fuzz/work/record t/fuzz/work/artifacts
+	UBSAN_OPTIONS=print_stacktrace=1 t/fuzz/fuzz-record $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) \
+		-artifact_prefix=t/fuzz/work/artifacts/record- t/fuzz/work/record t/fuzz/corpus/record
+
+# Regenerate the record seeds from the parse seeds (normal build).
+t/fuzz/mkrecord: t/fuzz/mkrecord.o libroadmap.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< libroadmap.a $(LIBS)
+
+fuzz-corpus: t/fuzz/mkrecord
+	rm -f t/fuzz/corpus/record/*
+	@mkdir -p t/fuzz/corpus/record
+	for f in t/fuzz/corpus/parse/*; do \
+		b=$${f##*/} && t/fuzz/mkrecord $$f t/fuzz/corpus/record/$${b%.md}.rec || exit 1; \
+	done
+
 install: all
 	mkdir -p $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man7
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)
@@ -114,5 +189,7 @@ install: all
 clean:
 	rm -f $(PROGRAMS) $(TEST_PROGRAMS) libroadmap.a cmd/*.o lib/*.o t/helper/*.o cmd/hooks.h
 	rm -rf t/trash\ directory.* t/test-results t/perf/repos
+	rm -rf t/fuzz/build $(FUZZ_TARGETS) t/fuzz/mkrecord t/fuzz/mkrecord.o
 
-.PHONY: all deps test test-sanitize demo bench bench-quick install clean
+.PHONY: all deps test test-sanitize demo bench bench-quick install clean \
+	fuzz fuzz-deps fuzz-build fuzz-parse-run fuzz-record-run fuzz-corpus

@@ -76,13 +76,17 @@ void json_string(struct strbuf *sb, const char *str, size_t len)
 	strbuf_addch(sb, '"');
 }
 
-int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *end)
+/* json_node() of the node at *p, inside `depth` collections */
+static int json_node_at(struct strbuf *sb, const unsigned char **p, const unsigned char *end,
+			int depth)
 {
 	static struct strbuf num = STRBUF_INIT;
 	struct node n;
 	int first = 1, map;
 
 	if (!(*p = node_next(*p, end, &n)))
+		return -1;
+	if ((n.type == NODE_SEQ || n.type == NODE_MAP) && depth >= RECORD_MAX_DEPTH)
 		return -1;
 	switch (n.type) {
 	case NODE_PLAIN:
@@ -113,12 +117,13 @@ int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *e
 			first = 0;
 			if (map) {
 				struct node k;
-				if (!(*p = node_next(*p, end, &k)))
-					return -1;
+				if (!(*p = node_next(*p, end, &k)) ||
+				    (k.type != NODE_PLAIN && k.type != NODE_QUOTED))
+					return -1;	/* a key is a scalar */
 				json_string(sb, k.text, k.len);
 				strbuf_addstr(sb, ": ");
 			}
-			if (json_node(sb, p, end) < 0)
+			if (json_node_at(sb, p, end, depth + 1) < 0)
 				return -1;
 		}
 		if (*p >= end)
@@ -128,6 +133,11 @@ int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *e
 		return 0;
 	}
 	return -1;
+}
+
+int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *end)
+{
+	return json_node_at(sb, p, end, 0);
 }
 
 void quote_path(struct strbuf *sb, const char *path, size_t len, int nul_terminated)

@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "issue.h"
 #include "record.h"
 #include "xalloc.h"
+
+/* the walkers follow whatever the parser makes */
+typedef char record_depth_check[RECORD_MAX_DEPTH >= ISSUE_MAX_DEPTH ? 1 : -1];
 
 void put_varint(struct strbuf *sb, size_t v)
 {
@@ -114,14 +118,20 @@ const unsigned char *node_skip(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-/* Walk the value at p under key[0..keylen); returns the position after it. */
+/*
+ * Walk the value at p under key[0..keylen), inside `depth` collections;
+ * returns the position after it.
+ */
 static const unsigned char *walk(const unsigned char *p, const unsigned char *end,
-				 struct strbuf *key, scalar_fn fn, void *data, int *ret)
+				 struct strbuf *key, scalar_fn fn, void *data, int *ret,
+				 int depth)
 {
 	struct node n, k;
 	size_t keylen = key->len;
 
 	if (!(p = node_next(p, end, &n)))
+		return NULL;
+	if ((n.type == NODE_SEQ || n.type == NODE_MAP) && depth >= RECORD_MAX_DEPTH)
 		return NULL;
 	switch (n.type) {
 	case NODE_PLAIN:
@@ -131,19 +141,20 @@ static const unsigned char *walk(const unsigned char *p, const unsigned char *en
 		return p;
 	case NODE_SEQ:
 		while (p && p < end && *p != NODE_END)
-			p = walk(p, end, key, fn, data, ret);
-		return p ? p + 1 : NULL;
+			p = walk(p, end, key, fn, data, ret, depth + 1);
+		return p && p < end ? p + 1 : NULL;	/* past the closing NODE_END */
 	case NODE_MAP:
 		while (p && p < end && *p != NODE_END) {
-			if (!(p = node_next(p, end, &k)))
-				return NULL;
+			if (!(p = node_next(p, end, &k)) ||
+			    (k.type != NODE_PLAIN && k.type != NODE_QUOTED))
+				return NULL;	/* a key is a scalar */
 			if (keylen)
 				strbuf_addch(key, '.');
 			strbuf_add(key, k.text, k.len);
-			p = walk(p, end, key, fn, data, ret);
+			p = walk(p, end, key, fn, data, ret, depth + 1);
 			strbuf_setlen(key, keylen);
 		}
-		return p ? p + 1 : NULL;
+		return p && p < end ? p + 1 : NULL;	/* past the closing NODE_END */
 	}
 	return NULL;
 }
@@ -154,7 +165,7 @@ int record_foreach_scalar(const struct record *rec, scalar_fn fn, void *data)
 	int ret = 0;
 
 	if (rec->kind == RECORD_ISSUE && rec->nodes < rec->end)
-		walk(rec->nodes, rec->end, &key, fn, data, &ret);
+		walk(rec->nodes, rec->end, &key, fn, data, &ret, 0);
 	strbuf_release(&key);
 	return ret;
 }

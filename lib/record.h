@@ -58,6 +58,14 @@ const unsigned char *get_varint(const unsigned char *p, const unsigned char *end
 
 void record_add_node(struct strbuf *sb, int type, const char *text, size_t len);
 
+/*
+ * The deepest nesting of collections the walkers below and json_node()
+ * follow (the root map is 1): a deeper stream is a malformed record, so
+ * corrupt bytes cannot exhaust the stack. lib/issue.c makes none deeper
+ * than ISSUE_MAX_DEPTH.
+ */
+#define RECORD_MAX_DEPTH 64
+
 /* Decode `buf`; returns 0, or -1 when the bytes are not a record. */
 int record_decode(struct record *out, const void *buf, size_t len);
 

@@ -94,6 +94,27 @@ open(\"over.md\", \"w\").write(head + \"x\" * (1048577 - len(head)))
 	grep "\"path\": \"over.md\", \"kind\": \"invalid\", \"error\": \"1:1: file is larger than 1 MiB\"" out
 '
 
+# Records from the index may be corrupt: test-parse --record walks raw bytes.
+test_expect_success 'a corrupt record: a collection where a key belongs is malformed' '
+	printf "I\0Mp\001ap\001bSp\001xE" >key.rec &&
+	test-parse --record key.rec >actual &&
+	echo "{\"path\": \"key.rec\", \"scalars\": [[\"a\", \"b\"]], \"fields\": \"malformed\"}" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a corrupt record nested past RECORD_MAX_DEPTH is malformed, not a stack overflow' '
+	python3 -c "
+open(\"deep.rec\", \"wb\").write(b\"I\\0Mp\\1a\" + b\"S\" * 1000000)
+open(\"fits.rec\", \"wb\").write(b\"I\\0Mp\\1a\" + b\"S\" * 63 + b\"p\\1x\" + b\"E\" * 64)
+" &&
+	test-parse --record deep.rec fits.rec >actual &&
+	cat >expect <<-\EOF &&
+	{"path": "deep.rec", "scalars": [], "fields": "malformed"}
+	{"path": "fits.rec", "scalars": [["a", "x"]], "fields": {"a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}
+	EOF
+	test_cmp expect actual
+'
+
 test_expect_success 'roadmap.path is normalized; the whole repository is refused' '
 	git init -q roots &&
 	(

@@ -2,6 +2,11 @@
  * test-parse <file>...: parse each file as the index does and print one
  * JSON line per file: {"path", "kind", "id", "fields"} for an issue,
  * {"path", "kind", "error"} otherwise. For tests and fuzzing.
+ *
+ * test-parse --record <file>...: each file holds a record's bytes, as the
+ * index stores them (maybe corrupt); print {"path", "scalars", "fields"}:
+ * what record_foreach_scalar() reports ([key, text] pairs) and json_node()
+ * writes ("malformed" when it fails), or {"path", "record": "bad"}.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,14 +17,51 @@
 #include "strbuf.h"
 #include "usage.h"
 
+static int add_scalar(const char *key, size_t keylen, const struct node *val, void *data)
+{
+	struct strbuf *out = data;
+
+	if (out->buf[out->len - 1] != '[')
+		strbuf_addstr(out, ", ");
+	strbuf_addch(out, '[');
+	json_string(out, key, keylen);
+	strbuf_addstr(out, ", ");
+	json_string(out, val->text, val->len);
+	strbuf_addch(out, ']');
+	return 0;
+}
+
+static void show_record(struct strbuf *out, const char *rec, size_t len)
+{
+	struct record r;
+	const unsigned char *p;
+	size_t mark;
+
+	if (record_decode(&r, rec, len) < 0 || r.kind != RECORD_ISSUE) {
+		strbuf_addstr(out, ", \"record\": \"bad\"");
+		return;
+	}
+	strbuf_addstr(out, ", \"scalars\": [");
+	record_foreach_scalar(&r, add_scalar, out);
+	strbuf_addstr(out, "], \"fields\": ");
+	mark = out->len;
+	p = r.nodes;
+	if (json_node(out, &p, r.end) < 0) {
+		strbuf_setlen(out, mark);
+		strbuf_addstr(out, "\"malformed\"");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct strbuf buf = STRBUF_INIT, rec = STRBUF_INIT, out = STRBUF_INIT;
 	struct record r;
-	int i, ret = 0;
+	int i = 1, ret = 0, raw = 0;
 
 	set_progname(argv[0]);
-	for (i = 1; i < argc; i++) {
+	if (argc > 1 && !strcmp(argv[1], "--record"))
+		raw = i = 2;
+	for (; i < argc; i++) {
 		strbuf_reset(&buf);
 		strbuf_reset(&rec);
 		strbuf_reset(&out);
@@ -27,11 +69,17 @@ int main(int argc, char **argv)
 			ret = error_errno("cannot read '%s'", argv[i]);
 			continue;
 		}
+		strbuf_addstr(&out, "{\"path\": ");
+		json_string(&out, argv[i], strlen(argv[i]));
+		if (raw) {
+			show_record(&out, buf.buf, buf.len);
+			strbuf_addstr(&out, "}\n");
+			fwrite(out.buf, 1, out.len, stdout);
+			continue;
+		}
 		issue_parse(&rec, buf.buf, buf.len);
 		if (record_decode(&r, rec.buf, rec.len) < 0)
 			die("bad record for '%s'", argv[i]);
-		strbuf_addstr(&out, "{\"path\": ");
-		json_string(&out, argv[i], strlen(argv[i]));
 		if (r.kind == RECORD_ISSUE) {
 			const unsigned char *p = r.nodes;
 			size_t idlen;
