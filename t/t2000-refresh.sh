@@ -176,6 +176,73 @@ test_expect_success 'a large build takes clean files stat data from git.s index'
 	)
 '
 
+# change_some <tag>: modify, add and delete issue files and commit
+change_some () {
+	write_issue .roadmap/issues/m1/1.md 1 "$1" "Changed $1" &&
+	write_issue .roadmap/issues/m2/new-$1.md new-$1 todo "New $1" &&
+	git rm -q --cached --ignore-unmatch .roadmap/issues/m3/3.md &&
+	rm -f .roadmap/issues/m3/3.md &&
+	git add .roadmap && git commit -qm "$1"
+}
+
+test_expect_success 'after a commit, HEAD.s files come from git.s index (its cached trees are HEAD.s)' '
+	roadmap-refresh -q &&
+	change_some gi1 &&
+	roadmap-refresh -v 2>err &&
+	grep "incremental (HEAD moved from .*; read from git.s index)" err &&
+	parsed 2 &&
+	roadmap-fsck --full &&
+	check_oracle --committed
+'
+
+test_expect_success 'an index of version 4 (paths prefix-compressed) reads the same' '
+	git update-index --index-version 4 &&
+	write_issue .roadmap/issues/m4/v4.md v4 todo "V4" &&
+	git add .roadmap && git commit -qm v4 &&
+	roadmap-refresh -v 2>err &&
+	grep "read from git.s index" err &&
+	parsed 1 &&
+	roadmap-fsck --full &&
+	git update-index --index-version 2
+'
+
+test_expect_success 'a split index is not followed: git diff-tree instead' '
+	git update-index --split-index &&
+	change_some gi2 &&
+	roadmap-refresh -v 2>err &&
+	grep "read with git diff-tree" err &&
+	roadmap-fsck --full &&
+	check_oracle --committed &&
+	git update-index --no-split-index
+'
+
+test_expect_success 'staged changes (cached trees no longer HEAD.s): git diff-tree instead' '
+	change_some gi3 &&
+	write_issue .roadmap/issues/m1/1.md 1 staged "Staged, not committed" &&
+	git add .roadmap/issues/m1/1.md &&
+	roadmap-refresh -v 2>err &&
+	grep "read with git diff-tree" err &&
+	roadmap-fsck --full &&
+	check_oracle --committed &&
+	git reset -q --hard
+'
+
+test_expect_success 'HEAD moved without git.s index (reset --soft, update-ref): trusted only where it holds HEAD' '
+	change_some gi4 &&
+	roadmap-refresh -q &&
+	git reset -q --soft HEAD~2 &&
+	roadmap-refresh -v 2>err &&
+	grep "read with git diff-tree" err &&
+	roadmap-fsck --full &&
+	check_oracle --committed &&
+	git update-ref HEAD HEAD@{1} &&
+	roadmap-refresh -v 2>err &&
+	# git.s index holds this HEAD again: trusted, rightly
+	grep "read from git.s index" err &&
+	roadmap-fsck --full &&
+	git reset -q --hard
+'
+
 test_expect_success 'unborn HEAD: an empty answer, exit 1 as for no match' '
 	git init -q empty &&
 	(
