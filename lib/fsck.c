@@ -219,64 +219,6 @@ static void compare_lists(struct fsck *f, unsigned char *head_digest, unsigned c
 
 /* --- the full check --- */
 
-/*
- * Postings as one sortable byte string each: the database's handle (4
- * bytes), the key's length (4, big-endian) and the key, the file number.
- */
-struct postings {
-	struct strbuf arena;
-	size_t *off, nr, alloc;
-	uint32_t num;
-	MDB_dbi issues;
-	struct strbuf id;	/* keys of `issues`, to find the duplicate ids */
-};
-
-static void put_be32(struct strbuf *sb, uint32_t v)
-{
-	unsigned char b[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	strbuf_add(sb, b, 4);
-}
-
-static uint32_t get_be32(const unsigned char *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static int collect_posting(MDB_dbi db, const void *key, size_t klen, void *data)
-{
-	struct postings *ps = data;
-
-	ALLOC_GROW(ps->off, ps->nr + 1, ps->alloc);
-	ps->off[ps->nr++] = ps->arena.len;
-	put_be32(&ps->arena, db);
-	put_be32(&ps->arena, klen);
-	strbuf_add(&ps->arena, key, klen);
-	put_be32(&ps->arena, ps->num);
-	return 0;
-}
-
-static const char *sort_arena;
-
-/* LMDB's order: database, then key bytes (a shorter prefix first), then number. */
-static int cmp_posting(const void *a, const void *b)
-{
-	const unsigned char *x = (const unsigned char *)sort_arena + *(const size_t *)a;
-	const unsigned char *y = (const unsigned char *)sort_arena + *(const size_t *)b;
-	uint32_t xl = get_be32(x + 4), yl = get_be32(y + 4);
-	int c;
-
-	if (get_be32(x) != get_be32(y))
-		return get_be32(x) < get_be32(y) ? -1 : 1;
-	if ((c = memcmp(x + 8, y + 8, xl < yl ? xl : yl)))
-		return c;
-	if (xl != yl)
-		return xl < yl ? -1 : 1;
-	xl = get_be32(x + 8 + xl);
-	yl = get_be32(y + 8 + yl);
-	return xl < yl ? -1 : xl > yl;
-}
-
 /* The path of file `num`, for messages. */
 static void num_path(struct fsck *f, uint32_t num, struct strbuf *out)
 {
@@ -298,7 +240,7 @@ static const char *db_name(struct fsck *f, MDB_dbi db)
 }
 
 /* Compare the sorted expected postings of `db` with its rows, in one pass. */
-static int compare_postings(struct fsck *f, struct postings *ps, size_t *pos, MDB_dbi db)
+static int compare_postings(struct fsck *f, const struct posting_list *pl, size_t *pos, MDB_dbi db)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
@@ -311,47 +253,45 @@ static int compare_postings(struct fsck *f, struct postings *ps, size_t *pos, MD
 		return lmdb_error(rc, "cannot read the index");
 	have = !(rc = mdb_cursor_get(c, &k, &v, MDB_FIRST));
 	for (;;) {
-		const unsigned char *x = NULL;
-		uint32_t xl = 0, xnum = 0, num = 0;
-		int cmp;
+		struct posting x, y;
+		int want = 0, cmp;
 
-		if (*pos < ps->nr && get_be32((x = (unsigned char *)ps->arena.buf + ps->off[*pos])) == db) {
-			xl = get_be32(x + 4);
-			xnum = get_be32(x + 8 + xl);
-		} else {
-			x = NULL;
+		if (*pos < pl->nr) {
+			posting_at(pl, *pos, &x);
+			want = x.db == db;
 		}
-		if (!x && !have)
+		if (!want && !have)
 			break;
-		if (have && !keyed) {
-			if (v.mv_size != sizeof(num)) {
+		if (have) {
+			y.db = db;
+			y.key = k.mv_data;
+			y.klen = k.mv_size;
+			y.num = 0;
+			if (!keyed && v.mv_size != sizeof(y.num)) {
 				problem(f, "corrupt", NULL, "%s: a value of %zu bytes", db_name(f, db), v.mv_size);
 				have = !(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT));
 				continue;
 			}
-			memcpy(&num, v.mv_data, sizeof(num));
+			if (!keyed)
+				memcpy(&y.num, v.mv_data, sizeof(y.num));
 		}
-		if (!x)
-			cmp = 1;
-		else if (!have)
-			cmp = -1;
-		else if ((cmp = memcmp(x + 8, k.mv_data, xl < k.mv_size ? xl : k.mv_size)) == 0)
-			cmp = xl != k.mv_size ? (xl < k.mv_size ? -1 : 1) :
-				keyed || xnum == num ? 0 : xnum < num ? -1 : 1;
+		if (want && keyed)
+			x.num = 0;
+		cmp = !want ? 1 : !have ? -1 : posting_cmp(&x, &y);
 		strbuf_reset(&key);
 		if (cmp < 0) {
-			quote_path(&key, (const char *)x + 8, xl, 0);
-			num_path(f, xnum, &path);
+			quote_path(&key, x.key, x.klen, 0);
+			num_path(f, x.num, &path);
 			problem(f, "missing", keyed ? NULL : path.buf, "%s has no posting %s",
 				db_name(f, db), key.buf);
 			(*pos)++;
 			continue;
 		}
 		if (cmp > 0) {
-			quote_path(&key, k.mv_data, k.mv_size, 0);
-			num_path(f, num, &path);
-			problem(f, "extra", keyed ? NULL : path.buf,
-				"%s has the posting %s", db_name(f, db), key.buf);
+			quote_path(&key, y.key, y.klen, 0);
+			num_path(f, y.num, &path);
+			problem(f, "extra", keyed ? NULL : path.buf, "%s has the posting %s",
+				db_name(f, db), key.buf);
 		} else {
 			(*pos)++;
 		}
@@ -366,7 +306,7 @@ static int compare_postings(struct fsck *f, struct postings *ps, size_t *pos, MD
 /* Every record parsed again from its blob, every posting made again; compare. */
 static int check_records(struct fsck *f, const struct repo_paths *p)
 {
-	struct postings ps;
+	struct posting_list pl = POSTING_LIST_INIT;
 	struct strbuf oids = STRBUF_INIT, blob = STRBUF_INIT, rec = STRBUF_INIT;
 	struct catfile cf;
 	size_t i, j, n, pos, files = 0, issues = 0, invalid = 0;
@@ -374,8 +314,6 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 	MDB_stat ms;
 	int rc, ret = 0;
 
-	memset(&ps, 0, sizeof(ps));
-	strbuf_init(&ps.arena, 0);
 	for (i = 0; i < f->rows.nr; i++) {
 		char hex[OID_HEX + 1];
 		if (f->rows.e[i].kind == ROW_TREE)
@@ -393,7 +331,7 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 		MDB_val k = { sizeof(e->num), &e->num }, v;
 		const char *path, *stored;
 		size_t plen, storedlen;
-		size_t before = ps.nr;
+		size_t before = pl.nr;
 
 		if (e->kind == ROW_TREE)
 			continue;
@@ -416,12 +354,13 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 			problem(f, "differs", e->key, "record #%u names another path", (unsigned)e->num);
 		if (storedlen != rec.len || memcmp(stored, rec.buf, rec.len))
 			problem(f, "differs", e->key, "the record differs from a parse of its blob");
-		ps.num = e->num;
-		index_postings(f->ix, e->key, rec.buf, rec.len, collect_posting, &ps);
-		for (; before < ps.nr; before++) {
-			uint32_t db = get_be32((unsigned char *)ps.arena.buf + ps.off[before]);
-			issues += db == f->ix->issues;
-			invalid += db == f->ix->invalid;
+		pl.num = e->num;
+		index_postings(f->ix, e->key, rec.buf, rec.len, posting_list_add, &pl);
+		for (; before < pl.nr; before++) {
+			struct posting x;
+			posting_at(&pl, before, &x);
+			issues += x.db == f->ix->issues;
+			invalid += x.db == f->ix->invalid;
 		}
 	}
 	if (files && catfile_finish(&cf) < 0 && !ret)
@@ -432,28 +371,25 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 	if (ms.ms_entries != files)
 		problem(f, "extra", NULL, "nums has %zu records for %zu files", ms.ms_entries, files);
 
-	/* the duplicate ids follow from the ids: an id posted more than once */
-	sort_arena = ps.arena.buf;
-	qsort(ps.off, ps.nr, sizeof(*ps.off), cmp_posting);
-	for (i = 0, n = ps.nr; i < n; i = j) {
-		const unsigned char *x = (unsigned char *)ps.arena.buf + ps.off[i];
-		uint32_t xl = get_be32(x + 4);
+	/* the duplicate ids follow from the ids: an id posted for more than one file */
+	posting_list_sort(&pl);
+	pl.num = 0;
+	for (i = 0, n = pl.nr; i < n; i = j) {
+		struct posting x, y;
 
-		for (j = i + 1; j < n && !memcmp(ps.arena.buf + ps.off[j], x, 8 + xl); j++)
-			;
-		if (get_be32(x) != f->ix->issues || j - i < 2)
+		posting_at(&pl, i, &x);
+		for (j = i + 1; j < n; j++) {
+			posting_at(&pl, j, &y);
+			if (y.db != x.db || y.klen != x.klen || memcmp(y.key, x.key, x.klen))
+				break;
+		}
+		if (x.db != f->ix->issues || j - i < 2)
 			continue;
 		strbuf_reset(&rec);	/* a copy: the arena grows */
-		strbuf_add(&rec, x + 8, xl);
-		collect_posting(f->ix->dups, rec.buf, rec.len, &ps);
+		strbuf_add(&rec, x.key, x.klen);
+		posting_list_add(f->ix->dups, rec.buf, rec.len, &pl);
 	}
-	sort_arena = ps.arena.buf;
-	qsort(ps.off, ps.nr, sizeof(*ps.off), cmp_posting);
-	/* a value twice in one file (a list) is one posting */
-	for (i = j = 0; i < ps.nr; i++)
-		if (!j || cmp_posting(&ps.off[j - 1], &ps.off[i]))
-			ps.off[j++] = ps.off[i];
-	ps.nr = j;
+	posting_list_sort(&pl);
 	pos = 0;
 	{
 		MDB_dbi dbs[4];
@@ -470,9 +406,10 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 				dbs[d - 1] = t;
 			}
 		for (d = 0; d < 4 && !ret; d++) {
-			while (pos < ps.nr && get_be32((unsigned char *)ps.arena.buf + ps.off[pos]) < dbs[d])
+			struct posting x;
+			while (pos < pl.nr && (posting_at(&pl, pos, &x), x.db < dbs[d]))
 				pos++;
-			ret = compare_postings(f, &ps, &pos, dbs[d]);
+			ret = compare_postings(f, &pl, &pos, dbs[d]);
 		}
 	}
 	if (!ret && (!meta_get_u64(f->txn, f->ix, "issues", &want)) && want != issues)
@@ -482,8 +419,7 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 		problem(f, "differs", NULL, "meta says %llu invalid files, the records make %zu",
 			(unsigned long long)want, invalid);
 out:
-	strbuf_release(&ps.arena);
-	free(ps.off);
+	posting_list_release(&pl);
 	strbuf_release(&blob);
 	strbuf_release(&rec);
 	return ret;

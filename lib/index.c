@@ -513,6 +513,90 @@ int index_postings(struct index *ix, const char *path, const void *buf, size_t l
 	return rc;
 }
 
+int posting_list_add(MDB_dbi db, const void *key, size_t klen, void *list)
+{
+	struct posting_list *pl = list;
+	uint32_t hdr[2] = { db, klen };
+
+	ALLOC_GROW(pl->off, pl->nr + 1, pl->alloc);
+	pl->off[pl->nr++] = pl->arena.len;
+	strbuf_add(&pl->arena, hdr, sizeof(hdr));
+	strbuf_add(&pl->arena, key, klen);
+	strbuf_add(&pl->arena, &pl->num, sizeof(pl->num));
+	return 0;
+}
+
+static void posting_decode(const char *p, struct posting *out)
+{
+	uint32_t hdr[2];
+
+	memcpy(hdr, p, sizeof(hdr));
+	out->db = hdr[0];
+	out->klen = hdr[1];
+	out->key = p + sizeof(hdr);
+	memcpy(&out->num, out->key + out->klen, sizeof(out->num));
+}
+
+void posting_at(const struct posting_list *pl, size_t i, struct posting *out)
+{
+	posting_decode(pl->arena.buf + pl->off[i], out);
+}
+
+int posting_cmp(const struct posting *a, const struct posting *b)
+{
+	int c;
+
+	if (a->db != b->db)
+		return a->db < b->db ? -1 : 1;
+	if ((c = memcmp(a->key, b->key, a->klen < b->klen ? a->klen : b->klen)))
+		return c;
+	if (a->klen != b->klen)
+		return a->klen < b->klen ? -1 : 1;
+	return a->num < b->num ? -1 : a->num > b->num;
+}
+
+static int cmp_off(const void *a, const void *b, void *arena)
+{
+	struct posting x, y;
+
+	posting_decode((const char *)arena + *(const size_t *)a, &x);
+	posting_decode((const char *)arena + *(const size_t *)b, &y);
+	return posting_cmp(&x, &y);
+}
+
+void posting_list_sort(struct posting_list *pl)
+{
+	size_t i, j;
+
+	qsort_r(pl->off, pl->nr, sizeof(*pl->off), cmp_off, pl->arena.buf);
+	/* a value twice in one file (a list) is one posting */
+	for (i = j = 0; i < pl->nr; i++) {
+		struct posting x, y;
+		if (j) {
+			posting_at(pl, j - 1, &x);
+			posting_at(pl, i, &y);
+			if (!posting_cmp(&x, &y))
+				continue;
+		}
+		pl->off[j++] = pl->off[i];
+	}
+	pl->nr = j;
+}
+
+void posting_list_reset(struct posting_list *pl)
+{
+	strbuf_reset(&pl->arena);
+	pl->nr = 0;
+}
+
+void posting_list_release(struct posting_list *pl)
+{
+	strbuf_release(&pl->arena);
+	free(pl->off);
+	pl->off = NULL;
+	pl->nr = pl->alloc = 0;
+}
+
 void term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen)
 {
 	uint64_t h = 14695981039346656037ULL;

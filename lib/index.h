@@ -161,6 +161,32 @@ typedef int (*posting_fn)(MDB_dbi db, const void *key, size_t klen, void *data);
 int index_postings(struct index *ix, const char *path, const void *rec, size_t len,
 		   posting_fn fn, void *data);
 
+/*
+ * A list of postings, as index_postings() makes them (posting_list_add
+ * is a posting_fn), each stamped with `num`: to compare two records'
+ * postings (a refresh writes only the difference) or all of them with
+ * the databases (roadmap-fsck --full).
+ */
+struct posting {
+	MDB_dbi db;
+	const char *key;
+	size_t klen;
+	uint32_t num;
+};
+struct posting_list {
+	struct strbuf arena;	/* db, key length, key, num */
+	size_t *off, nr, alloc;
+	uint32_t num;		/* stamped on each posting added */
+};
+#define POSTING_LIST_INIT { STRBUF_INIT, NULL, 0, 0, 0 }
+int posting_list_add(MDB_dbi db, const void *key, size_t klen, void *list);
+/* Sort in LMDB's order (database, key bytes, number) and drop repeats. */
+void posting_list_sort(struct posting_list *pl);
+void posting_at(const struct posting_list *pl, size_t i, struct posting *out);
+int posting_cmp(const struct posting *a, const struct posting *b);
+void posting_list_reset(struct posting_list *pl);
+void posting_list_release(struct posting_list *pl);
+
 /* The terms key of (field, value), capped as TERM_KEY_MAX says. */
 void term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen);
 

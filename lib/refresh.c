@@ -390,6 +390,7 @@ struct apply {
 	struct strbuf blob;
 	uint64_t nextnum;
 	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
+	struct posting_list oldpost, newpost;	/* a change's postings, before and after */
 };
 
 /* Find (in the cache of blobs that left `files`) or make the record of a->oid, in ap->rec. */
@@ -437,6 +438,47 @@ static int blob_record(struct apply *ap, const struct action *a)
 	return 0;
 }
 
+/*
+ * Replace the postings of file `num` made from ap->oldrec with those of
+ * ap->rec, writing only those that differ: most changes touch a field or
+ * two, and every posting written dirties a page of its own.
+ */
+static int change_postings(struct apply *ap, const char *path, uint32_t num)
+{
+	struct postings ps = { ap->ix, ap->txn, num, 0, &ap->issue_delta, &ap->invalid_delta };
+	size_t i = 0, j = 0;
+	int rc = 0;
+
+	posting_list_reset(&ap->oldpost);
+	posting_list_reset(&ap->newpost);
+	index_postings(ap->ix, path, ap->oldrec.buf, ap->oldrec.len, posting_list_add, &ap->oldpost);
+	index_postings(ap->ix, path, ap->rec.buf, ap->rec.len, posting_list_add, &ap->newpost);
+	posting_list_sort(&ap->oldpost);
+	posting_list_sort(&ap->newpost);
+	while (!rc && (i < ap->oldpost.nr || j < ap->newpost.nr)) {
+		struct posting x, y;
+		int c;
+
+		if (i < ap->oldpost.nr)
+			posting_at(&ap->oldpost, i, &x);
+		if (j < ap->newpost.nr)
+			posting_at(&ap->newpost, j, &y);
+		c = i >= ap->oldpost.nr ? 1 : j >= ap->newpost.nr ? -1 : posting_cmp(&x, &y);
+		if (!c) {
+			i++;
+			j++;
+			continue;
+		}
+		ps.add = c > 0;
+		rc = c < 0 ? put_posting(x.db, x.key, x.klen, &ps) : put_posting(y.db, y.key, y.klen, &ps);
+		if (c < 0)
+			i++;
+		else
+			j++;
+	}
+	return rc;
+}
+
 static int apply_action(struct apply *ap, const struct action *a)
 {
 	MDB_val k = { strlen(a->path), a->path }, v;
@@ -470,8 +512,10 @@ static int apply_action(struct apply *ap, const struct action *a)
 		ok.mv_data = a->old->oid;
 		old.mv_size = ap->oldrec.len;
 		old.mv_data = ap->oldrec.buf;
-		if (!ap->bulk && (rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
-						&ap->issue_delta, &ap->invalid_delta)))
+		/* a change writes only the postings that differ, once the new record is known */
+		if (!ap->bulk && a->type == ACT_DELETE &&
+		    (rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
+				   &ap->issue_delta, &ap->invalid_delta)))
 			return rc;
 		/* keep the record: going back to that commit parses nothing */
 		if ((rc = mdb_put(ap->txn, ap->ix->blobs, &ok, &old, 0)))
@@ -489,6 +533,11 @@ static int apply_action(struct apply *ap, const struct action *a)
 	rc = blob_record(ap, a);
 	if (rc == MDB_NOTFOUND) {
 		/* no blob, no row: fsck will name the path */
+		MDB_val old = { ap->oldrec.len, ap->oldrec.buf };
+		if (a->type == ACT_MODIFY && !ap->bulk &&
+		    (rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
+				   &ap->issue_delta, &ap->invalid_delta)))
+			return rc;
 		if (a->type == ACT_MODIFY) {
 			MDB_val nk = { sizeof(a->old->num), &a->old->num };
 			if ((rc = mdb_del(ap->txn, ap->ix->nums, &nk, NULL)) && rc != MDB_NOTFOUND)
@@ -522,8 +571,12 @@ static int apply_action(struct apply *ap, const struct action *a)
 	}
 	v.mv_size = ap->rec.len;
 	v.mv_data = ap->rec.buf;
-	if (!ap->bulk && (rc = postings(ap->ix, ap->txn, a->path, row.num, &v, 1,
-					&ap->issue_delta, &ap->invalid_delta)))
+	if (!ap->bulk && a->type == ACT_MODIFY)
+		rc = change_postings(ap, a->path, row.num);
+	else if (!ap->bulk)
+		rc = postings(ap->ix, ap->txn, a->path, row.num, &v, 1,
+			      &ap->issue_delta, &ap->invalid_delta);
+	if (rc)
 		return rc;
 	file_row_encode(&row, &ap->row);
 	v.mv_size = ap->row.len;
@@ -966,6 +1019,8 @@ static void add_reason(struct refresh_stats *st, const char *s)
 	snprintf(st->reason + len, sizeof(st->reason) - len, "%s", s);
 }
 
+static void trace(const char *phase, size_t n);
+
 /* A row HEAD has, as git's index tells it: a folder ("d/") or an issue file. */
 struct vrow {
 	const char *key;
@@ -1055,6 +1110,7 @@ static int gitindex_actions(struct walk *w, const struct repo_paths *p, git_tree
 	strbuf_addf(&file, "%s/index", p->gitdir);
 	rc = gitindex_read(&gi, file.buf);
 	strbuf_release(&file);
+	trace("gi-read", gi.nr);
 	if (rc < 0 || (rc = mdb_cursor_open(w->txn, w->ix->files, &w->cur)))
 		return rc < 0 ? 1 : (w->rc = rc, 1);
 	for (root = roots->buf; root < roots->buf + roots->len && !ret; root += strlen(root) + 1) {
@@ -1069,6 +1125,7 @@ static int gitindex_actions(struct walk *w, const struct repo_paths *p, git_tree
 			ret = 1;
 		}
 		git_tree_entry_free(te);
+		trace("gi-rows", nv);
 		if (!ret)
 			cur_seek(w, v[0].key, rl + 1);
 		while (!ret && (j < nv || cur_has_prefix(w, v[0].key, rl + 1))) {
@@ -1232,6 +1289,8 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	strbuf_init(&ap.oldrec, 0);
 	strbuf_init(&ap.blob, 0);
 	strbuf_init(&ap.row, 0);
+	strbuf_init(&ap.oldpost.arena, 0);
+	strbuf_init(&ap.newpost.arena, 0);
 	memset(st, 0, sizeof(*st));
 	repo_config_stamp(p, &stamp);
 	trace("start", 0);
@@ -1426,6 +1485,8 @@ out:
 	strbuf_release(&ap.rec);
 	strbuf_release(&ap.oldrec);
 	strbuf_release(&ap.row);
+	posting_list_release(&ap.oldpost);
+	posting_list_release(&ap.newpost);
 	strbuf_release(&stamp);
 	return rc;
 }
