@@ -149,6 +149,7 @@ int gitindex_read(struct gitindex *gi, const char *file)
 		if (flags & 0x3000 || (mode & 0170000) == 0040000)
 			goto fail;
 		gi->e[i].mode = mode;
+		gi->e[i].stat = p;
 		gi->e[i].oid = p + 40;
 		name = p + fixed;
 		if (version < 4) {
@@ -200,6 +201,14 @@ fail:
 	strbuf_release(&prev);
 	gitindex_release(gi);
 	return -1;
+}
+
+void gitindex_entry_stat(const struct gitindex_entry *e, struct gitindex_stat *st)
+{
+	st->ctime_ns = (long long)be32(e->stat) * 1000000000 + be32(e->stat + 4);
+	st->mtime_ns = (long long)be32(e->stat + 8) * 1000000000 + be32(e->stat + 12);
+	st->ino = be32(e->stat + 20);
+	st->size = be32(e->stat + 36);
 }
 
 void gitindex_release(struct gitindex *gi)

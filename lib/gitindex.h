@@ -21,7 +21,15 @@ struct gitindex_entry {
 	const char *path;	/* NUL-terminated */
 	unsigned mode;
 	const unsigned char *oid;	/* 20 bytes */
+	const unsigned char *stat;	/* ctime, mtime (s, ns), dev, ino, mode, uid, gid, size: 32-bit, big-endian */
 };
+
+/* The stat data git recorded for an entry (ino and size truncated to 32 bits, as git keeps them). */
+struct gitindex_stat {
+	long long ctime_ns, mtime_ns;
+	unsigned ino, size;
+};
+void gitindex_entry_stat(const struct gitindex_entry *e, struct gitindex_stat *st);
 
 struct gitindex_tree {
 	char *path;		/* "" for the top, else "a/b" */

@@ -600,11 +600,15 @@ static void trace(const char *phase, size_t n)
 		char line[256], hwm[256] = "";
 		FILE *f = fopen("/proc/self/status", "r");
 		while (f && fgets(line, sizeof(line), f))
-			if (!strncmp(line, "VmHWM:", 6))
-				snprintf(hwm, sizeof(hwm), "%s", line + 6);
+			if (!strncmp(line, "VmHWM:", 6) || !strncmp(line, "RssAnon:", 8) ||
+			    !strncmp(line, "RssFile:", 8)) {
+				size_t l = strlen(hwm);
+				line[strcspn(line, "\n")] = ' ';
+				snprintf(hwm + l, sizeof(hwm) - l, "%s", line);
+			}
 		if (f)
 			fclose(f);
-		fprintf(stderr, "%s: trace: %-8s %8.1f ms  (%zu)  peak RSS %s", progname, phase,
+		fprintf(stderr, "%s: trace: %-8s %8.1f ms  (%zu)  %s\n", progname, phase,
 			now - last, n, hwm);
 	}
 	last = now;
@@ -891,6 +895,9 @@ static int rebuild_postings(struct index *ix, MDB_txn **txnp, uint64_t *issues)
 		free(rv.mv_data);
 		if (rc)
 			break;
+		/* the records read through the map count as ours: let them go */
+		if (!(n % 4096))
+			index_drop_pages(ix);
 		/*
 		 * Commit now and then: dirty pages cost memory, and "postings
 		 * pending" makes a killed run start them over.
@@ -1184,40 +1191,39 @@ static int gitindex_actions(struct walk *w, const struct repo_paths *p, git_tree
  * racily clean (changed in the same instant git wrote its index, or
  * later) describes the working file as git last saw it.
  */
-static int seed_stats(struct index *ix, MDB_txn *txn, git_repository *repo,
+static int seed_stats(struct index *ix, MDB_txn *txn, const struct repo_paths *p,
 		      const struct strbuf *roots)
 {
-	git_index *gi = NULL;
-	struct strbuf row_buf = STRBUF_INIT;
+	struct gitindex gi;
+	struct strbuf row_buf = STRBUF_INIT, file = STRBUF_INIT;
 	struct stat st;
 	int64_t written;
-	size_t i, n;
+	size_t i;
 	int rc = 0;
 
-	if (git_repository_index(&gi, repo) < 0 || !git_index_path(gi) ||
-	    stat(git_index_path(gi), &st) < 0) {
-		git_index_free(gi);
-		git_error_clear();
+	strbuf_addf(&file, "%s/index", p->gitdir);
+	if (stat(file.buf, &st) < 0 || gitindex_read(&gi, file.buf) < 0) {
+		strbuf_release(&file);
 		return 0;	/* nothing to learn from: the query reads the files */
 	}
+	strbuf_release(&file);
 	written = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	n = git_index_entrycount(gi);
-	for (i = 0; i < n && !rc; i++) {
-		const git_index_entry *e = git_index_get_byindex(gi, i);
+	for (i = 0; i < gi.nr && !rc; i++) {
+		const struct gitindex_entry *e = &gi.e[i];
 		MDB_val k = { strlen(e->path), (void *)e->path }, v;
+		struct gitindex_stat gs;
 		struct file_row row;
-		int64_t mtime = (int64_t)e->mtime.seconds * 1000000000 + e->mtime.nanoseconds;
-		int64_t ctime = (int64_t)e->ctime.seconds * 1000000000 + e->ctime.nanoseconds;
 
-		if (git_index_entry_stage(e) || mtime >= written || ctime >= written ||
+		gitindex_entry_stat(e, &gs);
+		if (gs.mtime_ns >= written || gs.ctime_ns >= written ||
 		    !issue_root(roots->buf, roots->len, e->path, NULL) || mdb_get(txn, ix->files, &k, &v) ||
 		    file_row_decode(&row, &v) || row.kind != ROW_FILE || row.mtime_ns ||
-		    memcmp(row.oid, e->id.id, OID_RAW) || row.mode != e->mode)
+		    memcmp(row.oid, e->oid, OID_RAW) || row.mode != e->mode)
 			continue;
-		row.mtime_ns = mtime;
-		row.ctime_ns = ctime;
-		row.size = e->file_size;
-		row.ino = e->ino;
+		row.mtime_ns = gs.mtime_ns;
+		row.ctime_ns = gs.ctime_ns;
+		row.size = gs.size;
+		row.ino = gs.ino;
 		file_row_encode(&row, &row_buf);
 		v.mv_size = row_buf.len;
 		v.mv_data = row_buf.buf;
@@ -1225,7 +1231,7 @@ static int seed_stats(struct index *ix, MDB_txn *txn, git_repository *repo,
 		if (!(i % 8192))
 			index_drop_pages(ix);
 	}
-	git_index_free(gi);
+	gitindex_release(&gi);
 	strbuf_release(&row_buf);
 	return rc;
 }
@@ -1463,8 +1469,9 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	trace("commit", 0);
 	/* in a transaction of its own: the memory peaks do not add up */
 	if (!rc && seed) {
+		index_drop_pages(ix);
 		malloc_trim(0);
-		if (!(rc = index_begin(ix, &txn, 1)) && !(rc = seed_stats(ix, txn, repo, roots)))
+		if (!(rc = index_begin(ix, &txn, 1)) && !(rc = seed_stats(ix, txn, p, roots)))
 			rc = index_commit(txn, "the stat data of git's index");
 		else if (txn)
 			mdb_txn_abort(txn);
