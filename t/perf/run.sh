@@ -232,7 +232,7 @@ for N in "$@"; do
 	ISS=.roadmap/issues
 	# selective query
 	if test -n "$have_roadmap"; then
-		bench sel-c "list --committed (selective)" - "ms<10" "$R" "" "$RL --committed $SEL" &&
+		bench sel-c "list --committed (selective)" - "ms<5" "$R" "" "$RL --committed $SEL" &&
 			check "list --committed selective ids" "$exp_sel" "$(ids "$RES/$N-sel-c.out")"
 		bench sel-wt "list (selective, working tree)" sel-c "ms<100" "$R" "" "$RL $SEL" &&
 			check "list (working tree) selective ids" "$exp_sel" "$(ids "$RES/$N-sel-wt.out")"
@@ -276,8 +276,8 @@ for N in "$@"; do
 			  problem "roadmap-show $show_id differs from $show_path"; }
 
 		# refresh
-		bench noop "refresh, up to date (no-op)" - "ms<5,rss<64" "$R" "" "$RF -q"
-		bench full "refresh from empty (full build)" catfile "ratio<=3,rss<64" "$R" \
+		bench noop "refresh, up to date (no-op)" - "ms<3,rss<64" "$R" "" "$RF -q"
+		bench full "refresh from empty (full build)" catfile "ratio<=2,rss<64" "$R" \
 			"rm -f $IDX*" "$RF -q"
 		idx_size=$(du -b "$IDX" | cut -f1)
 		idx_alloc=$(du -B1 "$IDX" | cut -f1)
@@ -300,7 +300,7 @@ for N in "$@"; do
 			# are left for the refresh's fsync to flush
 			git checkout -q -f "changed-$c" && sleep 1 && git status --porcelain >/dev/null && sync
 			tgt="rss<64"
-			test $c != 100 || tgt="ms<50,rss<64"
+			test $c != 100 || tgt="ms<30,rss<64"
 			bench "incr-$c" "refresh, $c changed issues (incremental)" - "$tgt" "$R" \
 				"rm -rf $RDIR && cp -a $SAVE $RDIR && sync $RDIR/*" "$RF -q" &&
 				check "list --committed after refresh to changed-$c" \
