@@ -45,6 +45,7 @@ LIB_OBJS += lib/usage.o
 LIB_OBJS += lib/xalloc.o
 
 TEST_PROGRAMS =
+TEST_PROGRAMS += t/helper/test-gitindex
 TEST_PROGRAMS += t/helper/test-parse
 
 DEPS = /usr/include/git2.h /usr/include/lmdb.h /usr/include/yaml.h /usr/bin/prove \
@@ -119,8 +120,10 @@ FUZZ_OPTS = -timeout=5 -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_TARGETS =
 FUZZ_TARGETS += t/fuzz/fuzz-parse
 FUZZ_TARGETS += t/fuzz/fuzz-record
+FUZZ_TARGETS += t/fuzz/fuzz-gitindex
 
 FUZZ_LIB_OBJS =
+FUZZ_LIB_OBJS += t/fuzz/build/gitindex.o
 FUZZ_LIB_OBJS += t/fuzz/build/issue.o
 FUZZ_LIB_OBJS += t/fuzz/build/output.o
 FUZZ_LIB_OBJS += t/fuzz/build/record.o
@@ -156,7 +159,7 @@ fuzz-deps: deps
 
 fuzz-build: $(FUZZ_TARGETS)
 
-fuzz: fuzz-parse-run fuzz-record-run
+fuzz: fuzz-parse-run fuzz-record-run fuzz-gitindex-run
 
 fuzz-parse-run: t/fuzz/fuzz-parse
 	@mkdir -p t/fuzz/work/parse t/fuzz/work/artifacts
@@ -167,6 +170,11 @@ fuzz-record-run: t/fuzz/fuzz-record
 	@mkdir -p t/fuzz/work/record t/fuzz/work/artifacts
 	UBSAN_OPTIONS=print_stacktrace=1 t/fuzz/fuzz-record $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) \
 		-artifact_prefix=t/fuzz/work/artifacts/record- t/fuzz/work/record t/fuzz/corpus/record
+
+fuzz-gitindex-run: t/fuzz/fuzz-gitindex
+	@mkdir -p t/fuzz/work/gitindex t/fuzz/work/artifacts
+	UBSAN_OPTIONS=print_stacktrace=1 t/fuzz/fuzz-gitindex $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) \
+		-artifact_prefix=t/fuzz/work/artifacts/gitindex- t/fuzz/work/gitindex t/fuzz/corpus/gitindex
 
 # Regenerate the record seeds from the parse seeds (normal build).
 t/fuzz/mkrecord: t/fuzz/mkrecord.o libroadmap.a

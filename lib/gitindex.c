@@ -38,6 +38,27 @@ static int cmp_tree(const void *a, const void *b)
 	return strcmp(((const struct gitindex_tree *)a)->path, ((const struct gitindex_tree *)b)->path);
 }
 
+/* "<entries> <subtrees>" in p[0..end): entries may be -1 (an invalid tree) */
+static int parse_counts(const unsigned char *p, const unsigned char *end, long *entries, long *subtrees)
+{
+	long *out[2] = { entries, subtrees };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		int neg = i == 0 && p < end && *p == '-';
+		long v = 0;
+		p += neg;
+		if (p >= end || *p < '0' || *p > '9')
+			return -1;
+		while (p < end && *p >= '0' && *p <= '9' && v < 100000000)
+			v = v * 10 + (*p++ - '0');
+		if (i == 0 && (p >= end || *p++ != ' '))
+			return -1;
+		*out[i] = neg ? -v : v;
+	}
+	return p == end && *entries >= -1 ? 0 : -1;
+}
+
 /*
  * The TREE extension: per folder, in pre-order, "<name>\0<entries> <subtrees>\n"
  * and the tree oid when <entries> is not -1. Paths are joined here.
@@ -53,7 +74,6 @@ static int read_cache_tree(struct gitindex *gi, const unsigned char *p, const un
 	while (p < end) {
 		const unsigned char *nul = memchr(p, '\0', end - p), *nl;
 		long entries, subtrees;
-		char *num;
 		struct gitindex_tree *t;
 
 		while (depth > 0 && !left[depth])
@@ -69,9 +89,7 @@ static int read_cache_tree(struct gitindex *gi, const unsigned char *p, const un
 				strbuf_addch(&prefix, '/');
 			strbuf_add(&prefix, p, nul - p);
 		}
-		entries = strtol((const char *)nul + 1, &num, 10);
-		subtrees = strtol(num, &num, 10);
-		if ((const unsigned char *)num != nl || subtrees < 0 || entries < -1) {
+		if (parse_counts(nul + 1, nl, &entries, &subtrees) < 0) {
 			ret = -1;
 			break;
 		}
@@ -93,17 +111,15 @@ static int read_cache_tree(struct gitindex *gi, const unsigned char *p, const un
 		stack_len[depth] = prefix.len;
 	}
 	strbuf_release(&prefix);
-	qsort(gi->t, gi->tnr, sizeof(*gi->t), cmp_tree);
+	if (gi->tnr)
+		qsort(gi->t, gi->tnr, sizeof(*gi->t), cmp_tree);
 	return ret;
 }
 
 int gitindex_read(struct gitindex *gi, const char *file)
 {
-	const unsigned char *p, *end;
-	struct strbuf v4 = STRBUF_INIT, prev = STRBUF_INIT;
-	size_t *v4off = NULL;
 	struct stat st;
-	uint32_t version, n, i;
+	void *map;
 	int fd;
 
 	memset(gi, 0, sizeof(*gi));
@@ -114,18 +130,33 @@ int gitindex_read(struct gitindex *gi, const char *file)
 		close(fd);
 		return -1;
 	}
-	gi->size = st.st_size;
-	gi->map = mmap(NULL, gi->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (gi->map == MAP_FAILED) {
-		gi->map = NULL;
+	if (map == MAP_FAILED)
+		return -1;
+	if (gitindex_parse(gi, map, st.st_size) < 0) {
+		munmap(map, st.st_size);
 		return -1;
 	}
-	p = gi->map;
-	end = p + gi->size - 20;	/* the checksum */
+	gi->map = map;
+	gi->size = st.st_size;
+	return 0;
+}
+
+int gitindex_parse(struct gitindex *gi, const void *buf, size_t size)
+{
+	const unsigned char *p = buf, *end;
+	struct strbuf v4 = STRBUF_INIT, prev = STRBUF_INIT;
+	size_t *v4off = NULL;
+	uint32_t version, n, i;
+
+	memset(gi, 0, sizeof(*gi));
+	if (size < 12 + 20)
+		return -1;
+	end = p + size - 20;	/* the checksum */
 	version = be32(p + 4);
 	n = be32(p + 8);
-	if (memcmp(p, "DIRC", 4) || version < 2 || version > 4 || n > gi->size / 40)
+	if (memcmp(p, "DIRC", 4) || version < 2 || version > 4 || n > size / 40)
 		goto fail;
 	p += 12;
 	gi->e = xcalloc(n ? n : 1, sizeof(*gi->e));
@@ -180,6 +211,10 @@ int gitindex_read(struct gitindex *gi, const char *file)
 			gi->e[i].path = gi->paths + v4off[i];
 	}
 	gi->nr = n;
+	/* git's order, which the lookups rely on (we skip the checksum: it costs a hash of the file) */
+	for (i = 1; i < n; i++)
+		if (strcmp(gi->e[i - 1].path, gi->e[i].path) >= 0)
+			goto fail;
 	/* extensions: a split index ("link") or a sparse one ("sdir") we do not follow */
 	while (end - p >= 8) {
 		uint32_t size = be32(p + 4);

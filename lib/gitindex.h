@@ -49,6 +49,8 @@ struct gitindex {
 
 /* Returns 0, or -1 when there is no index or it is not one we can use. */
 int gitindex_read(struct gitindex *gi, const char *file);
+/* The same from buf[0..size), which must outlive gi (entries point into it). */
+int gitindex_parse(struct gitindex *gi, const void *buf, size_t size);
 void gitindex_release(struct gitindex *gi);
 
 /* The cached tree of folder `path` ("" for the top), or NULL. */
