@@ -139,7 +139,8 @@ static int list_head(struct fsck *f, const struct repo_paths *p, const char *com
 				 oid, 0);
 		}
 	}
-	qsort(f->head.e, f->head.nr, sizeof(*f->head.e), cmp_entry);
+	if (f->head.nr)
+		qsort(f->head.e, f->head.nr, sizeof(*f->head.e), cmp_entry);
 done:
 	free(argv);
 	strbuf_release(&out);

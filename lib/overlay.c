@@ -81,7 +81,8 @@ static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
 		names[nr].s = xstrdup(de->d_name);
 		names[nr++].dir = dir;
 	}
-	qsort(names, nr, sizeof(*names), cmp_names);
+	if (nr)
+		qsort(names, nr, sizeof(*names), cmp_names);
 	for (i = 0; i < nr; i++) {
 		strbuf_setlen(rel, len);
 		strbuf_addstr(rel, names[i].s);
