@@ -254,4 +254,18 @@ assert recs[0][\"fields\"][\"id\"] == 123
 "
 '
 
+test_expect_success 'empty folders under a root, in the working tree and in an empty root' '
+	mkdir -p .roadmap/issues/empty/deeper &&
+	roadmap-list --json >actual &&
+	test -s actual &&
+	git init -q none &&
+	(
+		cd none &&
+		mkdir -p .roadmap/issues/empty &&
+		git commit -q --allow-empty -m empty &&
+		test_expect_code 1 roadmap-list &&
+		roadmap-fsck --full
+	)
+'
+
 test_done
