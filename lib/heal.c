@@ -20,23 +20,61 @@ double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-int index_is_fresh(struct index *ix, const struct repo_paths *p)
+/* Whether what transaction txn sees matches HEAD, the config and the format. */
+static int fresh_in(struct index *ix, MDB_txn *txn, const struct repo_paths *p)
 {
 	struct strbuf stamp = STRBUF_INIT;
-	MDB_txn *txn;
 	char hex[OID_HEX + 1];
-	int detached, fresh = 0;
+	int detached, fresh;
 
-	if (repo_read_head(p, hex, &detached) < 0 || index_begin(ix, &txn, 0))
+	if (repo_read_head(p, hex, &detached) < 0)
 		return 0;
 	repo_config_stamp(p, &stamp);
 	fresh = meta_equals(txn, ix, "commit", hex, OID_HEX) &&
 		meta_equals(txn, ix, "config", stamp.buf, stamp.len) &&
 		meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION)) &&
 		meta_equals(txn, ix, "state", "clean", 5);
-	mdb_txn_abort(txn);
 	strbuf_release(&stamp);
 	return fresh;
+}
+
+int index_is_fresh(struct index *ix, const struct repo_paths *p)
+{
+	MDB_txn *txn;
+	int fresh;
+
+	if (index_begin(ix, &txn, 0))
+		return 0;
+	fresh = fresh_in(ix, txn, p);
+	mdb_txn_abort(txn);
+	return fresh;
+}
+
+int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **txn)
+{
+	const char *cmd = getenv("ROADMAP_TEST_BEFORE_ANSWER");
+	int rc, tries;
+
+	/* for tests only: a command that comes between the caller's heal and its answer */
+	if (cmd && *cmd) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addstr(&sb, cmd);
+		unsetenv("ROADMAP_TEST_BEFORE_ANSWER");
+		fflush(NULL);
+		rc = system(sb.buf);	/* what it did is what counts, not how it ended */
+		strbuf_release(&sb);
+	}
+	for (tries = 0; tries < 100; tries++) {
+		if (tries && index_heal(ix, p) < 0)
+			return -1;
+		if ((rc = index_begin(ix, txn, 0)))
+			return rc;
+		if (fresh_in(ix, *txn, p))
+			return 0;
+		/* a writer came between the heal and this transaction */
+		mdb_txn_abort(*txn);
+	}
+	return error("the index keeps changing (a refresh after another?); try again");
 }
 
 /*

@@ -27,6 +27,16 @@ double now_ms(void);
 int index_heal(struct index *ix, const struct repo_paths *p);
 
 /*
+ * Begin the read transaction a reader answers from, on an index that
+ * matches HEAD in that very transaction: a writer may have come since the
+ * reader healed (a --rebuild, or a large walk, commits in chunks marked
+ * "building"), and then it heals again. Returns 0, 1 when the index has
+ * no databases (as index_begin), or -1 (reported). For tests only,
+ * ROADMAP_TEST_BEFORE_ANSWER is a shell command run first, in that window.
+ */
+int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **txn);
+
+/*
  * When HEAD moved but the tree of every root is the one indexed (a commit
  * or checkout that touched no issue file), record the new commit without
  * libgit2: git cat-file --batch-check names the trees. Returns 1 when

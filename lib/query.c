@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heal.h"
 #include "issue.h"
 #include "query.h"
 #include "usage.h"
@@ -527,7 +528,8 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 
 	memset(a, 0, sizeof(*a));
 	strbuf_init(&a->warnings, 0);
-	if ((rc = index_begin(ix, &txn, 0)))
+	/* the index the caller healed, unless a writer came since */
+	if ((rc = index_begin_fresh(ix, p, &txn)))
 		return rc < 0 ? rc : 0;		/* no databases: nothing indexed */
 	if (!meta_get(txn, ix, "roots", &roots)) {
 		rootsbuf = xmemdupz(roots.mv_data, roots.mv_size);

@@ -1452,6 +1452,14 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		fprintf(stderr, "%s: trace: of which blob reads %.1f ms, parsing %.1f ms\n",
 			progname, ap.ms_read, ap.ms_parse);
 	if (ap.bulk) {
+		/*
+		 * The postings commit in chunks too, and each commit takes the
+		 * last rows of the walk with it: record their numbering, digest
+		 * and checkpoint first, as a chunk of the walk does, or a run
+		 * killed in the postings leaves meta behind its rows.
+		 */
+		if (w.nr && (rc = put_progress(&ap, roots, issues, "building", w.act[w.nr - 1].path)))
+			goto out;
 		free_actions(&w);	/* not needed any more: give the memory back */
 		malloc_trim(0);
 		if ((rc = rebuild_postings(ix, &txn, &issues)) ||
