@@ -26,6 +26,7 @@ PROGRAMS += roadmap-show
 PROGRAMS += roadmap-status
 
 LIB_OBJS =
+LIB_OBJS += lib/apply.o
 LIB_OBJS += lib/catfile.o
 LIB_OBJS += lib/fsck.o
 LIB_OBJS += lib/git.o

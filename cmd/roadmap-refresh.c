@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "heal.h"
 #include "index.h"
 #include "repo.h"
@@ -100,13 +101,31 @@ static int refresh(unsigned flags, char **reindex_argv, int verbose)
 {
 	struct repo_paths paths;
 	struct index *ix = NULL;
-	int advanced = 0, walk;
+	struct refresh_stats st;
+	int advanced = 0, walk, rc;
 
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
 	walk = flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN);
 	if (!walk && !index_is_fresh(ix, &paths))
 		walk = !(advanced = index_advance(ix, &paths));
+	/* HEAD moved on a branch and git's index holds it: no libgit2 */
+	if (walk && !(flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN | REFRESH_NO_WAIT))) {
+		rc = refresh_from_gitindex(ix, &paths, &st);
+		if (rc < 0)
+			die("cannot refresh the index");
+		if (!rc && index_is_fresh(ix, &paths)) {
+			if (verbose) {
+				fprintf(stderr, "%s: %s (%s)\n", progname, st.mode, st.reason);
+				index_report_invalid(ix);
+				fprintf(stderr, "%s: added %u, modified %u, deleted %u; parsed %u blobs, reused %u; %.1f ms\n",
+					progname, st.added, st.modified, st.deleted, st.parsed, st.reused, st.ms);
+			}
+			index_close(ix);
+			repo_paths_release(&paths);
+			return 0;
+		}
+	}
 	if (walk) {
 		index_close(ix);
 		repo_paths_release(&paths);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "catfile.h"
 #include "heal.h"
 #include "usage.h"
@@ -98,6 +99,37 @@ static int git_root_trees(struct strbuf *out, const struct repo_paths *p,
 		return -1;
 	ret = catfile_read_all(&cf, out);
 	return catfile_finish(&cf) < 0 ? -1 : ret;
+}
+
+int index_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p, const char *commit,
+		     const char *roots, size_t rootslen)
+{
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	struct catfile cf;
+	const char *r, *line;
+	size_t len;
+	int ret;
+
+	for (r = roots; r < roots + rootslen; r += strlen(r) + 1)
+		strbuf_addf(&in, "%s:%s\n", commit, r);
+	len = in.len;
+	if (catfile_start(&cf, p, "--batch-check", strbuf_detach(&in, NULL), len) < 0)
+		return -1;
+	ret = catfile_read_all(&cf, &out);
+	if (catfile_finish(&cf) < 0)
+		ret = -1;
+	/* "<oid> tree <size>" or "<name> missing", a line per root */
+	for (r = roots, line = out.buf; !ret && r < roots + rootslen; r += strlen(r) + 1, oids++) {
+		const char *end = strchrnul(line, '\n');
+		memset(*oids, 0, OID_RAW);
+		if (end - line > OID_HEX + 6 && !strncmp(line + OID_HEX, " tree ", 6))
+			ret = hex_to_oid(*oids, line);
+		else if (end - line < 8 || memcmp(end - 8, " missing", 8))
+			ret = -1;	/* not a folder: let the walk sort it out */
+		line = *end ? end + 1 : end;
+	}
+	strbuf_release(&out);
+	return ret;
 }
 
 /* The tree oid stored for root, as hex, or "" when it has none. */
@@ -217,6 +249,15 @@ int index_heal(struct index *ix, const struct repo_paths *p)
 
 	if (index_is_fresh(ix, p) || index_advance(ix, p))
 		return 0;
+	/* HEAD moved on a branch and git's index holds it: no libgit2, no other process */
+	{
+		struct refresh_stats st;
+		int rc = refresh_from_gitindex(ix, p, &st);
+		if (rc < 0)
+			return -1;
+		if (!rc && index_is_fresh(ix, p))
+			return 0;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -230,7 +271,7 @@ int index_heal(struct index *ix, const struct repo_paths *p)
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return error_errno("cannot wait for roadmap-refresh");
+			return error_errno("cannot wait for roadmap-reindex");
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return error("roadmap-reindex failed");
 	return 0;

@@ -45,6 +45,14 @@ int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **tx
 int index_advance(struct index *ix, const struct repo_paths *p);
 
 /*
+ * The tree oid of each root ("a\0b\0") in `commit`, from git cat-file
+ * --batch-check, in oids[]: all zeros for a root the commit lacks.
+ * Returns 0, or -1 when git cannot say (or a root is not a folder).
+ */
+int index_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p, const char *commit,
+		     const char *roots, size_t rootslen);
+
+/*
  * Run the roadmap program `prog` with argv: the one installed beside this
  * one, else from $PATH. Returns only when it cannot be run.
  */

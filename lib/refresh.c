@@ -16,120 +16,6 @@
 #include "usage.h"
 #include "xalloc.h"
 
-/* Actions per transaction in a large refresh (bounds memory and dirty pages). */
-#define REFRESH_CHUNK 16384
-/* Files per transaction when postings are made anew */
-#define POSTINGS_CHUNK 32768
-
-/*
- * For tests only: ROADMAP_TEST_CHUNK=N commits every N actions and every
- * N postings, so that a small repository has many write steps.
- */
-static size_t chunk(size_t dflt)
-{
-	const char *env = getenv("ROADMAP_TEST_CHUNK");
-
-	return env && atol(env) > 0 ? (size_t)atol(env) : dflt;
-}
-
-enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELETE };
-
-/* Kept small: a rebuild holds one per file. */
-struct action {
-	int type;
-	int need;			/* its blob comes from git cat-file */
-	unsigned mode;			/* the new blob's */
-	char *path;
-	unsigned char oid[OID_RAW];	/* the new blob or tree */
-	struct file_row *old;		/* ACT_MODIFY, ACT_DELETE; owned */
-};
-
-struct walk {
-	struct index *ix;
-	MDB_txn *txn;
-	MDB_cursor *cur;
-	git_repository *repo;
-	int full;
-	/* the cursor's current row */
-	int valid;
-	MDB_val key, val;
-	struct action *act;
-	size_t nr, alloc;
-	size_t steps;
-	int rc;			/* the first LMDB or libgit2 failure */
-};
-
-static struct action *add_action(struct walk *w, int type, const char *path, size_t len,
-				 const unsigned char *oid, const MDB_val *oldval)
-{
-	struct action *a;
-
-	ALLOC_GROW(w->act, w->nr + 1, w->alloc);
-	a = &w->act[w->nr++];
-	memset(a, 0, sizeof(*a));
-	a->type = type;
-	a->path = xmemdupz(path, len);
-	if (oid)
-		memcpy(a->oid, oid, OID_RAW);
-	a->old = NULL;
-	if (oldval && (type == ACT_MODIFY || type == ACT_DELETE)) {
-		a->old = xmalloc(sizeof(*a->old));
-		if (file_row_decode(a->old, oldval) < 0) {
-			free(a->old);
-			a->old = NULL;
-		}
-	}
-	return a;
-}
-
-static void cur_step(struct walk *w, MDB_cursor_op op)
-{
-	int rc = mdb_cursor_get(w->cur, &w->key, &w->val, op);
-
-	if (!(++w->steps % 16384))
-		index_drop_pages(w->ix);
-	w->valid = !rc;
-	if (rc && rc != MDB_NOTFOUND && !w->rc)
-		w->rc = rc;
-}
-
-static void cur_seek(struct walk *w, const char *key, size_t len)
-{
-	w->key.mv_data = (void *)key;
-	w->key.mv_size = len;
-	cur_step(w, MDB_SET_RANGE);
-}
-
-static int cur_has_prefix(struct walk *w, const char *prefix, size_t plen)
-{
-	return w->valid && w->key.mv_size >= plen && !memcmp(w->key.mv_data, prefix, plen);
-}
-
-/* Compare the cursor's key with key[0..len): <0, 0, >0 as memcmp. */
-static int cur_cmp(struct walk *w, const char *key, size_t len)
-{
-	size_t n = w->key.mv_size < len ? w->key.mv_size : len;
-	int c = memcmp(w->key.mv_data, key, n);
-
-	if (c)
-		return c;
-	return w->key.mv_size < len ? -1 : w->key.mv_size > len;
-}
-
-/*
- * The stored rows from the cursor up to `key` (exclusive, or all with
- * key NULL) under the directory prefix[0..plen) are gone.
- */
-static void delete_before(struct walk *w, const char *prefix, size_t plen, const char *key, size_t len)
-{
-	while (cur_has_prefix(w, prefix, plen) && (!key || cur_cmp(w, key, len) < 0)) {
-		int tree = ((const char *)w->key.mv_data)[w->key.mv_size - 1] == '/';
-		add_action(w, tree ? ACT_TREE_DELETE : ACT_DELETE, w->key.mv_data,
-			   w->key.mv_size, NULL, &w->val);
-		cur_step(w, MDB_NEXT);
-	}
-}
-
 /* Merge-walk `tree` (whose directory key is prefix, ending in '/') against the rows. */
 static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
 {
@@ -149,8 +35,8 @@ static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
 		strbuf_addstr(prefix, name);
 		if (is_tree)
 			strbuf_addch(prefix, '/');
-		delete_before(w, prefix->buf, plen, prefix->buf, prefix->len);
-		same = w->valid && !cur_cmp(w, prefix->buf, prefix->len);
+		walk_delete_before(w, prefix->buf, plen, prefix->buf, prefix->len);
+		same = w->valid && !walk_cmp(w, prefix->buf, prefix->len);
 		if (!is_tree) {
 			/* the kind byte of a stored row says whether it is executable */
 			int exec = mode == GIT_FILEMODE_BLOB_EXECUTABLE;
@@ -160,20 +46,20 @@ static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
 			else if (memcmp(v + 1, oid, OID_RAW) || (v[0] == ROW_FILE_EXEC) != exec)
 				add_action(w, ACT_MODIFY, prefix->buf, prefix->len, oid, &w->val)->mode = mode;
 			if (same)
-				cur_step(w, MDB_NEXT);
+				walk_step(w, MDB_NEXT);
 			continue;
 		}
 		if (same && !w->full && w->val.mv_size > OID_RAW &&
 		    !memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW)) {
 			/* an unchanged subtree: skip its rows whole ('0' follows '/') */
 			prefix->buf[prefix->len - 1] = '0';
-			cur_seek(w, prefix->buf, prefix->len);
+			walk_seek(w, prefix->buf, prefix->len);
 			continue;
 		}
 		if (!same || memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW))
 			add_action(w, ACT_TREE_PUT, prefix->buf, prefix->len, oid, NULL);
 		if (same)
-			cur_step(w, MDB_NEXT);
+			walk_step(w, MDB_NEXT);
 		{
 			git_tree *sub;
 			if (git_tree_lookup(&sub, w->repo, git_tree_entry_id(e)) < 0) {
@@ -186,7 +72,7 @@ static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
 		}
 	}
 	strbuf_setlen(prefix, plen);
-	delete_before(w, prefix->buf, plen, NULL, 0);
+	walk_delete_before(w, prefix->buf, plen, NULL, 0);
 }
 
 /* Walk one root: `tree` is HEAD's tree at the root, or NULL when there is none. */
@@ -196,9 +82,9 @@ static void walk_root(struct walk *w, const char *root, git_tree *tree)
 	const unsigned char *oid = tree ? git_tree_id(tree)->id : NULL;
 
 	strbuf_addf(&prefix, "%s/", root);
-	cur_seek(w, prefix.buf, prefix.len);
+	walk_seek(w, prefix.buf, prefix.len);
 	if (tree) {
-		int same = w->valid && !cur_cmp(w, prefix.buf, prefix.len);
+		int same = w->valid && !walk_cmp(w, prefix.buf, prefix.len);
 		if (same && !w->full && !memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW)) {
 			strbuf_release(&prefix);
 			return;
@@ -206,10 +92,10 @@ static void walk_root(struct walk *w, const char *root, git_tree *tree)
 		if (!same || memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW))
 			add_action(w, ACT_TREE_PUT, prefix.buf, prefix.len, oid, NULL);
 		if (same)
-			cur_step(w, MDB_NEXT);
+			walk_step(w, MDB_NEXT);
 		walk_tree(w, &prefix, tree);
 	} else {
-		delete_before(w, prefix.buf, prefix.len, NULL, 0);
+		walk_delete_before(w, prefix.buf, prefix.len, NULL, 0);
 	}
 	strbuf_release(&prefix);
 }
@@ -240,19 +126,6 @@ static int walk_roots(struct walk *w, git_tree *tree, const struct strbuf *roots
 	mdb_cursor_close(w->cur);
 	w->cur = NULL;
 	return w->rc;
-}
-
-static void free_actions(struct walk *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->nr; i++) {
-		free(w->act[i].path);
-		free(w->act[i].old);
-	}
-	free(w->act);
-	w->act = NULL;
-	w->nr = w->alloc = 0;
 }
 
 int refresh_diff(struct diff *out, struct index *ix, git_repository *repo, git_tree *tree,
@@ -313,307 +186,6 @@ void diff_release(struct diff *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* --- applying the actions --- */
-
-static int put_or_del(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v, int add)
-{
-	int rc = add ? mdb_put(txn, dbi, k, v, 0) : mdb_del(txn, dbi, k, v);
-
-	return rc == MDB_NOTFOUND || rc == MDB_KEYEXIST ? 0 : rc;
-}
-
-/* Keep `dups` right for `id` after a posting was added or removed. */
-static int update_dups(struct index *ix, MDB_txn *txn, MDB_val *k)
-{
-	MDB_cursor *c;
-	MDB_val v, empty = { 0, "" };
-	size_t count = 0;
-	int rc = mdb_cursor_open(txn, ix->issues, &c);
-
-	if (rc)
-		return rc;
-	if (!mdb_cursor_get(c, k, &v, MDB_SET))
-		mdb_cursor_count(c, &count);
-	mdb_cursor_close(c);
-	rc = count > 1 ? mdb_put(txn, ix->dups, k, &empty, 0) : mdb_del(txn, ix->dups, k, NULL);
-	return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-struct postings {
-	struct index *ix;
-	MDB_txn *txn;
-	uint32_t num;
-	int add;
-	int *issue_delta, *invalid_delta;
-};
-
-static int put_posting(MDB_dbi db, const void *key, size_t klen, void *data)
-{
-	struct postings *ps = data;
-	MDB_val k = { klen, (void *)key }, v = { sizeof(ps->num), &ps->num }, empty = { 0, "" };
-	int rc;
-
-	if (db == ps->ix->invalid) {
-		*ps->invalid_delta += ps->add ? 1 : -1;
-		return put_or_del(ps->txn, db, &k, &empty, ps->add);
-	}
-	if (db != ps->ix->issues)
-		return put_or_del(ps->txn, db, &k, &v, ps->add);
-	*ps->issue_delta += ps->add ? 1 : -1;
-	if ((rc = put_or_del(ps->txn, db, &k, &v, ps->add)))
-		return rc;
-	return update_dups(ps->ix, ps->txn, &k);
-}
-
-/* Add or remove the rows that point at file `num` with record `rec`: ids, terms, invalid. */
-static int postings(struct index *ix, MDB_txn *txn, const char *path, uint32_t num,
-		    const MDB_val *recval, int add, int *issue_delta, int *invalid_delta)
-{
-	struct postings ps = { ix, txn, num, add, issue_delta, invalid_delta };
-
-	if (!recval)
-		return 0;
-	return index_postings(ix, path, recval->mv_data, recval->mv_size, put_posting, &ps);
-}
-
-struct apply {
-	struct index *ix;
-	MDB_txn *txn;
-	git_repository *repo;
-	struct refresh_stats *st;
-	struct strbuf rec, oldrec, row;
-	int issue_delta, invalid_delta;
-	int bulk;		/* postings are rebuilt at the end, not kept */
-	double ms_read, ms_parse;	/* for ROADMAP_TRACE */
-	struct catfile cf;	/* a bulk walk's blobs, when started */
-	int have_cf;
-	struct strbuf blob;
-	uint64_t nextnum;
-	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
-	struct posting_list oldpost, newpost;	/* a change's postings, before and after */
-};
-
-/* Find (in the cache of blobs that left `files`) or make the record of a->oid, in ap->rec. */
-static int blob_record(struct apply *ap, const struct action *a)
-{
-	MDB_val k = { OID_RAW, (void *)a->oid }, val;
-	git_blob *blob;
-	git_oid oid;
-	double t0, t1;
-	int rc = mdb_get(ap->txn, ap->ix->blobs, &k, &val);
-
-	strbuf_reset(&ap->rec);
-	if (rc != MDB_NOTFOUND) {
-		if (rc)
-			return rc;
-		ap->st->reused++;
-		strbuf_add(&ap->rec, val.mv_data, val.mv_size);
-		return 0;
-	}
-	t0 = now_ms();
-	if (a->need && ap->have_cf) {
-		rc = catfile_next(&ap->cf, &ap->blob);
-		if (rc)
-			return rc < 0 ? -1 : (warning("%s: blob missing (partial or sparse clone?)", a->path),
-					      MDB_NOTFOUND);
-		t1 = now_ms();
-		issue_parse(&ap->rec, ap->blob.buf, ap->blob.len);
-		ap->ms_read += t1 - t0;
-		ap->ms_parse += now_ms() - t1;
-		ap->st->parsed++;
-		return 0;
-	}
-	memcpy(oid.id, a->oid, OID_RAW);
-	if (git_blob_lookup(&blob, ap->repo, &oid) < 0) {
-		/* a partial clone lacks it: say so, index the rest */
-		warning("%s: blob missing (partial or sparse clone?)", a->path);
-		return MDB_NOTFOUND;
-	}
-	t1 = now_ms();
-	issue_parse(&ap->rec, git_blob_rawcontent(blob), git_blob_rawsize(blob));
-	git_blob_free(blob);
-	ap->ms_read += t1 - t0;
-	ap->ms_parse += now_ms() - t1;
-	ap->st->parsed++;
-	return 0;
-}
-
-/*
- * Replace the postings of file `num` made from ap->oldrec with those of
- * ap->rec, writing only those that differ: most changes touch a field or
- * two, and every posting written dirties a page of its own.
- */
-static int change_postings(struct apply *ap, const char *path, uint32_t num)
-{
-	struct postings ps = { ap->ix, ap->txn, num, 0, &ap->issue_delta, &ap->invalid_delta };
-	size_t i = 0, j = 0;
-	int rc = 0;
-
-	posting_list_reset(&ap->oldpost);
-	posting_list_reset(&ap->newpost);
-	index_postings(ap->ix, path, ap->oldrec.buf, ap->oldrec.len, posting_list_add, &ap->oldpost);
-	index_postings(ap->ix, path, ap->rec.buf, ap->rec.len, posting_list_add, &ap->newpost);
-	posting_list_sort(&ap->oldpost);
-	posting_list_sort(&ap->newpost);
-	while (!rc && (i < ap->oldpost.nr || j < ap->newpost.nr)) {
-		struct posting x, y;
-		int c;
-
-		if (i < ap->oldpost.nr)
-			posting_at(&ap->oldpost, i, &x);
-		if (j < ap->newpost.nr)
-			posting_at(&ap->newpost, j, &y);
-		c = i >= ap->oldpost.nr ? 1 : j >= ap->newpost.nr ? -1 : posting_cmp(&x, &y);
-		if (!c) {
-			i++;
-			j++;
-			continue;
-		}
-		ps.add = c > 0;
-		rc = c < 0 ? put_posting(x.db, x.key, x.klen, &ps) : put_posting(y.db, y.key, y.klen, &ps);
-		if (c < 0)
-			i++;
-		else
-			j++;
-	}
-	return rc;
-}
-
-static int apply_action(struct apply *ap, const struct action *a)
-{
-	MDB_val k = { strlen(a->path), a->path }, v;
-	struct file_row row;
-	int rc;
-
-	switch (a->type) {
-	case ACT_TREE_PUT:
-		memset(&row, 0, sizeof(row));
-		row.kind = ROW_TREE;
-		memcpy(row.oid, a->oid, OID_RAW);
-		file_row_encode(&row, &ap->row);
-		v.mv_size = ap->row.len;
-		v.mv_data = ap->row.buf;
-		return mdb_put(ap->txn, ap->ix->files, &k, &v, 0);
-	case ACT_TREE_DELETE:
-		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
-		return rc == MDB_NOTFOUND ? 0 : rc;
-	}
-	if (a->type != ACT_ADD) {
-		MDB_val ok, old;
-
-		if (!a->old)
-			return MDB_CORRUPTED;
-		if ((rc = file_row_record(ap->txn, ap->ix, a->old)))
-			return rc == MDB_NOTFOUND ? MDB_CORRUPTED : rc;
-		/* copied: the writes below may move the page */
-		strbuf_reset(&ap->oldrec);
-		strbuf_add(&ap->oldrec, a->old->rec, a->old->reclen);
-		ok.mv_size = OID_RAW;
-		ok.mv_data = a->old->oid;
-		old.mv_size = ap->oldrec.len;
-		old.mv_data = ap->oldrec.buf;
-		/* a change writes only the postings that differ, once the new record is known */
-		if (!ap->bulk && a->type == ACT_DELETE &&
-		    (rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
-				   &ap->issue_delta, &ap->invalid_delta)))
-			return rc;
-		/* keep the record: going back to that commit parses nothing */
-		if ((rc = mdb_put(ap->txn, ap->ix->blobs, &ok, &old, 0)))
-			return rc;
-		digest_update(ap->digest, a->path, strlen(a->path), a->old->oid, 0);
-	}
-	if (a->type == ACT_DELETE) {
-		MDB_val nk = { sizeof(a->old->num), &a->old->num };
-		ap->st->deleted++;
-		if ((rc = mdb_del(ap->txn, ap->ix->nums, &nk, NULL)) && rc != MDB_NOTFOUND)
-			return rc;
-		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
-		return rc == MDB_NOTFOUND ? 0 : rc;
-	}
-	rc = blob_record(ap, a);
-	if (rc == MDB_NOTFOUND) {
-		/* no blob, no row: fsck will name the path */
-		MDB_val old = { ap->oldrec.len, ap->oldrec.buf };
-		if (a->type == ACT_MODIFY && !ap->bulk &&
-		    (rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
-				   &ap->issue_delta, &ap->invalid_delta)))
-			return rc;
-		if (a->type == ACT_MODIFY) {
-			MDB_val nk = { sizeof(a->old->num), &a->old->num };
-			if ((rc = mdb_del(ap->txn, ap->ix->nums, &nk, NULL)) && rc != MDB_NOTFOUND)
-				return rc;
-		}
-		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
-		return rc == MDB_NOTFOUND ? 0 : rc;
-	}
-	if (rc)
-		return rc;
-	memset(&row, 0, sizeof(row));
-	row.kind = ROW_FILE;
-	row.mode = a->mode;
-	memcpy(row.oid, a->oid, OID_RAW);
-	digest_update(ap->digest, a->path, strlen(a->path), a->oid, 1);
-	if (a->type == ACT_MODIFY) {
-		row.num = a->old->num;
-		ap->st->modified++;
-	} else {
-		row.num = ap->nextnum++;
-		ap->st->added++;
-	}
-	{
-		MDB_val nk = { sizeof(row.num), &row.num };
-		num_row_encode(&ap->row, a->path, strlen(a->path), ap->rec.buf, ap->rec.len);
-		v.mv_size = ap->row.len;
-		v.mv_data = ap->row.buf;
-		/* numbers only grow: a build appends */
-		if ((rc = mdb_put(ap->txn, ap->ix->nums, &nk, &v, 0)))
-			return rc;
-	}
-	v.mv_size = ap->rec.len;
-	v.mv_data = ap->rec.buf;
-	if (!ap->bulk && a->type == ACT_MODIFY)
-		rc = change_postings(ap, a->path, row.num);
-	else if (!ap->bulk)
-		rc = postings(ap->ix, ap->txn, a->path, row.num, &v, 1,
-			      &ap->issue_delta, &ap->invalid_delta);
-	if (rc)
-		return rc;
-	file_row_encode(&row, &ap->row);
-	v.mv_size = ap->row.len;
-	v.mv_data = ap->row.buf;
-	return mdb_put(ap->txn, ap->ix->files, &k, &v, 0);
-}
-
-/* --- the transaction --- */
-
-
-/* ROADMAP_TRACE=1: the time each phase took, on stderr (for profiling). */
-static void trace(const char *phase, size_t n)
-{
-	static double last;
-	static int on = -1;
-	double now = now_ms();
-
-	if (on < 0)
-		on = getenv("ROADMAP_TRACE") && *getenv("ROADMAP_TRACE") == '1';
-	if (on && last) {
-		char line[256], hwm[256] = "";
-		FILE *f = fopen("/proc/self/status", "r");
-		while (f && fgets(line, sizeof(line), f))
-			if (!strncmp(line, "VmHWM:", 6) || !strncmp(line, "RssAnon:", 8) ||
-			    !strncmp(line, "RssFile:", 8)) {
-				size_t l = strlen(hwm);
-				line[strcspn(line, "\n")] = ' ';
-				snprintf(hwm + l, sizeof(hwm) - l, "%s", line);
-			}
-		if (f)
-			fclose(f);
-		fprintf(stderr, "%s: trace: %-8s %8.1f ms  (%zu)  %s\n", progname, phase,
-			now - last, n, hwm);
-	}
-	last = now;
-}
-
 /* Sort the roots and drop any inside another: a file belongs to one root. */
 static void normalize_roots(struct strbuf *roots)
 {
@@ -647,147 +219,9 @@ static void normalize_roots(struct strbuf *roots)
 	*roots = out;
 }
 
-/* Move every file's record into `blobs`, before the rows are dropped. */
-static int save_records(struct index *ix, MDB_txn *txn)
-{
-	MDB_cursor *c;
-	MDB_val k, v;
-	struct file_row row;
-	int rc = mdb_cursor_open(txn, ix->files, &c);
-
-	while (!rc && !(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
-		MDB_val ok = { OID_RAW, row.oid }, rv;
-		if (file_row_decode(&row, &v) || row.kind != ROW_FILE ||
-		    file_row_record(txn, ix, &row))
-			continue;
-		rv.mv_size = row.reclen;
-		rv.mv_data = (void *)row.rec;
-		rc = mdb_put(txn, ix->blobs, &ok, &rv, 0);
-	}
-	if (c)
-		mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-static int drop_rows(struct index *ix, MDB_txn *txn, int blobs)
-{
-	int rc;
-
-	if (!blobs && (rc = save_records(ix, txn)))
-		return rc;
-
-	if ((rc = mdb_drop(txn, ix->files, 0)) || (rc = mdb_drop(txn, ix->nums, 0)) ||
-	    (rc = mdb_drop(txn, ix->terms, 0)) || (rc = mdb_drop(txn, ix->issues, 0)) ||
-	    (rc = mdb_drop(txn, ix->invalid, 0)) || (rc = mdb_drop(txn, ix->dups, 0)))
-		return rc;
-	if (blobs && (rc = mdb_drop(txn, ix->blobs, 0)))
-		return rc;
-	if ((rc = meta_put_u64(txn, ix, "issues", 0)) || (rc = meta_put_u64(txn, ix, "nextnum", 1)) ||
-	    (rc = meta_put_str(txn, ix, "digest", "")))
-		return rc;
-	return 0;
-}
-
-/* The digest of the rows as meta holds it (zero when it has none). */
-static void get_digest(MDB_txn *txn, struct index *ix, unsigned char *digest)
-{
-	MDB_val v;
-	char hex[OID_HEX + 1];
-
-	memset(digest, 0, DIGEST_RAW);
-	if (!meta_get(txn, ix, "digest", &v) && v.mv_size == OID_HEX) {
-		memcpy(hex, v.mv_data, OID_HEX);
-		hex[OID_HEX] = '\0';
-		hex_to_oid(digest, hex);
-	}
-}
-
-/*
- * What a commit of the rows records with them: their count, digest and
- * numbering, and the state. "building" (a large walk's chunk) keeps
- * readers from answering; the checkpoint names the last path committed.
- */
-static int put_progress(struct apply *ap, const struct strbuf *roots, uint64_t issues,
-			const char *state, const char *checkpoint)
-{
-	char hex[OID_HEX + 1];
-	int rc;
-
-	oid_to_hex(hex, ap->digest);
-	if ((rc = meta_put_u64(ap->txn, ap->ix, "nextnum", ap->nextnum)) ||
-	    (rc = meta_put_u64(ap->txn, ap->ix, "issues", issues)) ||
-	    (rc = meta_put_str(ap->txn, ap->ix, "digest", hex)) ||
-	    (rc = meta_put_str(ap->txn, ap->ix, "state", state)) ||
-	    (rc = meta_put_str(ap->txn, ap->ix, "checkpoint", checkpoint)) ||
-	    (rc = meta_put_str(ap->txn, ap->ix, "version", INDEX_VERSION)) ||
-	    (rc = meta_put(ap->txn, ap->ix, "roots", roots->buf, roots->len)))
-		return rc;
-	return 0;
-}
-
-/*
- * The sync state a finished refresh records (roadmap-status shows it):
- * the commit and root trees indexed, and how, when, by whom and how fast
- * it was brought there.
- */
-static int put_sync_state(struct apply *ap, const struct strbuf *roots, const char *commit,
-			  const struct strbuf *stamp, double ms)
-{
-	struct strbuf trees = STRBUF_INIT, key = STRBUF_INIT;
-	const struct refresh_stats *st = ap->st;
-	const char *r, *by = getenv("ROADMAP_BY");
-	MDB_txn *txn = ap->txn;
-	struct index *ix = ap->ix;
-	MDB_stat dbs;
-	int rc;
-
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1) {
-		struct file_row row;
-		char hex[OID_HEX + 1] = "missing";
-		MDB_val k, v;
-
-		strbuf_reset(&key);
-		strbuf_addf(&key, "%s/", r);
-		k.mv_size = key.len;
-		k.mv_data = key.buf;
-		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v))
-			oid_to_hex(hex, row.oid);
-		strbuf_addf(&trees, "%s %s\n", hex, r);
-	}
-	if (!(rc = mdb_stat(txn, ix->invalid, &dbs)) &&
-	    !(rc = meta_put_u64(txn, ix, "invalid", dbs.ms_entries)) &&
-	    !(rc = meta_put(txn, ix, "config", stamp->buf, stamp->len)) &&
-	    !(rc = meta_put_str(txn, ix, "commit", commit)) &&
-	    !(rc = meta_put(txn, ix, "trees", trees.buf, trees.len)) &&
-	    !(rc = meta_put_str(txn, ix, "last_mode", st->mode)) &&
-	    !(rc = meta_put_str(txn, ix, "last_reason", st->reason)) &&
-	    !(rc = meta_put_str(txn, ix, "last_by", by && *by ? by : progname)) &&
-	    !(rc = meta_put_u64(txn, ix, "last_time", (uint64_t)time(NULL))) &&
-	    !(rc = meta_put_u64(txn, ix, "last_us", (uint64_t)(ms * 1000))) &&
-	    !(rc = meta_put_u64(txn, ix, "last_parsed", st->parsed)) &&
-	    !(rc = meta_put_u64(txn, ix, "last_reused", st->reused)) &&
-	    !(rc = meta_put_u64(txn, ix, "last_added", st->added)) &&
-	    !(rc = meta_put_u64(txn, ix, "last_modified", st->modified)))
-		rc = meta_put_u64(txn, ix, "last_deleted", st->deleted);
-	strbuf_release(&trees);
-	strbuf_release(&key);
-	return rc;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Whether path is one of the roots. */
-static int is_root(const struct strbuf *roots, const char *path)
-{
-	const char *r;
-
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		if (!strcmp(r, path))
-			return 1;
-	return 0;
 }
 
 /* Compare the stored row of key (a file, or a directory ending in '/') with HEAD's entry. */
@@ -857,417 +291,45 @@ static void path_actions(struct walk *w, git_tree *tree, const struct strbuf *ro
 	free(keys);
 }
 
-/*
- * After a bulk walk, make ids, terms and the invalid list anew from the
- * records in `nums`: in number order, in this one transaction, so that
- * the random inserts of postings are paid once, not once per chunk.
- */
-static int rebuild_postings(struct index *ix, MDB_txn **txnp, uint64_t *issues)
+/* libgit2 reads a small walk's blobs: a git process costs more */
+static int read_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
 {
-	MDB_txn *txn = *txnp;
-	MDB_cursor *c;
-	MDB_val k, v;
-	int rc, deltas[2] = { 0, 0 };
-	size_t n = 0;
+	git_blob *blob;
+	git_oid id;
 
-	if ((rc = mdb_drop(txn, ix->terms, 0)) || (rc = mdb_drop(txn, ix->issues, 0)) ||
-	    (rc = mdb_drop(txn, ix->invalid, 0)) || (rc = mdb_drop(txn, ix->dups, 0)) ||
-	    (rc = mdb_cursor_open(txn, ix->nums, &c)))
-		return rc;
-	while (!(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
-		const char *path, *rec;
-		size_t plen, reclen;
-		MDB_val rv;
-		char *p;
-		uint32_t num;
-
-		if (num_row_decode(&v, &path, &plen, &rec, &reclen) < 0) {
-			rc = MDB_CORRUPTED;
-			break;
-		}
-		memcpy(&num, k.mv_data, sizeof(num));
-		/* copies: the puts below may move the page they point into */
-		p = xmemdupz(path, plen);
-		rv.mv_data = xmemdupz(rec, reclen);
-		rv.mv_size = reclen;
-		rc = postings(ix, txn, p, num, &rv, 1, &deltas[0], &deltas[1]);
-		free(p);
-		free(rv.mv_data);
-		if (rc)
-			break;
-		/* the records read through the map count as ours: let them go */
-		if (!(n % 4096))
-			index_drop_pages(ix);
-		/*
-		 * Commit now and then: dirty pages cost memory, and "postings
-		 * pending" makes a killed run start them over.
-		 */
-		if (!(++n % chunk(POSTINGS_CHUNK))) {
-			mdb_cursor_close(c);
-			if ((rc = index_commit(txn, "a chunk of postings"))) {
-				*txnp = NULL;
-				return rc;
-			}
-			*txnp = txn = NULL;
-			index_drop_pages(ix);
-			if ((rc = index_begin(ix, txnp, 1)))
-				return rc;
-			txn = *txnp;
-			if ((rc = mdb_cursor_open(txn, ix->nums, &c)))
-				return rc;
-			k.mv_size = sizeof(uint32_t);
-			k.mv_data = &num;
-			if ((rc = mdb_cursor_get(c, &k, &v, MDB_SET)))
-				break;
-		}
-	}
-	mdb_cursor_close(c);
-	*issues = deltas[0] > 0 ? deltas[0] : 0;
-	return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-/*
- * The actions of an incremental refresh from git's own tree diff of the
- * indexed commit and HEAD: git reads trees with its delta-base cache,
- * which libgit2 1.5 lacks (a changed folder of a few thousand issues in a
- * deltified pack cost it 0.5 s at 100,000 issues). -t lists the changed
- * folders with their new tree ids, so no tree is read here. Returns 1
- * when git cannot (the indexed commit is gone): the walk does it then.
- */
-static int diff_tree_actions(struct walk *w, const struct repo_paths *p, const char *old_hex,
-			     const char *new_hex, const struct strbuf *roots)
-{
-	struct strbuf out = STRBUF_INIT, key = STRBUF_INIT;
-	char **argv;
-	const char *r, *rec, *end;
-	size_t nr = 0, n = 0;
-	int ret = 0;
-
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		nr++;
-	argv = xcalloc(nr + 16, sizeof(*argv));
-	argv[n++] = "git";
-	argv[n++] = "--literal-pathspecs";
-	argv[n++] = "diff-tree";
-	argv[n++] = "-r";
-	argv[n++] = "-t";
-	argv[n++] = "-z";
-	argv[n++] = "--raw";
-	argv[n++] = "--no-abbrev";
-	argv[n++] = "--no-renames";
-	argv[n++] = (char *)old_hex;
-	argv[n++] = (char *)new_hex;
-	argv[n++] = "--";
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		argv[n++] = (char *)r;
-	if (git_capture(&out, p, argv) < 0) {
-		ret = 1;
-		goto done;
-	}
-	/* ":<old mode> <new mode> <old oid> <new oid> <status>\0<path>\0" */
-	for (rec = out.buf, end = out.buf + out.len; rec < end; ) {
-		const char *path = memchr(rec, '\0', end - rec), *root;
-		unsigned om, nm;
-		unsigned char oid[OID_RAW];
-		MDB_val k, v;
-		int stored;
-
-		/* the new oid follows the two modes and the old oid */
-		if (!path || path - rec < 2 * OID_HEX + 17 ||
-		    sscanf(rec, ":%o %o", &om, &nm) != 2 ||
-		    hex_to_oid(oid, rec + 16 + OID_HEX) < 0) {
-			ret = error("cannot read git diff-tree's output");
-			goto done;
-		}
-		path++;
-		rec = path + strlen(path) + 1;
-		/* a root itself, or what is under it: the folders above are not indexed */
-		root = issue_root(roots->buf, roots->len, path, NULL);
-		if (!root && !is_root(roots, path))
-			continue;
-		strbuf_reset(&key);
-		strbuf_addstr(&key, path);
-		if (om == 040000 || nm == 040000) {
-			strbuf_addch(&key, '/');
-			if (nm == 040000)
-				add_action(w, ACT_TREE_PUT, key.buf, key.len, oid, NULL);
-			else
-				add_action(w, ACT_TREE_DELETE, key.buf, key.len, NULL, NULL);
-			if (nm == 040000)
-				continue;
-			strbuf_setlen(&key, key.len - 1);	/* a folder became a file */
-		}
-		if (!root || !issue_name(key.buf))
-			continue;
-		k.mv_size = key.len;
-		k.mv_data = key.buf;
-		stored = !mdb_get(w->txn, w->ix->files, &k, &v);
-		if (nm == 0100644 || nm == 0100755) {
-			if (!stored)
-				add_action(w, ACT_ADD, key.buf, key.len, oid, NULL)->mode = nm;
-			else if (memcmp((const unsigned char *)v.mv_data + 1, oid, OID_RAW) ||
-				 (((const unsigned char *)v.mv_data)[0] == ROW_FILE_EXEC) != (nm == 0100755))
-				add_action(w, ACT_MODIFY, key.buf, key.len, oid, &v)->mode = nm;
-		} else if (stored) {
-			add_action(w, ACT_DELETE, key.buf, key.len, NULL, &v);
-		}
-	}
-done:
-	free(argv);
-	strbuf_release(&out);
-	strbuf_release(&key);
-	return ret;
-}
-
-static void add_reason(struct refresh_stats *st, const char *s)
-{
-	size_t len = strlen(st->reason);
-
-	snprintf(st->reason + len, sizeof(st->reason) - len, "%s", s);
-}
-
-static void trace(const char *phase, size_t n);
-
-/* A row HEAD has, as git's index tells it: a folder ("d/") or an issue file. */
-struct vrow {
-	const char *key;
-	size_t len;
-	int tree;
-	unsigned mode;
-	const unsigned char *oid;
-};
-
-/*
- * HEAD's rows under `root` from git's index: the folders (with their
- * cached tree oids) and the issue files, in key order. Returns 1 when the
- * index cannot stand for HEAD there: the root's cached tree is not HEAD's.
- */
-static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *ndirs,
-			 const struct gitindex *gi, const char *root, const unsigned char *root_oid)
-{
-	size_t rl = strlen(root), i, alloc = 0, dalloc = 0, lastlen;
-	const struct gitindex_tree *t = gitindex_tree(gi, root, rl);
-	const char *prev;
-	char *top;
-
-	if (!t || !t->valid || memcmp(t->oid, root_oid, OID_RAW))
+	memcpy(id.id, oid, OID_RAW);
+	if (git_blob_lookup(&blob, ctx, &id) < 0) {
+		git_error_clear();
 		return 1;
-	top = xmalloc(rl + 2);
-	memcpy(top, root, rl);
-	memcpy(top + rl, "/", 2);
-	prev = top;
-	ALLOC_GROW(*dirs, *ndirs + 1, dalloc);
-	(*dirs)[(*ndirs)++] = top;
-	ALLOC_GROW(*out, *nr + 1, alloc);
-	(*out)[(*nr)++] = (struct vrow){ top, rl + 1, 1, 040000, t->oid };
-	lastlen = rl + 1;	/* the deepest folder emitted: a prefix of the entry's path */
-	for (i = gitindex_seek(gi, top, rl + 1); i < gi->nr; i++) {
-		const struct gitindex_entry *e = &gi->e[i];
-		const char *slash = strrchr(e->path, '/');
-		size_t dirlen = slash ? (size_t)(slash - e->path) + 1 : 0, k;
-
-		if (strncmp(e->path, top, rl + 1))
-			break;
-		/*
-		 * The folders down to the previous entry's are out: back up to
-		 * the deepest one this entry is in too, then go down to its own.
-		 */
-		for (k = 0; k < lastlen && k < dirlen && e->path[k] == prev[k]; k++)
-			;
-		while (k > rl + 1 && e->path[k - 1] != '/')
-			k--;
-		for (; k < dirlen; k++) {
-			char *d;
-			if (e->path[k] != '/')
-				continue;
-			t = gitindex_tree(gi, e->path, k);
-			if (!t || !t->valid)
-				return 1;
-			d = xmemdupz(e->path, k + 1);
-			ALLOC_GROW(*dirs, *ndirs + 1, dalloc);
-			(*dirs)[(*ndirs)++] = d;
-			ALLOC_GROW(*out, *nr + 1, alloc);
-			(*out)[(*nr)++] = (struct vrow){ d, k + 1, 1, 040000, t->oid };
-		}
-		lastlen = dirlen;
-		prev = e->path;
-		if ((e->mode == 0100644 || e->mode == 0100755) && issue_name(e->path)) {
-			ALLOC_GROW(*out, *nr + 1, alloc);
-			(*out)[(*nr)++] = (struct vrow){ e->path, strlen(e->path), 0, e->mode, e->oid };
-		}
 	}
+	strbuf_reset(out);
+	strbuf_add(out, git_blob_rawcontent(blob), git_blob_rawsize(blob));
+	git_blob_free(blob);
 	return 0;
 }
 
-/*
- * The actions of an incremental refresh from git's own index, when its
- * cached trees say it holds HEAD under every root (after a checkout,
- * commit, merge or reset they do): a merge of its entries with the rows,
- * skipping every folder whose tree oid is the stored one. No tree is read
- * from the pack. Returns 1 when the index cannot stand for HEAD.
- */
-static int gitindex_actions(struct walk *w, const struct repo_paths *p, git_tree *tree,
-			    const struct strbuf *roots)
+/* gitindex_actions() with the root trees of `tree` (HEAD's) */
+static int gitindex_actions_head(struct walk *w, const struct repo_paths *p, git_tree *tree,
+				 const struct strbuf *roots)
 {
-	struct gitindex gi;
-	struct strbuf file = STRBUF_INIT, skip = STRBUF_INIT;
-	const char *root;
-	int ret = 0, rc;
+	unsigned char (*oids)[OID_RAW];
+	const char *r;
+	size_t n = 0, i = 0;
+	int ret;
 
-	strbuf_addf(&file, "%s/index", p->gitdir);
-	rc = gitindex_read(&gi, file.buf);
-	strbuf_release(&file);
-	trace("gi-read", gi.nr);
-	if (rc < 0 || (rc = mdb_cursor_open(w->txn, w->ix->files, &w->cur)))
-		return rc < 0 ? 1 : (w->rc = rc, 1);
-	for (root = roots->buf; root < roots->buf + roots->len && !ret; root += strlen(root) + 1) {
-		git_tree_entry *te = NULL;
-		struct vrow *v = NULL;
-		char **dirs = NULL;
-		size_t nv = 0, nd = 0, j = 0, rl = strlen(root), d;
-
-		if (git_tree_entry_bypath(&te, tree, root) < 0 || git_tree_entry_type(te) != GIT_OBJECT_TREE ||
-		    gitindex_rows(&v, &nv, &dirs, &nd, &gi, root, git_tree_entry_id(te)->id)) {
-			git_error_clear();
-			ret = 1;
-		}
-		git_tree_entry_free(te);
-		trace("gi-rows", nv);
-		if (!ret)
-			cur_seek(w, v[0].key, rl + 1);
-		while (!ret && (j < nv || cur_has_prefix(w, v[0].key, rl + 1))) {
-			int c = j >= nv ? 1 : !cur_has_prefix(w, v[0].key, rl + 1) ? -1 :
-				-cur_cmp(w, v[j].key, v[j].len);
-			const unsigned char *sv = w->val.mv_data;
-
-			if (c < 0) {
-				add_action(w, v[j].tree ? ACT_TREE_PUT : ACT_ADD, v[j].key, v[j].len,
-					   v[j].oid, NULL)->mode = v[j].mode;
-				j++;
-				continue;
-			}
-			if (c > 0) {
-				int t = ((const char *)w->key.mv_data)[w->key.mv_size - 1] == '/';
-				add_action(w, t ? ACT_TREE_DELETE : ACT_DELETE, w->key.mv_data,
-					   w->key.mv_size, NULL, &w->val);
-				cur_step(w, MDB_NEXT);
-				continue;
-			}
-			if (v[j].tree && w->val.mv_size > OID_RAW && !memcmp(sv + 1, v[j].oid, OID_RAW)) {
-				/* an unchanged folder: skip it whole, here and in the rows */
-				size_t plen = v[j].len;
-				strbuf_reset(&skip);
-				strbuf_add(&skip, v[j].key, plen);
-				for (j++; j < nv && v[j].len >= plen && !memcmp(v[j].key, skip.buf, plen); j++)
-					;
-				skip.buf[plen - 1] = '0';
-				cur_seek(w, skip.buf, plen);
-				continue;
-			}
-			if (v[j].tree)
-				add_action(w, ACT_TREE_PUT, v[j].key, v[j].len, v[j].oid, NULL);
-			else if (memcmp(sv + 1, v[j].oid, OID_RAW) ||
-				 (sv[0] == ROW_FILE_EXEC) != (v[j].mode == 0100755))
-				add_action(w, ACT_MODIFY, v[j].key, v[j].len, v[j].oid, &w->val)->mode = v[j].mode;
-			j++;
-			cur_step(w, MDB_NEXT);
-		}
-		for (d = 0; d < nd; d++)
-			free(dirs[d]);
-		free(dirs);
-		free(v);
-	}
-	mdb_cursor_close(w->cur);
-	w->cur = NULL;
-	gitindex_release(&gi);
-	strbuf_release(&skip);
-	return ret || w->rc ? 1 : 0;
-}
-
-/*
- * After a large walk, take the stat data of the files git's own index
- * knows to be clean, so that the first working-tree query does not read
- * and hash every file: an entry whose blob is the row's and which is not
- * racily clean (changed in the same instant git wrote its index, or
- * later) describes the working file as git last saw it.
- */
-static int seed_stats(struct index *ix, MDB_txn *txn, const struct repo_paths *p,
-		      const struct strbuf *roots)
-{
-	struct gitindex gi;
-	struct strbuf row_buf = STRBUF_INIT, file = STRBUF_INIT;
-	struct stat st;
-	int64_t written;
-	size_t i;
-	int rc = 0;
-
-	strbuf_addf(&file, "%s/index", p->gitdir);
-	if (stat(file.buf, &st) < 0 || gitindex_read(&gi, file.buf) < 0) {
-		strbuf_release(&file);
-		return 0;	/* nothing to learn from: the query reads the files */
-	}
-	strbuf_release(&file);
-	written = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	for (i = 0; i < gi.nr && !rc; i++) {
-		const struct gitindex_entry *e = &gi.e[i];
-		MDB_val k = { strlen(e->path), (void *)e->path }, v;
-		struct gitindex_stat gs;
-		struct file_row row;
-
-		gitindex_entry_stat(e, &gs);
-		if (gs.mtime_ns >= written || gs.ctime_ns >= written ||
-		    !issue_root(roots->buf, roots->len, e->path, NULL) || mdb_get(txn, ix->files, &k, &v) ||
-		    file_row_decode(&row, &v) || row.kind != ROW_FILE || row.mtime_ns ||
-		    memcmp(row.oid, e->oid, OID_RAW) || row.mode != e->mode)
-			continue;
-		row.mtime_ns = gs.mtime_ns;
-		row.ctime_ns = gs.ctime_ns;
-		row.size = gs.size;
-		row.ino = gs.ino;
-		file_row_encode(&row, &row_buf);
-		v.mv_size = row_buf.len;
-		v.mv_data = row_buf.buf;
-		rc = mdb_put(txn, ix->files, &k, &v, 0);
-		if (!(i % 8192))
-			index_drop_pages(ix);
-	}
-	gitindex_release(&gi);
-	strbuf_release(&row_buf);
-	return rc;
-}
-
-/* Below this many actions, libgit2 reads the blobs: a git process costs more. */
-#define CATFILE_MIN 1024
-
-/* Ask git cat-file --batch for the blobs of every add and change the cache lacks. */
-static int start_catfile(struct apply *ap, struct walk *w, const struct repo_paths *p)
-{
-	struct strbuf oids = STRBUF_INIT;
-	size_t i, n = 0;
-
-	for (i = 0; i < w->nr; i++) {
-		struct action *a = &w->act[i];
-		MDB_val k = { OID_RAW, a->oid }, v;
-		char hex[OID_HEX + 1];
-
-		if ((a->type != ACT_ADD && a->type != ACT_MODIFY) ||
-		    !mdb_get(ap->txn, ap->ix->blobs, &k, &v))
-			continue;
-		a->need = 1;
-		oid_to_hex(hex, a->oid);
-		strbuf_addf(&oids, "%s\n", hex);
+	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
 		n++;
+	oids = xcalloc(n ? n : 1, sizeof(*oids));
+	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1, i++) {
+		git_tree_entry *e = NULL;
+		if (!git_tree_entry_bypath(&e, tree, r) && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			memcpy(oids[i], git_tree_entry_id(e)->id, OID_RAW);
+		git_error_clear();
+		git_tree_entry_free(e);
 	}
-	if (n < CATFILE_MIN) {
-		for (i = 0; i < w->nr; i++)
-			w->act[i].need = 0;
-		strbuf_release(&oids);
-		return 0;
-	}
-	if (catfile_start(&ap->cf, p, "--batch", strbuf_detach(&oids, NULL), n * (OID_HEX + 1)) < 0)
-		return -1;
-	ap->have_cf = 1;
-	return 0;
+	ret = gitindex_actions(w, p, oids, roots);
+	free(oids);
+	return ret;
 }
 
 /* One attempt; returns 0, -1 (reported) or an LMDB code (MDB_MAP_FULL: retry). */
@@ -1276,7 +338,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 			struct refresh_stats *st)
 {
 	struct walk w;
-	struct apply ap;
+	struct apply_opts o;
 	struct strbuf stamp = STRBUF_INIT;
 	MDB_txn *txn = NULL;
 	MDB_val v;
@@ -1284,22 +346,14 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	char hex[OID_HEX + 1], indexed[OID_HEX + 1] = "";
-	int rc, unborn = 0, rebuild = 0, full = 0, incremental = 0, seed = 0;
+	int rc, unborn = 0, rebuild = 0, full = 0, incremental = 0;
 	double start = now_ms();
-	uint64_t issues;
-	size_t i;
 
 	memset(&w, 0, sizeof(w));
-	memset(&ap, 0, sizeof(ap));
-	strbuf_init(&ap.rec, 0);
-	strbuf_init(&ap.oldrec, 0);
-	strbuf_init(&ap.blob, 0);
-	strbuf_init(&ap.row, 0);
-	strbuf_init(&ap.oldpost.arena, 0);
-	strbuf_init(&ap.newpost.arena, 0);
+	memset(&o, 0, sizeof(o));
 	memset(st, 0, sizeof(*st));
 	repo_config_stamp(p, &stamp);
-	trace("start", 0);
+	refresh_trace("start", 0);
 	if ((rc = index_begin(ix, &txn, 1)))
 		goto out;
 
@@ -1393,7 +447,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	w.full = full || rebuild;
 	if (paths && !full && !rebuild) {
 		path_actions(&w, tree, roots, paths);
-	} else if (incremental && !unborn && !gitindex_actions(&w, p, tree, roots)) {
+	} else if (incremental && !unborn && !gitindex_actions_head(&w, p, tree, roots)) {
 		add_reason(st, "; read from git's index");
 	} else if (incremental && !unborn && (free_actions(&w), w.rc = 0,
 					       !diff_tree_actions(&w, p, indexed, hex, roots))) {
@@ -1403,89 +457,17 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		if ((rc = walk_roots(&w, tree, roots)))
 			goto out;
 	}
-	trace("walk", w.nr);
+	refresh_trace("walk", w.nr);
 
-	ap.ix = ix;
-	ap.txn = txn;
-	ap.repo = repo;
-	ap.st = st;
-	if ((rc = meta_get_u64(txn, ix, "nextnum", &ap.nextnum)) < 0 ||
-	    (rc = meta_get_u64(txn, ix, "issues", &issues)) < 0)
-		goto out;
-	if (!ap.nextnum)
-		ap.nextnum = 1;
-	get_digest(txn, ix, ap.digest);
-	/* a large walk keeps no postings on the way: they are made anew at the end */
-	ap.bulk = rebuild || w.nr > chunk(REFRESH_CHUNK) || meta_equals(txn, ix, "postings", "pending", 7);
-	if (w.nr > CATFILE_MIN && (rc = start_catfile(&ap, &w, p)))
-		goto out;
-	trace("catfile", w.nr);
-	if (ap.bulk && (rc = meta_put_str(txn, ix, "postings", "pending")))
-		goto out;
-	for (i = 0; i < w.nr; i++) {
-		if ((rc = apply_action(&ap, &w.act[i])))
-			goto out;
-		/* pages read through the map count as ours: let them go now and then */
-		if (!((i + 1) % 2048))
-			index_drop_pages(ix);
-		/*
-		 * A large walk commits in chunks, marked "building" so that no
-		 * reader answers from it; a killed run resumes from the rows
-		 * committed so far, which its walk finds unchanged.
-		 */
-		if ((i + 1) % chunk(REFRESH_CHUNK) || i + 1 == w.nr)
-			continue;
-		issues += ap.issue_delta;
-		ap.issue_delta = 0;
-		if ((rc = put_progress(&ap, roots, issues, "building", w.act[i].path)) ||
-		    (rc = index_commit(txn, "a chunk of the walk")))
-			goto out;
-		txn = NULL;
-		index_drop_pages(ix);
-		if ((rc = index_begin(ix, &txn, 1)))
-			goto out;
-		ap.txn = txn;
-	}
-	seed = w.nr > CATFILE_MIN;
-	trace("apply", w.nr);
-	if (getenv("ROADMAP_TRACE"))
-		fprintf(stderr, "%s: trace: of which blob reads %.1f ms, parsing %.1f ms\n",
-			progname, ap.ms_read, ap.ms_parse);
-	if (ap.bulk) {
-		/*
-		 * The postings commit in chunks too, and each commit takes the
-		 * last rows of the walk with it: record their numbering, digest
-		 * and checkpoint first, as a chunk of the walk does, or a run
-		 * killed in the postings leaves meta behind its rows.
-		 */
-		if (w.nr && (rc = put_progress(&ap, roots, issues, "building", w.act[w.nr - 1].path)))
-			goto out;
-		free_actions(&w);	/* not needed any more: give the memory back */
-		malloc_trim(0);
-		if ((rc = rebuild_postings(ix, &txn, &issues)) ||
-		    (rc = meta_put_str(txn, ix, "postings", "ok")))
-			goto out;
-		ap.txn = txn;
-		ap.issue_delta = 0;
-	}
-	if ((rc = put_progress(&ap, roots, issues + ap.issue_delta, "clean", "")) ||
-	    (rc = put_sync_state(&ap, roots, hex, &stamp, now_ms() - start)))
-		goto out;
-	trace("postings", 0);
-	rc = index_commit(txn, "the refresh");
-	txn = NULL;
-	trace("commit", 0);
-	/* in a transaction of its own: the memory peaks do not add up */
-	if (!rc && seed) {
-		index_drop_pages(ix);
-		malloc_trim(0);
-		if (!(rc = index_begin(ix, &txn, 1)) && !(rc = seed_stats(ix, txn, p, roots)))
-			rc = index_commit(txn, "the stat data of git's index");
-		else if (txn)
-			mdb_txn_abort(txn);
-		txn = NULL;
-		trace("seed", 0);
-	}
+	o.p = p;
+	o.roots = roots;
+	o.stamp = &stamp;
+	o.commit = hex;
+	o.rebuild = rebuild;
+	o.read_blob = read_blob;
+	o.blob_ctx = repo;
+	o.start = start;
+	rc = apply_walk(ix, &txn, &w, &o, st);
 out:
 	if (w.cur)
 		mdb_cursor_close(w.cur);
@@ -1494,14 +476,6 @@ out:
 	free_actions(&w);
 	git_tree_free(tree);
 	git_commit_free(commit);
-	if (ap.have_cf && catfile_finish(&ap.cf) < 0 && !rc)
-		rc = error("git cat-file --batch failed");
-	strbuf_release(&ap.blob);
-	strbuf_release(&ap.rec);
-	strbuf_release(&ap.oldrec);
-	strbuf_release(&ap.row);
-	posting_list_release(&ap.oldpost);
-	posting_list_release(&ap.newpost);
 	strbuf_release(&stamp);
 	return rc;
 }

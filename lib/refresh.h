@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include "apply.h"
 #include "heal.h"
 #include "index.h"
 #include "repo.h"
@@ -20,12 +21,6 @@
  */
 
 
-struct refresh_stats {
-	const char *mode;	/* "up to date", "incremental", "full scan", "rebuild" */
-	char reason[512];
-	unsigned added, modified, deleted, parsed, reused;
-	double ms;
-};
 
 /*
  * Bring `ix` to HEAD of `p`. Returns 0 or -1 (reported). A corrupt index

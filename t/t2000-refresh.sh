@@ -243,6 +243,17 @@ test_expect_success 'HEAD moved without git.s index (reset --soft, update-ref): 
 	git reset -q --hard
 '
 
+test_expect_success 'a rename whose delete comes first: the blobs read stay in step with the files' '
+	roadmap-refresh -q &&
+	git mv .roadmap/issues/m1/11.md .roadmap/issues/m4/11-moved.md &&
+	git mv .roadmap/issues/m2/12.md .roadmap/issues/m3/12-moved.md &&
+	write_issue .roadmap/issues/m4/zz.md zz todo "After the renames" &&
+	git add .roadmap && git commit -qm renames &&
+	roadmap-refresh -v 2>err &&
+	roadmap-fsck --full &&
+	check_oracle --committed
+'
+
 test_expect_success 'unborn HEAD: an empty answer, exit 1 as for no match' '
 	git init -q empty &&
 	(
