@@ -195,32 +195,30 @@ struct apply {
 static int blob_record(struct apply *ap, const struct action *a)
 {
 	MDB_val k = { OID_RAW, (void *)a->oid }, val;
-	double t0, t1;
-	int rc;
+	double t0 = now_ms(), t1;
+	int rc, got = 2;	/* 2: not read yet */
 
 	strbuf_reset(&ap->rec);
 	/*
 	 * A blob asked of git cat-file is read from its stream even when an
-	 * earlier action (the delete half of a rename) put its record in the
-	 * cache since: the stream must stay in step with the actions.
+	 * earlier action (the delete half of a rename) has put its record in
+	 * the cache since: the stream must stay in step with the actions.
 	 */
-	if (!(a->need && ap->have_cf) && (rc = mdb_get(ap->txn, ap->ix->blobs, &k, &val)) != MDB_NOTFOUND) {
+	if (a->need && ap->have_cf && (got = catfile_next(&ap->cf, &ap->blob)) < 0)
+		return -1;
+	if ((rc = mdb_get(ap->txn, ap->ix->blobs, &k, &val)) != MDB_NOTFOUND) {
 		if (rc)
 			return rc;
 		ap->st->reused++;
 		strbuf_add(&ap->rec, val.mv_data, val.mv_size);
 		return 0;
 	}
-	t0 = now_ms();
-	if (a->need && ap->have_cf)
-		rc = catfile_next(&ap->cf, &ap->blob);
-	else if (ap->o->read_blob)
-		rc = ap->o->read_blob(ap->o->blob_ctx, a->oid, &ap->blob);
-	else
-		rc = error("%s: no blob reader", a->path);
-	if (rc < 0)
+	if (got == 2)
+		got = ap->o->read_blob ? ap->o->read_blob(ap->o->blob_ctx, a->oid, &ap->blob) :
+			error("%s: no blob reader", a->path);
+	if (got < 0)
 		return -1;
-	if (rc) {
+	if (got) {
 		/* a partial clone lacks it: say so, index the rest */
 		warning("%s: blob missing (partial or sparse clone?)", a->path);
 		return MDB_NOTFOUND;
