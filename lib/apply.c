@@ -189,7 +189,38 @@ struct apply {
 	uint64_t nextnum;
 	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
 	struct posting_list oldpost, newpost;	/* a change's postings, before and after */
+	struct gitindex gi;	/* a large walk's source of stat data */
+	int have_gi;
+	int64_t gi_written;	/* when git wrote it */
 };
+
+/*
+ * A large walk takes the stat data of the files git's own index knows to
+ * be clean, so that the first working-tree query does not read and hash
+ * every file: an entry whose blob is the row's and which is not racily
+ * clean (changed in the same instant git wrote its index, or later)
+ * describes the working file as git last saw it. Written with the row,
+ * not after it: a second pass would copy every page of `files`.
+ */
+static void seed_row(struct apply *ap, const char *path, struct file_row *row)
+{
+	size_t len = strlen(path), i;
+	const struct gitindex_entry *e;
+	struct gitindex_stat gs;
+
+	if (!ap->have_gi || (i = gitindex_seek(&ap->gi, path, len)) >= ap->gi.nr)
+		return;
+	e = &ap->gi.e[i];
+	if (strcmp(e->path, path) || memcmp(e->oid, row->oid, OID_RAW) || e->mode != row->mode)
+		return;
+	gitindex_entry_stat(e, &gs);
+	if (gs.mtime_ns >= ap->gi_written || gs.ctime_ns >= ap->gi_written)
+		return;
+	row->mtime_ns = gs.mtime_ns;
+	row->ctime_ns = gs.ctime_ns;
+	row->size = gs.size;
+	row->ino = gs.ino;
+}
 
 /* Find (in the cache of blobs that left `files`) or make the record of a->oid, in ap->rec. */
 static int blob_record(struct apply *ap, const struct action *a)
@@ -272,6 +303,18 @@ static int change_postings(struct apply *ap, const char *path, uint32_t num)
 	return rc;
 }
 
+/*
+ * Put a row whose key most often comes after every other (a build goes in
+ * key order, new files take the next number): appended, a page is filled
+ * before the next begins, where a split leaves two half full.
+ */
+static int put_in_order(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v)
+{
+	int rc = mdb_put(txn, dbi, k, v, MDB_APPEND);
+
+	return rc == MDB_KEYEXIST ? mdb_put(txn, dbi, k, v, 0) : rc;
+}
+
 static int apply_action(struct apply *ap, const struct action *a)
 {
 	MDB_val k = { strlen(a->path), a->path }, v;
@@ -286,7 +329,7 @@ static int apply_action(struct apply *ap, const struct action *a)
 		file_row_encode(&row, &ap->row);
 		v.mv_size = ap->row.len;
 		v.mv_data = ap->row.buf;
-		return mdb_put(ap->txn, ap->ix->files, &k, &v, 0);
+		return put_in_order(ap->txn, ap->ix->files, &k, &v);
 	case ACT_TREE_DELETE:
 		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
 		return rc == MDB_NOTFOUND ? 0 : rc;
@@ -346,6 +389,7 @@ static int apply_action(struct apply *ap, const struct action *a)
 	row.mode = a->mode;
 	memcpy(row.oid, a->oid, OID_RAW);
 	digest_update(ap->digest, a->path, strlen(a->path), a->oid, 1);
+	seed_row(ap, a->path, &row);
 	if (a->type == ACT_MODIFY) {
 		row.num = a->old->num;
 		ap->st->modified++;
@@ -359,7 +403,7 @@ static int apply_action(struct apply *ap, const struct action *a)
 		v.mv_size = ap->row.len;
 		v.mv_data = ap->row.buf;
 		/* numbers only grow: a build appends */
-		if ((rc = mdb_put(ap->txn, ap->ix->nums, &nk, &v, 0)))
+		if ((rc = put_in_order(ap->txn, ap->ix->nums, &nk, &v)))
 			return rc;
 	}
 	v.mv_size = ap->rec.len;
@@ -374,7 +418,7 @@ static int apply_action(struct apply *ap, const struct action *a)
 	file_row_encode(&row, &ap->row);
 	v.mv_size = ap->row.len;
 	v.mv_data = ap->row.buf;
-	return mdb_put(ap->txn, ap->ix->files, &k, &v, 0);
+	return put_in_order(ap->txn, ap->ix->files, &k, &v);
 }
 
 /* --- the transaction --- */
@@ -869,58 +913,6 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 	return ret || w->rc ? 1 : 0;
 }
 
-/*
- * After a large walk, take the stat data of the files git's own index
- * knows to be clean, so that the first working-tree query does not read
- * and hash every file: an entry whose blob is the row's and which is not
- * racily clean (changed in the same instant git wrote its index, or
- * later) describes the working file as git last saw it.
- */
-static int seed_stats(struct index *ix, MDB_txn *txn, const struct repo_paths *p,
-		      const struct strbuf *roots)
-{
-	struct gitindex gi;
-	struct strbuf row_buf = STRBUF_INIT, file = STRBUF_INIT;
-	struct stat st;
-	int64_t written;
-	size_t i;
-	int rc = 0;
-
-	strbuf_addf(&file, "%s/index", p->gitdir);
-	if (stat(file.buf, &st) < 0 || gitindex_read(&gi, file.buf) < 0) {
-		strbuf_release(&file);
-		return 0;	/* nothing to learn from: the query reads the files */
-	}
-	strbuf_release(&file);
-	written = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	for (i = 0; i < gi.nr && !rc; i++) {
-		const struct gitindex_entry *e = &gi.e[i];
-		MDB_val k = { strlen(e->path), (void *)e->path }, v;
-		struct gitindex_stat gs;
-		struct file_row row;
-
-		gitindex_entry_stat(e, &gs);
-		if (gs.mtime_ns >= written || gs.ctime_ns >= written ||
-		    !issue_root(roots->buf, roots->len, e->path, NULL) || mdb_get(txn, ix->files, &k, &v) ||
-		    file_row_decode(&row, &v) || row.kind != ROW_FILE || row.mtime_ns ||
-		    memcmp(row.oid, e->oid, OID_RAW) || row.mode != e->mode)
-			continue;
-		row.mtime_ns = gs.mtime_ns;
-		row.ctime_ns = gs.ctime_ns;
-		row.size = gs.size;
-		row.ino = gs.ino;
-		file_row_encode(&row, &row_buf);
-		v.mv_size = row_buf.len;
-		v.mv_data = row_buf.buf;
-		rc = mdb_put(txn, ix->files, &k, &v, 0);
-		if (!(i % 8192))
-			index_drop_pages(ix);
-	}
-	gitindex_release(&gi);
-	strbuf_release(&row_buf);
-	return rc;
-}
-
 /* Below this many actions, libgit2 reads the blobs: a git process costs more. */
 #define CATFILE_MIN 1024
 
@@ -963,7 +955,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	MDB_txn *txn = *txnp;
 	uint64_t issues;
 	size_t i;
-	int rc, seed = 0;
+	int rc;
 
 	memset(&ap, 0, sizeof(ap));
 	strbuf_init(&ap.rec, 0);
@@ -988,6 +980,16 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	if ((w->nr > CATFILE_MIN || !o->read_blob) && (rc = start_catfile(&ap, w, o->p)))
 		goto out;
 	refresh_trace("catfile", w->nr);
+	if (w->nr > CATFILE_MIN) {
+		struct strbuf file = STRBUF_INIT;
+		struct stat st_gi;
+		strbuf_addf(&file, "%s/index", o->p->gitdir);
+		if (!stat(file.buf, &st_gi) && !gitindex_read(&ap.gi, file.buf)) {
+			ap.have_gi = 1;
+			ap.gi_written = (int64_t)st_gi.st_mtim.tv_sec * 1000000000 + st_gi.st_mtim.tv_nsec;
+		}
+		strbuf_release(&file);
+	}
 	if (ap.bulk && (rc = meta_put_str(txn, ix, "postings", "pending")))
 		goto out;
 	for (i = 0; i < w->nr; i++) {
@@ -1014,8 +1016,11 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 			goto out;
 		ap.txn = txn;
 	}
-	seed = w->nr > CATFILE_MIN;
 	refresh_trace("apply", w->nr);
+	if (ap.have_gi) {
+		gitindex_release(&ap.gi);
+		ap.have_gi = 0;
+	}
 	if (getenv("ROADMAP_TRACE"))
 		fprintf(stderr, "%s: trace: of which blob reads %.1f ms, parsing %.1f ms\n",
 			progname, ap.ms_read, ap.ms_parse);
@@ -1043,17 +1048,6 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	rc = index_commit(txn, "the refresh");
 	txn = NULL;
 	refresh_trace("commit", 0);
-	/* in a transaction of its own: the memory peaks do not add up */
-	if (!rc && seed) {
-		index_drop_pages(ix);
-		malloc_trim(0);
-		if (!(rc = index_begin(ix, &txn, 1)) && !(rc = seed_stats(ix, txn, o->p, o->roots)))
-			rc = index_commit(txn, "the stat data of git's index");
-		else if (txn)
-			mdb_txn_abort(txn);
-		txn = NULL;
-		refresh_trace("seed", 0);
-	}
 out:
 	if (txn)
 		mdb_txn_abort(txn);
@@ -1066,6 +1060,8 @@ out:
 	strbuf_release(&ap.row);
 	posting_list_release(&ap.oldpost);
 	posting_list_release(&ap.newpost);
+	if (ap.have_gi)
+		gitindex_release(&ap.gi);
 	return rc;
 }
 
