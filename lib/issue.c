@@ -81,7 +81,11 @@ static size_t slice_offset(const struct parse *ps, size_t chars)
 	return i;
 }
 
-/* Line and column (1-based) in the slice of byte offset `off`. */
+/*
+ * Line and column (1-based) in the slice of byte offset `off`. Lines end
+ * at '\n' alone, as for editors and grep: YAML also ends them at a lone
+ * '\r', U+0085, U+2028 and U+2029. Columns count characters.
+ */
 static void slice_pos(const struct parse *ps, size_t off, size_t *line, size_t *col)
 {
 	size_t i;
@@ -139,11 +143,11 @@ static int fail_at(struct parse *ps, size_t line, size_t col, const char *msg)
 	return -1;
 }
 
-/* libyaml's marks are 0-based and start after the opening line */
+/* The file's line of a libyaml mark: its slice starts after the opening line. */
 static void mark_pos(const struct parse *ps, yaml_mark_t mark, size_t *line, size_t *col)
 {
-	*line = mark.line + 2;
-	*col = mark.column + 1;
+	slice_pos(ps, slice_offset(ps, mark.index), line, col);
+	(*line)++;
 }
 
 static int fail_mark(struct parse *ps, yaml_mark_t mark, const char *msg)

@@ -276,6 +276,19 @@ test_expect_success 'CRLF line ends: errors at the same line and column' '
 	check_bad $R/crlf-error.md 4:7 "did not find expected '"'"','"'"' or '"'"']'"'"' while parsing a flow sequence started at 3:8"
 '
 
+test_expect_success 'a lone CR: lines are counted as editors count them' '
+	# YAML ends a line at a lone CR, editors and grep do not: the file has
+	# 4 lines, and the flow sequence runs to the end of the front matter,
+	# the start of line 4 (libyaml would say line 5)
+	printf -- "---\nid: B-25\ntitle: x\rstatus: [\n---\n" >$R/lone-cr.md &&
+	check_bad $R/lone-cr.md 4:1 "did not find expected node content while parsing a flow node"
+'
+
+test_expect_success 'a Unicode line separator (U+2028) counts no line either' '
+	printf -- "---\nid: B-26\ntitle: x\342\200\250status: [\n---\n" >$R/line-sep.md &&
+	check_bad $R/line-sep.md 4:1 "did not find expected node content while parsing a flow node"
+'
+
 test_expect_success 'CR line ends only (classic Mac OS): no issue' '
 	printf -- "---\rid: B-27\rtitle: t\r---\r" >$R/cr-only.md &&
 	check_notissue $R/cr-only.md
