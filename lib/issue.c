@@ -16,6 +16,7 @@ struct parse {
 	size_t base;		/* where this record starts in out */
 	const char *src;	/* the slice given to libyaml */
 	size_t srclen;
+	size_t bom;		/* 3 when it starts with a UTF-8 BOM, kept from libyaml */
 	struct strbuf err;
 	struct keyset keys[ISSUE_MAX_DEPTH + 1];
 	int is_key[ISSUE_MAX_DEPTH + 1];	/* next scalar at this depth is a key */
@@ -143,10 +144,16 @@ static int fail_at(struct parse *ps, size_t line, size_t col, const char *msg)
 	return -1;
 }
 
+/* The byte offset in the slice of a libyaml mark, which counts characters. */
+static size_t mark_offset(const struct parse *ps, yaml_mark_t mark)
+{
+	return slice_offset(ps, mark.index + !!ps->bom);
+}
+
 /* The file's line of a libyaml mark: its slice starts after the opening line. */
 static void mark_pos(const struct parse *ps, yaml_mark_t mark, size_t *line, size_t *col)
 {
-	slice_pos(ps, slice_offset(ps, mark.index), line, col);
+	slice_pos(ps, mark_offset(ps, mark), line, col);
 	(*line)++;
 }
 
@@ -190,12 +197,12 @@ static int fail_parser(struct parse *ps, yaml_parser_t *parser)
 	strbuf_addstr(&msg, parser->problem ? parser->problem : "cannot parse front matter");
 	if (parser->error == YAML_READER_ERROR) {
 		/* the offending byte or character, which may not show */
-		off = parser->problem_offset;
+		off = parser->problem_offset + ps->bom;
 		if (parser->problem && strstr(parser->problem, "UTF-8")) {
 			/* the first bad byte, where libyaml may name the one after */
 			off = utf8_invalid(ps->src, ps->srclen);
 			if (off >= ps->srclen)
-				off = parser->problem_offset;
+				off = parser->problem_offset + ps->bom;
 			strbuf_reset(&msg);
 			strbuf_addstr(&msg, "front matter is not valid UTF-8");
 			if (off < ps->srclen)
@@ -207,7 +214,7 @@ static int fail_parser(struct parse *ps, yaml_parser_t *parser)
 		fail_at(ps, line + 1, col, msg.buf);
 	} else {
 		mark_pos(ps, parser->problem_mark, &line, &col);
-		off = slice_offset(ps, parser->problem_mark.index);
+		off = mark_offset(ps, parser->problem_mark);
 		if (parser->problem && off < ps->srclen &&
 		    !strcmp(parser->problem, "found character that cannot start any token")) {
 			/* which character: most often a tab that indents */
@@ -280,7 +287,16 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
 	*idoff = *idlen = 0;
 	if (!yaml_parser_initialize(&parser))
 		return fail_at(ps, 1, 1, "cannot initialize the YAML parser");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)ps->src, ps->srclen);
+	/*
+	 * UTF-8 only: libyaml would take a UTF-16 BOM after the opening line
+	 * for the encoding. A UTF-8 BOM there is skipped here: told the
+	 * encoding, libyaml's scanner skips it but counts it in the column,
+	 * so that the first key's mapping is indented by one.
+	 */
+	ps->bom = ps->srclen >= 3 && !memcmp(ps->src, "\xef\xbb\xbf", 3) ? 3 : 0;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)ps->src + ps->bom,
+				     ps->srclen - ps->bom);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	while (!done && !ret) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			ret = fail_parser(ps, &parser);

@@ -301,6 +301,26 @@ test_expect_success 'invalid UTF-8 in the front matter' '
 	check_bad $R/latin1.md 3:11 "front matter is not valid UTF-8 (byte 0xE9)"
 '
 
+test_expect_success 'UTF-16 front matter after a UTF-8 opening line' '
+	# libyaml would take the UTF-16 BOM for the encoding of what follows
+	python3 -c "
+import sys
+text = \"\\ufeffid: B-31\\ntitle: x\\u0a20\".encode(\"utf-16-le\")
+sys.stdout.buffer.write(b\"---\\n\" + text + b\"---\\n\")
+" >$R/utf16.md &&
+	check_bad $R/utf16.md 2:1 "front matter is not valid UTF-8 (byte 0xFF)"
+'
+
+test_expect_success 'a UTF-8 BOM after the opening line: a valid issue' '
+	printf -- "---\n\357\273\277id: B-BOM2\ntitle: BOM inside\n---\n" >$R/bom-inside.md &&
+	check_valid $R/bom-inside.md B-BOM2
+'
+
+test_expect_success 'a UTF-8 BOM after the opening line, and an error after it' '
+	printf -- "---\n\357\273\277id: B-BOM3\ntitle: [x\nstatus: todo\n---\n" >$R/bom-inside-error.md &&
+	check_bad $R/bom-inside-error.md 4:7 "did not find expected '"'"','"'"' or '"'"']'"'"' while parsing a flow sequence started at 3:8"
+'
+
 test_expect_success 'a NUL byte in the front matter' '
 	printf -- "---\nid: B-32\ntitle: a\000b\n---\n" >$R/nul.md &&
 	check_bad $R/nul.md 3:9 "control characters are not allowed (U+0000)"
