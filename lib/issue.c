@@ -5,6 +5,9 @@
 #include "record.h"
 #include "xalloc.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* A set of the keys of one mapping, to catch duplicates in linear time. */
 struct keyset {
 	size_t nr, alloc;
@@ -533,6 +536,8 @@ const char *issue_id_invalid(const char *id, size_t len)
 		return "empty";
 	if ((len == 1 && id[0] == '.') || (len == 2 && !memcmp(id, "..", 2)))
 		return "'.' and '..' are not ids";
+	if (len > ISSUE_MAX_ID)
+		return "longer than " STR(ISSUE_MAX_ID) " bytes";
 	for (i = 0; i < len; i++) {
 		unsigned char c = id[i];
 		if (c == '/')

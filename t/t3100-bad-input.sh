@@ -456,6 +456,11 @@ test_expect_success 'an id that is a list' '
 	check_bad $R/id-list.md 2:5 "invalid id: not a scalar"
 '
 
+test_expect_success 'an id longer than a file name may be' '
+	python3 -c "print(\"---\\nid: \" + \"L\" * 300 + \"\\ntitle: t\\n---\")" >$R/id-long.md &&
+	check_bad $R/id-long.md 2:5 "invalid id: longer than 252 bytes"
+'
+
 test_expect_success 'an id that another file has by its name' '
 	printf -- "---\nid: NAMED\ntitle: Claims the id of NAMED.md\n---\n" >$R/claims-named.md &&
 	git add $R/claims-named.md &&

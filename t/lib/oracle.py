@@ -40,6 +40,7 @@ import yaml
 
 MAX_SIZE = 1 << 20
 MAX_DEPTH = 32
+MAX_ID = 252    # bytes: ids become file names, "<id>.md" at the least
 BOM = b'\xef\xbb\xbf'
 
 NULLS = ('', '~', 'null', 'Null', 'NULL')
@@ -274,7 +275,7 @@ def id_invalid(idtext):
     for c in idtext:
         if ord(c) < 0x20 or ord(c) == 0x7f:
             return True
-    return False
+    return len(idtext.encode('utf-8', 'surrogatepass')) > MAX_ID
 
 
 def parse(data):
