@@ -44,6 +44,14 @@ static int cmp_names(const void *pa, const void *pb)
 	return (*x ? *x : a->dir ? '/' : 0) - (*y ? *y : b->dir ? '/' : 0);
 }
 
+/* Whether the directory open at fd is a work tree of its own (git does not enter it). */
+static int is_repo(int fd)
+{
+	struct stat st;
+
+	return !fstatat(fd, ".git", &st, AT_SYMLINK_NOFOLLOW);
+}
+
 /*
  * Collect the *.md files under the directory `rel` (ending in '/') in
  * git's order, so that they merge with the index rows without a sort of
@@ -86,8 +94,10 @@ static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
 		strbuf_setlen(rel, len);
 		strbuf_addstr(rel, names[i].s);
 		if (names[i].dir) {
-			int fd = openat(dirfd, names[i].s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fd >= 0) {
+			int fd = openat(dirfd, names[i].s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0 && is_repo(fd)) {
+				close(fd);
+			} else if (fd >= 0) {
 				strbuf_addch(rel, '/');
 				scan_dir(sc, fd, rel);
 			}
@@ -184,17 +194,61 @@ static struct overlay_file *add_file(struct overlay *ov, const char *path, size_
 	return f;
 }
 
-/* Read the working file at wd/path into buf; -1 when it vanished. */
+/*
+ * Read the working file at wd/path into buf; -1 when it vanished, or
+ * became a symbolic link since it was stat'ed.
+ */
 static int read_file(struct strbuf *buf, const struct repo_paths *p, const char *path)
 {
 	struct strbuf full = STRBUF_INIT;
-	int rc;
+	int fd, rc;
 
 	strbuf_addf(&full, "%s%s", p->workdir, path);
 	strbuf_reset(buf);
-	rc = strbuf_read_file(buf, full.buf, 0);
+	fd = open(full.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	strbuf_release(&full);
+	if (fd < 0)
+		return -1;
+	for (rc = 0;;) {
+		ssize_t n;
+		strbuf_grow(buf, 8192);
+		n = read(fd, buf->buf + buf->len, buf->alloc - buf->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
+			break;
+		}
+		strbuf_setlen(buf, buf->len + n);
+	}
+	close(fd);
 	return rc;
+}
+
+/*
+ * Open the root directory `root` below the work tree, every component a
+ * real directory: a root reached through a symbolic link holds nothing,
+ * as in HEAD, where git stores the link and no files under it.
+ */
+static int open_root(const char *workdir, const char *root)
+{
+	struct strbuf comp = STRBUF_INIT;
+	const char *p = root;
+	int fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	while (fd >= 0 && *p) {
+		size_t len = strcspn(p, "/");
+		int next;
+		strbuf_reset(&comp);
+		strbuf_add(&comp, p, len);
+		next = openat(fd, comp.buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		p += len;
+		p += *p == '/';
+	}
+	strbuf_release(&comp);
+	return fd;
 }
 
 static int is_invalid_in_head(MDB_txn *txn, struct index *ix, const char *path, size_t len)
@@ -261,7 +315,7 @@ static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			struct strbuf *buf)
 {
 	struct scan sc = { p->workdir, NULL, 0, 0 };
-	struct strbuf rel = STRBUF_INIT, full = STRBUF_INIT;
+	struct strbuf rel = STRBUF_INIT;
 	MDB_cursor *c;
 	MDB_val k, v;
 	struct file_row row;
@@ -269,10 +323,9 @@ static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	time_t now = time(NULL);
 	int fd, rc, have;
 
-	strbuf_addf(&full, "%s%s", p->workdir, root);
 	strbuf_addf(&rel, "%s/", root);
 	plen = rel.len;
-	fd = open(full.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open_root(p->workdir, root);
 	if (fd >= 0)
 		scan_dir(&sc, fd, &rel);
 	stat_all(&sc);
@@ -327,7 +380,6 @@ out:
 		free(sc.f[i].path);
 	free(sc.f);
 	strbuf_release(&rel);
-	strbuf_release(&full);
 	return rc;
 }
 

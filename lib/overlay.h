@@ -13,6 +13,11 @@
  * its stat data is recorded for next time, unless it is too new to trust
  * (racy git: a file changed in the same second as the stat was taken
  * looks unchanged). Otherwise it is parsed into an overlay entry.
+ *
+ * Only regular files count, as in HEAD: nothing is read through a
+ * symbolic link (not the roots' own components either), and a directory
+ * holding ".git" (a submodule's work tree, a nested repository) is not
+ * entered, as git does not enter it.
  */
 
 struct overlay_file {

@@ -480,6 +480,66 @@ test_expect_success 'an id that another file has by its name' '
 	grep -Fx "roadmap-list: warning: duplicate id '"'"'NAMED'"'"': '"'"'$R/NAMED.md'"'"' and '"'"'$R/claims-named.md'"'"'" err
 '
 
+# --- what is no regular file ---
+
+test_expect_success 'a symbolic link to an issue file inside the repository' '
+	ln -s ../../notes/inside.md $R/link-inside.md &&
+	git add $R/link-inside.md &&
+	test_tick &&
+	git commit -qm "symlink inside" &&
+	test "$(git ls-files -s $R/link-inside.md | cut -c1-6)" = 120000 &&
+	check_lists $R/link-inside.md &&
+	! grep INSIDE-1 actual &&
+	roadmap-list --json >actual &&
+	! grep INSIDE-1 actual &&
+	expect_exit 1 roadmap-show INSIDE-1
+'
+
+test_expect_success 'a symbolic link to an issue file outside the repository' '
+	ln -s "$SHARNESS_TRASH_DIRECTORY/outside/outside.md" $R/link-outside.md &&
+	test -f $R/link-outside.md &&
+	git add $R/link-outside.md &&
+	test_tick &&
+	git commit -qm "symlink outside" &&
+	check_lists $R/link-outside.md &&
+	! grep OUTSIDE-1 actual &&
+	roadmap-list --json --committed >actual &&
+	! grep OUTSIDE-1 actual &&
+	expect_exit 1 roadmap-show OUTSIDE-1 &&
+	expect_exit 1 roadmap-show --committed OUTSIDE-1
+'
+
+test_expect_success 'a root reached through a symbolic link holds nothing' '
+	ln -s "$SHARNESS_TRASH_DIRECTORY/outside" linked &&
+	git add linked &&
+	test_tick &&
+	git commit -qm "a symlinked folder" &&
+	git config --add roadmap.path $R &&
+	git config --add roadmap.path linked/. &&
+	check_lists &&
+	! grep OUTSIDE-1 actual &&
+	expect_exit 1 roadmap-show OUTSIDE-1 &&
+	git config --unset-all roadmap.path &&
+	check_lists
+'
+
+test_expect_success 'a submodule named x.md, checked out' '
+	git init -q $R/sub.md &&
+	(
+		cd $R/sub.md &&
+		write_issue inner.md SUBMOD-1 todo "Inside a submodule" &&
+		git add inner.md &&
+		git commit -qm sub
+	) &&
+	git update-index --add --cacheinfo 160000,$(git -C $R/sub.md rev-parse HEAD),$R/sub.md &&
+	test_tick &&
+	git commit -qm "a submodule" &&
+	check_lists $R/sub.md/inner.md &&
+	! grep SUBMOD-1 actual &&
+	roadmap-list --json --committed >actual &&
+	! grep SUBMOD-1 actual
+'
+
 test_expect_success 'a folder named d.md: the issues in it are issues' '
 	write_issue $R/d.md/inner.md D-INNER todo "In a folder named d.md" &&
 	check_valid $R/d.md/inner.md D-INNER &&

@@ -409,15 +409,27 @@ def committed_files(roots):
     return res
 
 
+def real_dir(path):
+    """Whether path and every directory on the way are directories, no link."""
+    parts = path.split('/')
+    for i in range(len(parts)):
+        p = '/'.join(parts[:i + 1])
+        if os.path.islink(p) or not os.path.isdir(p):
+            return False
+    return True
+
+
 def worktree_files(roots):
     res = []
     for root in roots:
-        if not os.path.isdir(root) or os.path.islink(root):
+        if not real_dir(root):
             continue
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             if root == '.' and dirpath == '.' and '.git' in dirnames:
                 dirnames.remove('.git')
-            dirnames.sort()
+            # git does not enter a work tree of its own (a submodule)
+            dirnames[:] = sorted(d for d in dirnames
+                                 if not os.path.lexists(os.path.join(dirpath, d, '.git')))
             for name in sorted(filenames):
                 if not name.endswith('.md'):
                     continue
