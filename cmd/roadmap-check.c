@@ -2,7 +2,9 @@
  * roadmap-check: validate issue files, compiler style.
  *
  * Errors read "path:line:col: error: message", one per line, so editors
- * jump to them; exit 1 when there is any. Checks: the front matter
+ * jump to them; exit 1 when there is any. A *.md name under a root that
+ * is no regular file (a symbolic link, a submodule) gets a warning,
+ * "path: warning: ...", as it is not indexed. Checks: the front matter
  * parses; an id (or a file name to take it from) and a title; no id
  * shared with another file; no conflict markers; status and priority in
  * roadmap.statuses / roadmap.priorities when those are set; the ids that
@@ -55,9 +57,18 @@ struct file {
 	size_t idlen;
 };
 
+/* A *.md name under a root that is no regular file, so not indexed. */
+struct odd {
+	char *path;
+	const char *what;	/* "a symbolic link", "a submodule" */
+	int report;
+};
+
 struct set {
 	struct file *f;
 	size_t nr, alloc;
+	struct odd *odd;
+	size_t nr_odd, alloc_odd;
 	struct strbuf roots;
 	struct strbuf statuses, priorities;	/* "a\0b\0"; empty: anything goes */
 };
@@ -76,9 +87,45 @@ static void add_file(struct set *s, const char *path, size_t len, const void *re
 	f->reclen = reclen;
 }
 
-/* The working tree: HEAD's rows, with the overlay's changes on top. */
-static int load_worktree(struct set *s, struct index *ix, const struct repo_paths *p)
+static const char *odd_what(unsigned mode)
 {
+	return mode == GIT_FILEMODE_LINK ? "a symbolic link" :
+		mode == GIT_FILEMODE_COMMIT ? "a submodule" : NULL;
+}
+
+static void add_odd(struct set *s, const char *path, const char *what, int report)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_odd; i++)
+		if (!strcmp(s->odd[i].path, path))
+			return;
+	ALLOC_GROW(s->odd, s->nr_odd + 1, s->alloc_odd);
+	s->odd[s->nr_odd].path = xstrdup(path);
+	s->odd[s->nr_odd].what = what;
+	s->odd[s->nr_odd++].report = report;
+}
+
+/* The staging area: GIT_INDEX_FILE when git sets it for a pre-commit hook (R8). */
+static int open_staging(git_index **gi, git_repository *repo)
+{
+	const char *index_file = getenv("GIT_INDEX_FILE");
+
+	if (index_file && *index_file ? git_index_open(gi, index_file) < 0 :
+	    git_repository_index(gi, repo) < 0)
+		return repo_error("cannot read the staging area");
+	return 0;
+}
+
+/*
+ * The working tree: HEAD's rows, with the overlay's changes on top; the
+ * symbolic links and submodules named *.md that the overlay skipped, and
+ * the staged submodules that are not checked out.
+ */
+static int load_worktree(struct set *s, struct index *ix, const struct repo_paths *p,
+			 git_repository *repo)
+{
+	git_index *gi;
 	struct overlay ov = OVERLAY_INIT;
 	MDB_txn *txn;
 	MDB_cursor *c;
@@ -106,27 +153,55 @@ static int load_worktree(struct set *s, struct index *ix, const struct repo_path
 				 ov.files[i].rec, ov.files[i].reclen);
 			s->f[s->nr - 1].report = 2;	/* changed since HEAD */
 		}
+	for (i = 0; i < ov.nr_skipped; i++)
+		add_odd(s, ov.skipped[i].path, ov.skipped[i].kind == OVERLAY_SYMLINK ?
+			"a symbolic link" : "a submodule", 1);
 	overlay_release(&ov);
+	if (!rc && !open_staging(&gi, repo)) {
+		size_t n = git_index_entrycount(gi);
+		for (i = 0; i < n; i++) {
+			const git_index_entry *e = git_index_get_byindex(gi, i);
+			if (e->mode == GIT_FILEMODE_COMMIT && issue_name(e->path) &&
+			    issue_root(s->roots.buf, s->roots.len, e->path, NULL))
+				add_odd(s, e->path, odd_what(e->mode), 1);
+		}
+		git_index_free(gi);
+	}
 	return rc ? -1 : 0;
+}
+
+/* Whether HEAD's tree has this entry as it is staged. */
+static int same_in_head(git_tree *head, const git_index_entry *e)
+{
+	git_tree_entry *te;
+	int same;
+
+	if (!head || git_tree_entry_bypath(&te, head, e->path) < 0)
+		return 0;
+	same = git_tree_entry_filemode(te) == (git_filemode_t)e->mode &&
+		git_oid_equal(git_tree_entry_id(te), &e->id);
+	git_tree_entry_free(te);
+	return same;
 }
 
 /* The staging area: its entries under the roots, parsed unless HEAD's row has the blob. */
 static int load_cached(struct set *s, struct index *ix, git_repository *repo)
 {
-	const char *index_file = getenv("GIT_INDEX_FILE");
 	struct strbuf rec = STRBUF_INIT;
 	git_index *gi = NULL;
+	git_object *head = NULL;
 	MDB_txn *txn;
 	size_t i, n;
 	int ret = -1;
 
-	if (index_file && *index_file ? git_index_open(&gi, index_file) < 0 :
-	    git_repository_index(&gi, repo) < 0)
-		return repo_error("cannot read the staging area");
+	if (open_staging(&gi, repo))
+		return -1;
 	if (index_begin(ix, &txn, 0)) {
 		git_index_free(gi);
 		return -1;
 	}
+	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0)
+		head = NULL;	/* no commit yet */
 	n = git_index_entrycount(gi);
 	for (i = 0; i < n; i++) {
 		const git_index_entry *e = git_index_get_byindex(gi, i);
@@ -145,6 +220,11 @@ static int load_cached(struct set *s, struct index *ix, git_repository *repo)
 				add_file(s, e->path, strlen(e->path), rec.buf, rec.len);
 				s->f[s->nr - 1].report = 2;
 			}
+			continue;
+		}
+		if (odd_what(e->mode)) {
+			/* reported when the commit would bring it */
+			add_odd(s, e->path, odd_what(e->mode), 1 + !same_in_head((git_tree *)head, e));
 			continue;
 		}
 		if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
@@ -170,6 +250,7 @@ static int load_cached(struct set *s, struct index *ix, git_repository *repo)
 	ret = 0;
 out:
 	mdb_txn_abort(txn);
+	git_object_free(head);
 	git_index_free(gi);
 	strbuf_release(&rec);
 	return ret;
@@ -465,13 +546,15 @@ int main(int argc, char **argv)
 		exit(EXIT_FATAL);
 	config_list(&s.statuses, repo, "roadmap.statuses");
 	config_list(&s.priorities, repo, "roadmap.priorities");
-	if ((cached ? load_cached(&s, ix, repo) : load_worktree(&s, ix, &paths)) < 0)
+	if ((cached ? load_cached(&s, ix, repo) : load_worktree(&s, ix, &paths, repo)) < 0)
 		die("cannot read the issue files");
 
 	/* what to report on: the named paths, or as the header says */
 	named = optind < argc;
 	for (i = 0; i < s.nr; i++)
 		s.f[i].report = named ? 0 : cached ? s.f[i].report == 2 : 1;
+	for (i = 0; i < s.nr_odd; i++)
+		s.odd[i].report = named ? 0 : cached ? s.odd[i].report == 2 : 1;
 	for (j = optind; j < argc; j++) {
 		char *rel = top_relative(&paths, argv[j]);
 		size_t len = strlen(rel);
@@ -482,6 +565,13 @@ int main(int argc, char **argv)
 				      (rel[len - 1] == '/' || s.f[i].path[len] == '/')))) {
 				/* 3: named itself, so "not an issue" is worth saying */
 				s.f[i].report = strcmp(s.f[i].path, rel) ? 1 : 3;
+				found = 1;
+			}
+		for (i = 0; i < s.nr_odd; i++)
+			if (!strcmp(s.odd[i].path, rel) ||
+			    (!len || (!strncmp(s.odd[i].path, rel, len) &&
+				      (rel[len - 1] == '/' || s.odd[i].path[len] == '/')))) {
+				s.odd[i].report = 1;
 				found = 1;
 			}
 		if (!found)
@@ -502,12 +592,19 @@ int main(int argc, char **argv)
 	for (i = 0; i < s.nr; i++)
 		if (s.f[i].report)
 			check_file(&s, &s.f[i], byid, nr_ids, &paths, repo, cached);
+	for (i = 0; i < s.nr_odd; i++)
+		if (s.odd[i].report)
+			printf("%s: warning: %s, not an issue file (not indexed)\n",
+			       s.odd[i].path, s.odd[i].what);
 
 	for (i = 0; i < s.nr; i++) {
 		free(s.f[i].path);
 		free(s.f[i].rec);
 	}
 	free(s.f);
+	for (i = 0; i < s.nr_odd; i++)
+		free(s.odd[i].path);
+	free(s.odd);
 	free(byid);
 	strbuf_release(&s.roots);
 	strbuf_release(&s.statuses);

@@ -26,6 +26,7 @@ struct scan {
 	const char *workdir;
 	struct disk_file *f;
 	size_t nr, alloc;
+	struct overlay *ov;	/* for the names skipped */
 };
 
 struct name {
@@ -42,6 +43,22 @@ static int cmp_names(const void *pa, const void *pb)
 	while (*x && *x == *y)
 		x++, y++;
 	return (*x ? *x : a->dir ? '/' : 0) - (*y ? *y : b->dir ? '/' : 0);
+}
+
+static void skip_name(struct scan *sc, const struct strbuf *rel, const char *name,
+		      enum overlay_skip kind)
+{
+	struct overlay *ov = sc->ov;
+	struct overlay_skipped *sk;
+
+	if (!issue_name(name))
+		return;
+	ALLOC_GROW(ov->skipped, ov->nr_skipped + 1, ov->alloc_skipped);
+	sk = &ov->skipped[ov->nr_skipped++];
+	sk->path = xmalloc(rel->len + strlen(name) + 1);
+	memcpy(sk->path, rel->buf, rel->len);
+	strcpy(sk->path + rel->len, name);
+	sk->kind = kind;
 }
 
 /* Whether the directory open at fd is a work tree of its own (git does not enter it). */
@@ -78,10 +95,15 @@ static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
 			if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
 			dir = S_ISDIR(st.st_mode);
+			if (S_ISLNK(st.st_mode))
+				skip_name(sc, rel, de->d_name, OVERLAY_SYMLINK);
 			if (!dir && !S_ISREG(st.st_mode))
 				continue;
 		} else if (!dir && de->d_type != DT_REG) {
-			continue;	/* symlinks are not issues, as in HEAD */
+			/* symlinks are not issues, as in HEAD */
+			if (de->d_type == DT_LNK)
+				skip_name(sc, rel, de->d_name, OVERLAY_SYMLINK);
+			continue;
 		}
 		if (!dir && !issue_name(de->d_name))
 			continue;
@@ -96,6 +118,8 @@ static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
 		if (names[i].dir) {
 			int fd = openat(dirfd, names[i].s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd >= 0 && is_repo(fd)) {
+				strbuf_setlen(rel, len);
+				skip_name(sc, rel, names[i].s, OVERLAY_REPO);
 				close(fd);
 			} else if (fd >= 0) {
 				strbuf_addch(rel, '/');
@@ -314,7 +338,7 @@ static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			const struct repo_paths *p, const char *root, struct strbuf *rec,
 			struct strbuf *buf)
 {
-	struct scan sc = { p->workdir, NULL, 0, 0 };
+	struct scan sc = { p->workdir, NULL, 0, 0, ov };
 	struct strbuf rel = STRBUF_INIT;
 	MDB_cursor *c;
 	MDB_val k, v;
@@ -480,5 +504,8 @@ void overlay_release(struct overlay *ov)
 	for (i = 0; i < ov->nr_stats; i++)
 		free(ov->stats[i].path);
 	free(ov->stats);
+	for (i = 0; i < ov->nr_skipped; i++)
+		free(ov->skipped[i].path);
+	free(ov->skipped);
 	memset(ov, 0, sizeof(*ov));
 }

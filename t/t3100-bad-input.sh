@@ -482,12 +482,21 @@ test_expect_success 'an id that another file has by its name' '
 
 # --- what is no regular file ---
 
+# check_odd <path> <what>: roadmap-check <path> warns that it is <what>,
+# not an issue file, and exits 0
+check_odd () {
+	echo "$1: warning: $2, not an issue file (not indexed)" >expect.check &&
+	expect_exit 0 roadmap-check "$1" >actual.check &&
+	test_cmp expect.check actual.check
+}
+
 test_expect_success 'a symbolic link to an issue file inside the repository' '
 	ln -s ../../notes/inside.md $R/link-inside.md &&
 	git add $R/link-inside.md &&
 	test_tick &&
 	git commit -qm "symlink inside" &&
 	test "$(git ls-files -s $R/link-inside.md | cut -c1-6)" = 120000 &&
+	check_odd $R/link-inside.md "a symbolic link" &&
 	check_lists $R/link-inside.md &&
 	! grep INSIDE-1 actual &&
 	roadmap-list --json >actual &&
@@ -501,6 +510,7 @@ test_expect_success 'a symbolic link to an issue file outside the repository' '
 	git add $R/link-outside.md &&
 	test_tick &&
 	git commit -qm "symlink outside" &&
+	check_odd $R/link-outside.md "a symbolic link" &&
 	check_lists $R/link-outside.md &&
 	! grep OUTSIDE-1 actual &&
 	roadmap-list --json --committed >actual &&
@@ -534,10 +544,20 @@ test_expect_success 'a submodule named x.md, checked out' '
 	git update-index --add --cacheinfo 160000,$(git -C $R/sub.md rev-parse HEAD),$R/sub.md &&
 	test_tick &&
 	git commit -qm "a submodule" &&
+	check_odd $R/sub.md "a submodule" &&
 	check_lists $R/sub.md/inner.md &&
 	! grep SUBMOD-1 actual &&
 	roadmap-list --json --committed >actual &&
 	! grep SUBMOD-1 actual
+'
+
+test_expect_success 'a submodule named x.md, not checked out' '
+	git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),$R/uninit.md &&
+	test_tick &&
+	git commit -qm "a submodule, not checked out" &&
+	test_path_is_missing $R/uninit.md &&
+	check_odd $R/uninit.md "a submodule" &&
+	check_lists $R/uninit.md
 '
 
 test_expect_success 'a folder named d.md: the issues in it are issues' '
@@ -567,6 +587,18 @@ print(\"---\")
 '
 
 # --- the whole bad repository ---
+
+test_expect_success 'roadmap-check --cached warns of a new symbolic link, and lets it be committed' '
+	ln -s V-1.md $R/new-link.md &&
+	git add $R/new-link.md &&
+	echo "$R/new-link.md: warning: a symbolic link, not an issue file (not indexed)" >expect &&
+	expect_exit 0 roadmap-check --cached >actual &&
+	test_cmp expect actual &&
+	test_tick &&
+	git commit -qm "new link" &&
+	expect_exit 0 roadmap-check --cached >actual &&
+	test_must_be_empty actual
+'
 
 # vg <code> <command>...: under valgrind (and its children but git), the
 # command exits with code: no memory error, no definite leak
