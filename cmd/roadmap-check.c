@@ -28,6 +28,7 @@
 #include "heal.h"
 #include "index.h"
 #include "issue.h"
+#include "output.h"
 #include "overlay.h"
 #include "record.h"
 #include "repo.h"
@@ -74,6 +75,15 @@ struct set {
 };
 
 static int nr_errors;
+
+/* The errors found in the file being checked, printed in line order. */
+struct message {
+	int line, col;
+	size_t seq;
+	char *text;
+};
+static struct message *msgs;
+static size_t nr_msgs, alloc_msgs;
 
 static void add_file(struct set *s, const char *path, size_t len, const void *rec, size_t reclen)
 {
@@ -280,17 +290,91 @@ static int read_raw(struct strbuf *out, const struct file *f, const struct repo_
 	}
 }
 
-__attribute__((format(printf, 4, 5)))
-static void report(const struct file *f, int line, int col, const char *fmt, ...)
+/*
+ * A path as messages show it: as it is, unless a control character, '"'
+ * or '\\' would make the line ambiguous; then C-quoted, as git quotes it.
+ */
+static const char *show_path(struct strbuf *sb, const char *path)
 {
-	va_list ap;
+	const unsigned char *p;
 
-	printf("%s:%d:%d: error: ", f->path, line, col);
+	for (p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+			break;
+	if (!*p)
+		return path;
+	strbuf_reset(sb);
+	quote_path(sb, path, strlen(path), 0);
+	return sb->buf;
+}
+
+/*
+ * An error at line:col of the file being checked, for flush_reports().
+ * Control characters in it (from keys and values) are escaped: one
+ * error, one line.
+ */
+__attribute__((format(printf, 3, 4)))
+static void report(int line, int col, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+	va_list ap;
+	size_t i;
+	int n;
+
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	strbuf_grow(&sb, n + 1);
+	va_start(ap, fmt);
+	vsnprintf(sb.buf, n + 1, fmt, ap);
+	va_end(ap);
+	strbuf_setlen(&sb, n);
+	for (i = 0; i < sb.len; i++) {
+		unsigned char c = sb.buf[i];
+		if (c == '\n')
+			strbuf_addstr(&out, "\\n");
+		else if (c == '\t')
+			strbuf_addstr(&out, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(&out, "\\x%02x", c);
+		else
+			strbuf_addch(&out, c);
+	}
+	strbuf_release(&sb);
+	ALLOC_GROW(msgs, nr_msgs + 1, alloc_msgs);
+	msgs[nr_msgs].line = line;
+	msgs[nr_msgs].col = col;
+	msgs[nr_msgs].seq = nr_msgs;
+	msgs[nr_msgs++].text = strbuf_detach(&out, NULL);
 	nr_errors++;
+}
+
+static int cmp_msgs(const void *a, const void *b)
+{
+	const struct message *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Print the errors of file f compiler style, in line order. */
+static void flush_reports(const struct file *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *path = show_path(&sb, f->path);
+	size_t i;
+
+	if (nr_msgs)
+		qsort(msgs, nr_msgs, sizeof(*msgs), cmp_msgs);
+	for (i = 0; i < nr_msgs; i++) {
+		printf("%s:%d:%d: error: %s\n", path, msgs[i].line, msgs[i].col, msgs[i].text);
+		free(msgs[i].text);
+	}
+	nr_msgs = 0;
+	strbuf_release(&sb);
 }
 
 /* The line of top-level key `field` in the front matter, or 1. */
@@ -314,7 +398,7 @@ static int field_line(const struct strbuf *raw, const char *field)
 	return 1;
 }
 
-static void check_conflict_markers(const struct file *f, const struct strbuf *raw)
+static void check_conflict_markers(const struct strbuf *raw)
 {
 	const char *p = raw->buf, *end = raw->buf + raw->len;
 	int line = 1;
@@ -324,7 +408,7 @@ static void check_conflict_markers(const struct file *f, const struct strbuf *ra
 		size_t len = (nl ? nl : end) - p;
 		if ((len >= 8 && (!memcmp(p, "<<<<<<< ", 8) || !memcmp(p, ">>>>>>> ", 8))) ||
 		    ((len == 7 || (len == 8 && p[7] == '\r')) && !memcmp(p, "=======", 7)))
-			report(f, line, 1, "conflict marker");
+			report(line, 1, "conflict marker");
 		if (!nl)
 			break;
 		p = nl + 1;
@@ -354,7 +438,6 @@ static const struct file *find_id(struct file **byid, size_t nr, const char *id,
 }
 
 struct value_check {
-	const struct file *f;
 	const struct strbuf *raw;
 	const struct set *s;
 	struct file **byid;
@@ -382,13 +465,13 @@ static int check_value(const char *key, size_t keylen, const struct node *val, v
 	     !in_list(&vc->s->statuses, val->text, val->len)) ||
 	    (!strcmp(field, "priority") && vc->s->priorities.len && keylen == 8 &&
 	     !in_list(&vc->s->priorities, val->text, val->len)))
-		report(vc->f, field_line(vc->raw, field), 1, "%s '%.*s' is not one of roadmap.%s",
+		report(field_line(vc->raw, field), 1, "%s '%.*s' is not one of roadmap.%s",
 		       field, (int)val->len, val->text,
 		       field[0] == 's' ? "statuses" : "priorities");
 	if ((!strcmp(field, "depends_on") || !strcmp(field, "blocks") ||
 	     !strcmp(field, "dependencies")) && val->len &&
 	    !find_id(vc->byid, vc->nr_ids, val->text, val->len))
-		report(vc->f, field_line(vc->raw, field), 1, "%s names '%.*s', which is no issue's id",
+		report(field_line(vc->raw, field), 1, "%s names '%.*s', which is no issue's id",
 		       field, (int)val->len, val->text);
 	return 0;
 }
@@ -410,7 +493,7 @@ static void check_file(struct set *s, struct file *f, struct file **byid, size_t
 	struct strbuf raw = STRBUF_INIT;
 	struct record rec;
 	struct has_title title = { 0 };
-	struct value_check vc = { f, &raw, s, byid, nr_ids };
+	struct value_check vc = { &raw, s, byid, nr_ids };
 	const struct file *other;
 	size_t line, col;
 	const char *why, *id;
@@ -422,25 +505,26 @@ static void check_file(struct set *s, struct file *f, struct file **byid, size_t
 		nr_errors++;
 		goto out;
 	}
-	check_conflict_markers(f, &raw);
+	check_conflict_markers(&raw);
 	if (rec.kind == RECORD_NOTISSUE) {
 		if (f->report == 3)	/* named on the command line */
-			report(f, 1, 1, "not an issue file: the first line is not '---'");
+			report(1, 1, "not an issue file: the first line is not '---'");
 		goto out;
 	}
 	if (rec.kind == RECORD_INVALID) {
 		if (sscanf(rec.err, "%zu:%zu:", &line, &col) != 2)
 			line = col = 1;
-		report(f, (int)line, (int)col, "%s", strchr(strchr(rec.err, ':') + 1, ':') + 2);
+		report((int)line, (int)col, "%s", strchr(strchr(rec.err, ':') + 1, ':') + 2);
 		goto out;
 	}
 	if ((why = issue_file_id(&rec, f->path, &id, &idlen))) {
-		report(f, 1, 1, "no usable id: the file name gives none; add an id field");
+		report(1, 1, "no usable id: the file name gives none (%s); add an id field",
+		       issue_id_invalid(id, idlen));
 		goto out;
 	}
 	record_foreach_scalar(&rec, title_value, &title);
 	if (!title.found)
-		report(f, 1, 1, "missing title");
+		report(1, 1, "missing title");
 	other = find_id(byid, nr_ids, f->id, f->idlen);
 	if (other == f) {
 		/* find_id may land on either of two: look at the neighbours */
@@ -452,11 +536,15 @@ static void check_file(struct set *s, struct file *f, struct file **byid, size_t
 				break;
 			}
 	}
-	if (other && other != f)
-		report(f, field_line(&raw, "id"), 1, "duplicate id '%.*s': '%s' has it too",
-		       (int)f->idlen, f->id, other->path);
+	if (other && other != f) {
+		struct strbuf sb = STRBUF_INIT;
+		report(field_line(&raw, "id"), 1, "duplicate id '%.*s': '%s' has it too",
+		       (int)f->idlen, f->id, show_path(&sb, other->path));
+		strbuf_release(&sb);
+	}
 	record_foreach_scalar(&rec, check_value, &vc);
 out:
+	flush_reports(f);
 	strbuf_release(&raw);
 }
 
@@ -593,9 +681,12 @@ int main(int argc, char **argv)
 		if (s.f[i].report)
 			check_file(&s, &s.f[i], byid, nr_ids, &paths, repo, cached);
 	for (i = 0; i < s.nr_odd; i++)
-		if (s.odd[i].report)
+		if (s.odd[i].report) {
+			struct strbuf sb = STRBUF_INIT;
 			printf("%s: warning: %s, not an issue file (not indexed)\n",
-			       s.odd[i].path, s.odd[i].what);
+			       show_path(&sb, s.odd[i].path), s.odd[i].what);
+			strbuf_release(&sb);
+		}
 
 	for (i = 0; i < s.nr; i++) {
 		free(s.f[i].path);
@@ -606,6 +697,7 @@ int main(int argc, char **argv)
 		free(s.odd[i].path);
 	free(s.odd);
 	free(byid);
+	free(msgs);
 	strbuf_release(&s.roots);
 	strbuf_release(&s.statuses);
 	strbuf_release(&s.priorities);

@@ -195,6 +195,24 @@ test_expect_success 'a reserved indicator starts a key' '
 	check_bad $R/at.md 3:1 "found character '"'"'@'"'"' that cannot start any token"
 '
 
+test_expect_success 'conflict markers in the front matter: all reported, in line order' '
+	printf -- "---\nid: B-7\n<<<<<<< HEAD\ntitle: ours\n=======\ntitle: theirs\n>>>>>>> topic\n---\n" >$R/conflict.md &&
+	git add $R/conflict.md &&
+	test_tick &&
+	git commit -qm "bad: conflict" &&
+	cat >expect <<-EOF &&
+	$R/conflict.md:3:1: error: conflict marker
+	$R/conflict.md:4:1: error: could not find expected '"'"':'"'"' while scanning a simple key started at 3:1
+	$R/conflict.md:5:1: error: conflict marker
+	$R/conflict.md:7:1: error: conflict marker
+	EOF
+	expect_exit 1 roadmap-check $R/conflict.md >actual &&
+	test_cmp expect actual &&
+	python3 "$ORACLE" --parse $R/conflict.md >parsed &&
+	grep "\"error\": \"4:1: " parsed &&
+	check_lists $R/conflict.md
+'
+
 # --- duplicate keys, and front matter that is no mapping ---
 
 test_expect_success 'a duplicate key' '
@@ -461,6 +479,31 @@ test_expect_success 'an id longer than a file name may be' '
 	check_bad $R/id-long.md 2:5 "invalid id: longer than 252 bytes"
 '
 
+test_expect_success 'a file name that gives an empty id' '
+	printf -- "---\ntitle: t\n---\n" >$R/-dash.md &&
+	git add -- $R/-dash.md &&
+	test_tick &&
+	git commit -qm "bad: -dash.md" &&
+	echo "$R/-dash.md:1:1: error: no usable id: the file name gives none (empty); add an id field" >expect &&
+	expect_exit 1 roadmap-check -- $R/-dash.md >actual &&
+	test_cmp expect actual &&
+	expect_exit 0 roadmap-refresh -v 2>refresh.err &&
+	grep -Fx "roadmap-refresh: $R/-dash.md:1:1: invalid id from the file name" refresh.err &&
+	check_lists $R/-dash.md
+'
+
+test_expect_success 'a file name with a tab gives no id; the path is quoted' '
+	printf -- "---\ntitle: t\n---\n" >"$R/tab	name.md" &&
+	git add -- "$R/tab	name.md" &&
+	test_tick &&
+	git commit -qm "bad: tab in a name" &&
+	printf "\"%s\":1:1: error: %s\n" "$R/tab\\tname.md" \
+		"no usable id: the file name gives none (contains a control character); add an id field" >expect &&
+	expect_exit 1 roadmap-check "$R/tab	name.md" >actual &&
+	test_cmp expect actual &&
+	check_lists "$R/tab	name.md"
+'
+
 test_expect_success 'an id that another file has by its name' '
 	printf -- "---\nid: NAMED\ntitle: Claims the id of NAMED.md\n---\n" >$R/claims-named.md &&
 	git add $R/claims-named.md &&
@@ -587,6 +630,23 @@ print(\"---\")
 '
 
 # --- the whole bad repository ---
+
+test_expect_success 'roadmap-check names every invalid file once, and warns of the others' '
+	expect_exit 1 roadmap-check >out &&
+	python3 "$ORACLE" --invalid >invalid &&
+	sed -n "s/:[0-9]*:[0-9]*: error: .*//p" out | sort -u >named &&
+	{
+		sed -e "s/\t/\\\\t/" -e "/\\\\t/s/.*/\"&\"/" invalid &&
+		# valid issues, with an id another file has too
+		echo $R/NAMED.md &&
+		echo $R/claims-named.md
+	} | sort >expect &&
+	test_cmp expect named &&
+	grep -Fx "$R/link-inside.md: warning: a symbolic link, not an issue file (not indexed)" out &&
+	grep -Fx "$R/link-outside.md: warning: a symbolic link, not an issue file (not indexed)" out &&
+	grep -Fx "$R/sub.md: warning: a submodule, not an issue file (not indexed)" out &&
+	grep -Fx "$R/uninit.md: warning: a submodule, not an issue file (not indexed)" out
+'
 
 test_expect_success 'roadmap-check --cached warns of a new symbolic link, and lets it be committed' '
 	ln -s V-1.md $R/new-link.md &&
