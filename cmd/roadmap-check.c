@@ -2,7 +2,9 @@
  * roadmap-check: validate issue files, compiler style.
  *
  * Errors read "path:line:col: error: message", one per line, so editors
- * jump to them; exit 1 when there is any. Checks: the front matter
+ * jump to them; exit 1 when there is any. A *.md name under a root that
+ * is no regular file (a symbolic link, a submodule) gets a warning,
+ * "path: warning: ...", as it is not indexed. Checks: the front matter
  * parses; an id (or a file name to take it from) and a title; no id
  * shared with another file; no conflict markers; status and priority in
  * roadmap.statuses / roadmap.priorities when those are set; the ids that
@@ -26,6 +28,7 @@
 #include "heal.h"
 #include "index.h"
 #include "issue.h"
+#include "output.h"
 #include "overlay.h"
 #include "record.h"
 #include "repo.h"
@@ -55,14 +58,32 @@ struct file {
 	size_t idlen;
 };
 
+/* A *.md name under a root that is no regular file, so not indexed. */
+struct odd {
+	char *path;
+	const char *what;	/* "a symbolic link", "a submodule" */
+	int report;
+};
+
 struct set {
 	struct file *f;
 	size_t nr, alloc;
+	struct odd *odd;
+	size_t nr_odd, alloc_odd;
 	struct strbuf roots;
 	struct strbuf statuses, priorities;	/* "a\0b\0"; empty: anything goes */
 };
 
 static int nr_errors;
+
+/* The errors found in the file being checked, printed in line order. */
+struct message {
+	int line, col;
+	size_t seq;
+	char *text;
+};
+static struct message *msgs;
+static size_t nr_msgs, alloc_msgs;
 
 static void add_file(struct set *s, const char *path, size_t len, const void *rec, size_t reclen)
 {
@@ -76,9 +97,45 @@ static void add_file(struct set *s, const char *path, size_t len, const void *re
 	f->reclen = reclen;
 }
 
-/* The working tree: HEAD's rows, with the overlay's changes on top. */
-static int load_worktree(struct set *s, struct index *ix, const struct repo_paths *p)
+static const char *odd_what(unsigned mode)
 {
+	return mode == GIT_FILEMODE_LINK ? "a symbolic link" :
+		mode == GIT_FILEMODE_COMMIT ? "a submodule" : NULL;
+}
+
+static void add_odd(struct set *s, const char *path, const char *what, int report)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_odd; i++)
+		if (!strcmp(s->odd[i].path, path))
+			return;
+	ALLOC_GROW(s->odd, s->nr_odd + 1, s->alloc_odd);
+	s->odd[s->nr_odd].path = xstrdup(path);
+	s->odd[s->nr_odd].what = what;
+	s->odd[s->nr_odd++].report = report;
+}
+
+/* The staging area: GIT_INDEX_FILE when git sets it for a pre-commit hook (R8). */
+static int open_staging(git_index **gi, git_repository *repo)
+{
+	const char *index_file = getenv("GIT_INDEX_FILE");
+
+	if (index_file && *index_file ? git_index_open(gi, index_file) < 0 :
+	    git_repository_index(gi, repo) < 0)
+		return repo_error("cannot read the staging area");
+	return 0;
+}
+
+/*
+ * The working tree: HEAD's rows, with the overlay's changes on top; the
+ * symbolic links and submodules named *.md that the overlay skipped, and
+ * the staged submodules that are not checked out.
+ */
+static int load_worktree(struct set *s, struct index *ix, const struct repo_paths *p,
+			 git_repository *repo)
+{
+	git_index *gi;
 	struct overlay ov = OVERLAY_INIT;
 	MDB_txn *txn;
 	MDB_cursor *c;
@@ -106,27 +163,55 @@ static int load_worktree(struct set *s, struct index *ix, const struct repo_path
 				 ov.files[i].rec, ov.files[i].reclen);
 			s->f[s->nr - 1].report = 2;	/* changed since HEAD */
 		}
+	for (i = 0; i < ov.nr_skipped; i++)
+		add_odd(s, ov.skipped[i].path, ov.skipped[i].kind == OVERLAY_SYMLINK ?
+			"a symbolic link" : "a submodule", 1);
 	overlay_release(&ov);
+	if (!rc && !open_staging(&gi, repo)) {
+		size_t n = git_index_entrycount(gi);
+		for (i = 0; i < n; i++) {
+			const git_index_entry *e = git_index_get_byindex(gi, i);
+			if (e->mode == GIT_FILEMODE_COMMIT && issue_name(e->path) &&
+			    issue_root(s->roots.buf, s->roots.len, e->path, NULL))
+				add_odd(s, e->path, odd_what(e->mode), 1);
+		}
+		git_index_free(gi);
+	}
 	return rc ? -1 : 0;
+}
+
+/* Whether HEAD's tree has this entry as it is staged. */
+static int same_in_head(git_tree *head, const git_index_entry *e)
+{
+	git_tree_entry *te;
+	int same;
+
+	if (!head || git_tree_entry_bypath(&te, head, e->path) < 0)
+		return 0;
+	same = git_tree_entry_filemode(te) == (git_filemode_t)e->mode &&
+		git_oid_equal(git_tree_entry_id(te), &e->id);
+	git_tree_entry_free(te);
+	return same;
 }
 
 /* The staging area: its entries under the roots, parsed unless HEAD's row has the blob. */
 static int load_cached(struct set *s, struct index *ix, git_repository *repo)
 {
-	const char *index_file = getenv("GIT_INDEX_FILE");
 	struct strbuf rec = STRBUF_INIT;
 	git_index *gi = NULL;
+	git_object *head = NULL;
 	MDB_txn *txn;
 	size_t i, n;
 	int ret = -1;
 
-	if (index_file && *index_file ? git_index_open(&gi, index_file) < 0 :
-	    git_repository_index(&gi, repo) < 0)
-		return repo_error("cannot read the staging area");
+	if (open_staging(&gi, repo))
+		return -1;
 	if (index_begin(ix, &txn, 0)) {
 		git_index_free(gi);
 		return -1;
 	}
+	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0)
+		head = NULL;	/* no commit yet */
 	n = git_index_entrycount(gi);
 	for (i = 0; i < n; i++) {
 		const git_index_entry *e = git_index_get_byindex(gi, i);
@@ -145,6 +230,11 @@ static int load_cached(struct set *s, struct index *ix, git_repository *repo)
 				add_file(s, e->path, strlen(e->path), rec.buf, rec.len);
 				s->f[s->nr - 1].report = 2;
 			}
+			continue;
+		}
+		if (odd_what(e->mode)) {
+			/* reported when the commit would bring it */
+			add_odd(s, e->path, odd_what(e->mode), 1 + !same_in_head((git_tree *)head, e));
 			continue;
 		}
 		if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
@@ -170,6 +260,7 @@ static int load_cached(struct set *s, struct index *ix, git_repository *repo)
 	ret = 0;
 out:
 	mdb_txn_abort(txn);
+	git_object_free(head);
 	git_index_free(gi);
 	strbuf_release(&rec);
 	return ret;
@@ -199,17 +290,91 @@ static int read_raw(struct strbuf *out, const struct file *f, const struct repo_
 	}
 }
 
-__attribute__((format(printf, 4, 5)))
-static void report(const struct file *f, int line, int col, const char *fmt, ...)
+/*
+ * A path as messages show it: as it is, unless a control character, '"'
+ * or '\\' would make the line ambiguous; then C-quoted, as git quotes it.
+ */
+static const char *show_path(struct strbuf *sb, const char *path)
 {
-	va_list ap;
+	const unsigned char *p;
 
-	printf("%s:%d:%d: error: ", f->path, line, col);
+	for (p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+			break;
+	if (!*p)
+		return path;
+	strbuf_reset(sb);
+	quote_path(sb, path, strlen(path), 0);
+	return sb->buf;
+}
+
+/*
+ * An error at line:col of the file being checked, for flush_reports().
+ * Control characters in it (from keys and values) are escaped: one
+ * error, one line.
+ */
+__attribute__((format(printf, 3, 4)))
+static void report(int line, int col, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+	va_list ap;
+	size_t i;
+	int n;
+
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	strbuf_grow(&sb, n + 1);
+	va_start(ap, fmt);
+	vsnprintf(sb.buf, n + 1, fmt, ap);
+	va_end(ap);
+	strbuf_setlen(&sb, n);
+	for (i = 0; i < sb.len; i++) {
+		unsigned char c = sb.buf[i];
+		if (c == '\n')
+			strbuf_addstr(&out, "\\n");
+		else if (c == '\t')
+			strbuf_addstr(&out, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(&out, "\\x%02x", c);
+		else
+			strbuf_addch(&out, c);
+	}
+	strbuf_release(&sb);
+	ALLOC_GROW(msgs, nr_msgs + 1, alloc_msgs);
+	msgs[nr_msgs].line = line;
+	msgs[nr_msgs].col = col;
+	msgs[nr_msgs].seq = nr_msgs;
+	msgs[nr_msgs++].text = strbuf_detach(&out, NULL);
 	nr_errors++;
+}
+
+static int cmp_msgs(const void *a, const void *b)
+{
+	const struct message *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Print the errors of file f compiler style, in line order. */
+static void flush_reports(const struct file *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *path = show_path(&sb, f->path);
+	size_t i;
+
+	if (nr_msgs)
+		qsort(msgs, nr_msgs, sizeof(*msgs), cmp_msgs);
+	for (i = 0; i < nr_msgs; i++) {
+		printf("%s:%d:%d: error: %s\n", path, msgs[i].line, msgs[i].col, msgs[i].text);
+		free(msgs[i].text);
+	}
+	nr_msgs = 0;
+	strbuf_release(&sb);
 }
 
 /* The line of top-level key `field` in the front matter, or 1. */
@@ -233,7 +398,7 @@ static int field_line(const struct strbuf *raw, const char *field)
 	return 1;
 }
 
-static void check_conflict_markers(const struct file *f, const struct strbuf *raw)
+static void check_conflict_markers(const struct strbuf *raw)
 {
 	const char *p = raw->buf, *end = raw->buf + raw->len;
 	int line = 1;
@@ -243,7 +408,7 @@ static void check_conflict_markers(const struct file *f, const struct strbuf *ra
 		size_t len = (nl ? nl : end) - p;
 		if ((len >= 8 && (!memcmp(p, "<<<<<<< ", 8) || !memcmp(p, ">>>>>>> ", 8))) ||
 		    ((len == 7 || (len == 8 && p[7] == '\r')) && !memcmp(p, "=======", 7)))
-			report(f, line, 1, "conflict marker");
+			report(line, 1, "conflict marker");
 		if (!nl)
 			break;
 		p = nl + 1;
@@ -273,7 +438,6 @@ static const struct file *find_id(struct file **byid, size_t nr, const char *id,
 }
 
 struct value_check {
-	const struct file *f;
 	const struct strbuf *raw;
 	const struct set *s;
 	struct file **byid;
@@ -301,13 +465,13 @@ static int check_value(const char *key, size_t keylen, const struct node *val, v
 	     !in_list(&vc->s->statuses, val->text, val->len)) ||
 	    (!strcmp(field, "priority") && vc->s->priorities.len && keylen == 8 &&
 	     !in_list(&vc->s->priorities, val->text, val->len)))
-		report(vc->f, field_line(vc->raw, field), 1, "%s '%.*s' is not one of roadmap.%s",
+		report(field_line(vc->raw, field), 1, "%s '%.*s' is not one of roadmap.%s",
 		       field, (int)val->len, val->text,
 		       field[0] == 's' ? "statuses" : "priorities");
 	if ((!strcmp(field, "depends_on") || !strcmp(field, "blocks") ||
 	     !strcmp(field, "dependencies")) && val->len &&
 	    !find_id(vc->byid, vc->nr_ids, val->text, val->len))
-		report(vc->f, field_line(vc->raw, field), 1, "%s names '%.*s', which is no issue's id",
+		report(field_line(vc->raw, field), 1, "%s names '%.*s', which is no issue's id",
 		       field, (int)val->len, val->text);
 	return 0;
 }
@@ -329,7 +493,7 @@ static void check_file(struct set *s, struct file *f, struct file **byid, size_t
 	struct strbuf raw = STRBUF_INIT;
 	struct record rec;
 	struct has_title title = { 0 };
-	struct value_check vc = { f, &raw, s, byid, nr_ids };
+	struct value_check vc = { &raw, s, byid, nr_ids };
 	const struct file *other;
 	size_t line, col;
 	const char *why, *id;
@@ -341,25 +505,26 @@ static void check_file(struct set *s, struct file *f, struct file **byid, size_t
 		nr_errors++;
 		goto out;
 	}
-	check_conflict_markers(f, &raw);
+	check_conflict_markers(&raw);
 	if (rec.kind == RECORD_NOTISSUE) {
 		if (f->report == 3)	/* named on the command line */
-			report(f, 1, 1, "not an issue file: the first line is not '---'");
+			report(1, 1, "not an issue file: the first line is not '---'");
 		goto out;
 	}
 	if (rec.kind == RECORD_INVALID) {
 		if (sscanf(rec.err, "%zu:%zu:", &line, &col) != 2)
 			line = col = 1;
-		report(f, (int)line, (int)col, "%s", strchr(strchr(rec.err, ':') + 1, ':') + 2);
+		report((int)line, (int)col, "%s", strchr(strchr(rec.err, ':') + 1, ':') + 2);
 		goto out;
 	}
 	if ((why = issue_file_id(&rec, f->path, &id, &idlen))) {
-		report(f, 1, 1, "no usable id: the file name gives none; add an id field");
+		report(1, 1, "no usable id: the file name gives none (%s); add an id field",
+		       issue_id_invalid(id, idlen));
 		goto out;
 	}
 	record_foreach_scalar(&rec, title_value, &title);
 	if (!title.found)
-		report(f, 1, 1, "missing title");
+		report(1, 1, "missing title");
 	other = find_id(byid, nr_ids, f->id, f->idlen);
 	if (other == f) {
 		/* find_id may land on either of two: look at the neighbours */
@@ -371,11 +536,15 @@ static void check_file(struct set *s, struct file *f, struct file **byid, size_t
 				break;
 			}
 	}
-	if (other && other != f)
-		report(f, field_line(&raw, "id"), 1, "duplicate id '%.*s': '%s' has it too",
-		       (int)f->idlen, f->id, other->path);
+	if (other && other != f) {
+		struct strbuf sb = STRBUF_INIT;
+		report(field_line(&raw, "id"), 1, "duplicate id '%.*s': '%s' has it too",
+		       (int)f->idlen, f->id, show_path(&sb, other->path));
+		strbuf_release(&sb);
+	}
 	record_foreach_scalar(&rec, check_value, &vc);
 out:
+	flush_reports(f);
 	strbuf_release(&raw);
 }
 
@@ -465,13 +634,15 @@ int main(int argc, char **argv)
 		exit(EXIT_FATAL);
 	config_list(&s.statuses, repo, "roadmap.statuses");
 	config_list(&s.priorities, repo, "roadmap.priorities");
-	if ((cached ? load_cached(&s, ix, repo) : load_worktree(&s, ix, &paths)) < 0)
+	if ((cached ? load_cached(&s, ix, repo) : load_worktree(&s, ix, &paths, repo)) < 0)
 		die("cannot read the issue files");
 
 	/* what to report on: the named paths, or as the header says */
 	named = optind < argc;
 	for (i = 0; i < s.nr; i++)
 		s.f[i].report = named ? 0 : cached ? s.f[i].report == 2 : 1;
+	for (i = 0; i < s.nr_odd; i++)
+		s.odd[i].report = named ? 0 : cached ? s.odd[i].report == 2 : 1;
 	for (j = optind; j < argc; j++) {
 		char *rel = top_relative(&paths, argv[j]);
 		size_t len = strlen(rel);
@@ -482,6 +653,13 @@ int main(int argc, char **argv)
 				      (rel[len - 1] == '/' || s.f[i].path[len] == '/')))) {
 				/* 3: named itself, so "not an issue" is worth saying */
 				s.f[i].report = strcmp(s.f[i].path, rel) ? 1 : 3;
+				found = 1;
+			}
+		for (i = 0; i < s.nr_odd; i++)
+			if (!strcmp(s.odd[i].path, rel) ||
+			    (!len || (!strncmp(s.odd[i].path, rel, len) &&
+				      (rel[len - 1] == '/' || s.odd[i].path[len] == '/')))) {
+				s.odd[i].report = 1;
 				found = 1;
 			}
 		if (!found)
@@ -502,13 +680,24 @@ int main(int argc, char **argv)
 	for (i = 0; i < s.nr; i++)
 		if (s.f[i].report)
 			check_file(&s, &s.f[i], byid, nr_ids, &paths, repo, cached);
+	for (i = 0; i < s.nr_odd; i++)
+		if (s.odd[i].report) {
+			struct strbuf sb = STRBUF_INIT;
+			printf("%s: warning: %s, not an issue file (not indexed)\n",
+			       show_path(&sb, s.odd[i].path), s.odd[i].what);
+			strbuf_release(&sb);
+		}
 
 	for (i = 0; i < s.nr; i++) {
 		free(s.f[i].path);
 		free(s.f[i].rec);
 	}
 	free(s.f);
+	for (i = 0; i < s.nr_odd; i++)
+		free(s.odd[i].path);
+	free(s.odd);
 	free(byid);
+	free(msgs);
 	strbuf_release(&s.roots);
 	strbuf_release(&s.statuses);
 	strbuf_release(&s.priorities);

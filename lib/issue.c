@@ -5,6 +5,9 @@
 #include "record.h"
 #include "xalloc.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* A set of the keys of one mapping, to catch duplicates in linear time. */
 struct keyset {
 	size_t nr, alloc;
@@ -16,6 +19,7 @@ struct parse {
 	size_t base;		/* where this record starts in out */
 	const char *src;	/* the slice given to libyaml */
 	size_t srclen;
+	size_t bom;		/* 3 when it starts with a UTF-8 BOM, kept from libyaml */
 	struct strbuf err;
 	struct keyset keys[ISSUE_MAX_DEPTH + 1];
 	int is_key[ISSUE_MAX_DEPTH + 1];	/* next scalar at this depth is a key */
@@ -70,21 +74,70 @@ static int is_null(const char *s, size_t len)
 		!strcmp(s, "Null") || !strcmp(s, "NULL");
 }
 
-/* Line and column (1-based) of byte offset `off` in the slice. */
-static void offset_to_mark(const char *s, size_t off, size_t *line, size_t *col)
+/* The byte offset in the slice of character `chars` (libyaml's marks count characters). */
+static size_t slice_offset(const struct parse *ps, size_t chars)
+{
+	size_t i;
+
+	for (i = 0; i < ps->srclen; i++)
+		if (((unsigned char)ps->src[i] & 0xc0) != 0x80 && !chars--)
+			break;
+	return i;
+}
+
+/*
+ * Line and column (1-based) in the slice of byte offset `off`. Lines end
+ * at '\n' alone, as for editors and grep: YAML also ends them at a lone
+ * '\r', U+0085, U+2028 and U+2029. Columns count characters.
+ */
+static void slice_pos(const struct parse *ps, size_t off, size_t *line, size_t *col)
 {
 	size_t i;
 
 	*line = 1;
 	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (s[i] == '\n') {
+	for (i = 0; i < off && i < ps->srclen; i++) {
+		if (ps->src[i] == '\n') {
 			(*line)++;
 			*col = 1;
-		} else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+		} else if (((unsigned char)ps->src[i] & 0xc0) != 0x80) {
 			(*col)++;
 		}
 	}
+}
+
+/*
+ * The offset of the first byte of s[0..len) that starts no valid UTF-8
+ * sequence (overlong forms, surrogates and values over U+10FFFF are
+ * invalid, as for libyaml), or len.
+ */
+static size_t utf8_invalid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = p[i], n, lo = 0x80, hi = 0xbf, k;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+		else
+			return i;
+		if (i + n >= len || p[i + 1] < lo || p[i + 1] > hi)
+			return i;
+		for (k = 2; k <= n; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+		i += n + 1;
+	}
+	return len;
 }
 
 static int fail_at(struct parse *ps, size_t line, size_t col, const char *msg)
@@ -94,28 +147,126 @@ static int fail_at(struct parse *ps, size_t line, size_t col, const char *msg)
 	return -1;
 }
 
-/* libyaml's marks are 0-based and start after the opening line */
+/* The byte offset in the slice of a libyaml mark, which counts characters. */
+static size_t mark_offset(const struct parse *ps, yaml_mark_t mark)
+{
+	return slice_offset(ps, mark.index + !!ps->bom);
+}
+
+/* The file's line of a libyaml mark: its slice starts after the opening line. */
+static void mark_pos(const struct parse *ps, yaml_mark_t mark, size_t *line, size_t *col)
+{
+	slice_pos(ps, mark_offset(ps, mark), line, col);
+	(*line)++;
+}
+
 static int fail_mark(struct parse *ps, yaml_mark_t mark, const char *msg)
 {
-	return fail_at(ps, mark.line + 2, mark.column + 1, msg);
+	size_t line, col;
+
+	mark_pos(ps, mark, &line, &col);
+	return fail_at(ps, line, col, msg);
+}
+
+/*
+ * Whether a scanner error at byte `off` comes from a key over YAML's 1024
+ * characters for an implicit key: libyaml then finds the ':' after it,
+ * on the same line, and says "could not find expected ':'" (or, for a
+ * document's first key, "mapping values are not allowed").
+ */
+static int key_too_long(const struct parse *ps, const yaml_parser_t *parser, size_t off)
+{
+	const char *s = ps->src, *p, *start;
+
+	if (!parser->problem || off >= ps->srclen || s[off] != ':' ||
+	    parser->problem_mark.column <= 1024 ||
+	    (strcmp(parser->problem, "could not find expected ':'") &&
+	     strcmp(parser->problem, "mapping values are not allowed in this context")))
+		return 0;
+	for (start = s + off; start > s && start[-1] != '\n'; start--)
+		;
+	/* no other "key: " on the line before it */
+	for (p = start; p < s + off; p++)
+		if (*p == ':' && (p[1] == ' ' || p[1] == '\t'))
+			return 0;
+	return 1;
 }
 
 static int fail_parser(struct parse *ps, yaml_parser_t *parser)
 {
 	struct strbuf msg = STRBUF_INIT;
-	size_t line, col;
+	size_t line, col, cline, ccol, off;
 
 	strbuf_addstr(&msg, parser->problem ? parser->problem : "cannot parse front matter");
 	if (parser->error == YAML_READER_ERROR) {
-		offset_to_mark(ps->src, parser->problem_offset, &line, &col);
+		/* the offending byte or character, which may not show */
+		off = parser->problem_offset + ps->bom;
+		if (parser->problem && strstr(parser->problem, "UTF-8")) {
+			/* the first bad byte, where libyaml may name the one after */
+			off = utf8_invalid(ps->src, ps->srclen);
+			if (off >= ps->srclen)
+				off = parser->problem_offset + ps->bom;
+			strbuf_reset(&msg);
+			strbuf_addstr(&msg, "front matter is not valid UTF-8");
+			if (off < ps->srclen)
+				strbuf_addf(&msg, " (byte 0x%02X)", (unsigned char)ps->src[off]);
+		} else if (parser->problem_value >= 0) {
+			strbuf_addf(&msg, " (U+%04X)", (unsigned)parser->problem_value);
+		}
+		slice_pos(ps, off, &line, &col);
 		fail_at(ps, line + 1, col, msg.buf);
 	} else {
-		if (parser->context)
+		mark_pos(ps, parser->problem_mark, &line, &col);
+		off = mark_offset(ps, parser->problem_mark);
+		if (parser->problem && off < ps->srclen &&
+		    !strcmp(parser->problem, "found character that cannot start any token")) {
+			/* which character: most often a tab that indents */
+			int c = ps->src[off];
+			strbuf_reset(&msg);
+			if (c == '\t')
+				strbuf_addstr(&msg, "found a tab that cannot start any token (YAML indents with spaces)");
+			else if (c > ' ' && c < 0x7f)
+				strbuf_addf(&msg, "found character '%c' that cannot start any token", c);
+			else
+				strbuf_addstr(&msg, parser->problem);
+		} else if (key_too_long(ps, parser, off)) {
+			strbuf_reset(&msg);
+			strbuf_addstr(&msg, "a key over 1024 characters needs '? ' before it (YAML's limit for implicit keys)");
+		} else if (parser->context) {
 			strbuf_addf(&msg, " %s", parser->context);
-		fail_mark(ps, parser->problem_mark, msg.buf);
+			mark_pos(ps, parser->context_mark, &cline, &ccol);
+			if (cline != line || ccol != col)
+				strbuf_addf(&msg, " started at %zu:%zu", cline, ccol);
+		}
+		fail_at(ps, line, col, msg.buf);
 	}
 	strbuf_release(&msg);
 	return -1;
+}
+
+/*
+ * Append text[0..len) for a message: control characters escaped, at
+ * most 64 bytes of it (a key may be 1 MiB long).
+ */
+static void add_shown(struct strbuf *sb, const char *text, size_t len)
+{
+	size_t i, max = 64;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = text[i];
+		if (i >= max && (c & 0xc0) != 0x80) {
+			strbuf_addstr(sb, "...");
+			break;
+		}
+		if (c == '\n')
+			strbuf_addstr(sb, "\\n");
+		else if (c == '\t')
+			strbuf_addstr(sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addch(sb, c);
+	}
 }
 
 static int has_anchor_or_tag(struct parse *ps, const yaml_event_t *ev,
@@ -133,12 +284,22 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	int depth = 0, done = 0, ret = 0, id_next = 0, root_seen = 0;
+	int depth = 0, done = 0, ret = 0, id_next = 0, root_seen = 0, root_scalar = 0;
+	yaml_mark_t root_mark = { 0, 0, 0 };
 
 	*idoff = *idlen = 0;
 	if (!yaml_parser_initialize(&parser))
 		return fail_at(ps, 1, 1, "cannot initialize the YAML parser");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)ps->src, ps->srclen);
+	/*
+	 * UTF-8 only: libyaml would take a UTF-16 BOM after the opening line
+	 * for the encoding. A UTF-8 BOM there is skipped here: told the
+	 * encoding, libyaml's scanner skips it but counts it in the column,
+	 * so that the first key's mapping is indented by one.
+	 */
+	ps->bom = ps->srclen >= 3 && !memcmp(ps->src, "\xef\xbb\xbf", 3) ? 3 : 0;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)ps->src + ps->bom,
+				     ps->srclen - ps->bom);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	while (!done && !ret) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			ret = fail_parser(ps, &parser);
@@ -146,6 +307,8 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
 		}
 		switch (ev.type) {
 		case YAML_STREAM_END_EVENT:
+			if (root_scalar)
+				ret = fail_mark(ps, root_mark, "front matter is not a mapping");
 			done = 1;
 			break;
 		case YAML_ALIAS_EVENT:
@@ -162,9 +325,16 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
 						     ev.data.scalar.tag)))
 				break;
 			if (!depth) {
-				/* an empty front matter is an empty mapping */
-				if (root_seen || type != NODE_PLAIN || !is_null(text, len))
-					ret = fail_mark(ps, ev.start_mark, "front matter is not a mapping");
+				/*
+				 * An empty front matter is an empty mapping. Any
+				 * other scalar is no mapping, unless a YAML error
+				 * follows: "<1025 characters>: v" is a scalar, then
+				 * an error that says more.
+				 */
+				if (root_seen || type != NODE_PLAIN || !is_null(text, len)) {
+					root_scalar = 1;
+					root_mark = ev.start_mark;
+				}
 				root_seen = 1;
 				record_add_node(ps->out, NODE_MAP, NULL, 0);
 				record_add_node(ps->out, NODE_END, NULL, 0);
@@ -175,7 +345,9 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
 			if (ps->in_map[depth] && ps->is_key[depth]) {
 				if (keyset_add(&ps->keys[depth], ps->out, off, len)) {
 					struct strbuf msg = STRBUF_INIT;
-					strbuf_addf(&msg, "duplicate key '%s'", text);
+					strbuf_addstr(&msg, "duplicate key '");
+					add_shown(&msg, text, len);
+					strbuf_addch(&msg, '\'');
 					ret = fail_mark(ps, ev.start_mark, msg.buf);
 					strbuf_release(&msg);
 					break;
@@ -245,7 +417,9 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
 			record_add_node(ps->out, NODE_END, NULL, 0);
 			break;
 		case YAML_DOCUMENT_START_EVENT:
-			if (root_seen)
+			if (root_scalar)
+				ret = fail_mark(ps, root_mark, "front matter is not a mapping");
+			else if (root_seen)
 				ret = fail_mark(ps, ev.start_mark, "front matter holds more than one YAML document");
 			else if (ev.data.document_start.version_directive ||
 			    ev.data.document_start.tag_directives.start != ev.data.document_start.tag_directives.end)
@@ -362,6 +536,8 @@ const char *issue_id_invalid(const char *id, size_t len)
 		return "empty";
 	if ((len == 1 && id[0] == '.') || (len == 2 && !memcmp(id, "..", 2)))
 		return "'.' and '..' are not ids";
+	if (len > ISSUE_MAX_ID)
+		return "longer than " STR(ISSUE_MAX_ID) " bytes";
 	for (i = 0; i < len; i++) {
 		unsigned char c = id[i];
 		if (c == '/')

@@ -18,6 +18,8 @@
 
 #define ISSUE_MAX_SIZE (1 << 20)
 #define ISSUE_MAX_DEPTH 32
+/* ids become file names, "<id>.md" at the least: 255 bytes at most */
+#define ISSUE_MAX_ID 252
 
 /*
  * Parse buf[0..len) into a record (see record.h), appended to `out`.
@@ -42,7 +44,10 @@ int issue_name(const char *name);
  */
 const char *issue_root(const char *roots, size_t len, const char *path, size_t *rootlen);
 
-/* NULL when id[0..len) is a usable id, else why not (ids become file names). */
+/*
+ * NULL when id[0..len) is a usable id, else why not (ids become file
+ * names): empty, ".", "..", '/', a control character, or over ISSUE_MAX_ID bytes.
+ */
 const char *issue_id_invalid(const char *id, size_t len);
 
 struct record;

@@ -26,6 +26,7 @@ struct scan {
 	const char *workdir;
 	struct disk_file *f;
 	size_t nr, alloc;
+	struct overlay *ov;	/* for the names skipped */
 };
 
 struct name {
@@ -42,6 +43,30 @@ static int cmp_names(const void *pa, const void *pb)
 	while (*x && *x == *y)
 		x++, y++;
 	return (*x ? *x : a->dir ? '/' : 0) - (*y ? *y : b->dir ? '/' : 0);
+}
+
+static void skip_name(struct scan *sc, const struct strbuf *rel, const char *name,
+		      enum overlay_skip kind)
+{
+	struct overlay *ov = sc->ov;
+	struct overlay_skipped *sk;
+
+	if (!issue_name(name))
+		return;
+	ALLOC_GROW(ov->skipped, ov->nr_skipped + 1, ov->alloc_skipped);
+	sk = &ov->skipped[ov->nr_skipped++];
+	sk->path = xmalloc(rel->len + strlen(name) + 1);
+	memcpy(sk->path, rel->buf, rel->len);
+	strcpy(sk->path + rel->len, name);
+	sk->kind = kind;
+}
+
+/* Whether the directory open at fd is a work tree of its own (git does not enter it). */
+static int is_repo(int fd)
+{
+	struct stat st;
+
+	return !fstatat(fd, ".git", &st, AT_SYMLINK_NOFOLLOW);
 }
 
 /*
@@ -70,10 +95,15 @@ static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
 			if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
 			dir = S_ISDIR(st.st_mode);
+			if (S_ISLNK(st.st_mode))
+				skip_name(sc, rel, de->d_name, OVERLAY_SYMLINK);
 			if (!dir && !S_ISREG(st.st_mode))
 				continue;
 		} else if (!dir && de->d_type != DT_REG) {
-			continue;	/* symlinks are not issues, as in HEAD */
+			/* symlinks are not issues, as in HEAD */
+			if (de->d_type == DT_LNK)
+				skip_name(sc, rel, de->d_name, OVERLAY_SYMLINK);
+			continue;
 		}
 		if (!dir && !issue_name(de->d_name))
 			continue;
@@ -87,8 +117,12 @@ static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
 		strbuf_setlen(rel, len);
 		strbuf_addstr(rel, names[i].s);
 		if (names[i].dir) {
-			int fd = openat(dirfd, names[i].s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fd >= 0) {
+			int fd = openat(dirfd, names[i].s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0 && is_repo(fd)) {
+				strbuf_setlen(rel, len);
+				skip_name(sc, rel, names[i].s, OVERLAY_REPO);
+				close(fd);
+			} else if (fd >= 0) {
 				strbuf_addch(rel, '/');
 				scan_dir(sc, fd, rel);
 			}
@@ -185,17 +219,61 @@ static struct overlay_file *add_file(struct overlay *ov, const char *path, size_
 	return f;
 }
 
-/* Read the working file at wd/path into buf; -1 when it vanished. */
+/*
+ * Read the working file at wd/path into buf; -1 when it vanished, or
+ * became a symbolic link since it was stat'ed.
+ */
 static int read_file(struct strbuf *buf, const struct repo_paths *p, const char *path)
 {
 	struct strbuf full = STRBUF_INIT;
-	int rc;
+	int fd, rc;
 
 	strbuf_addf(&full, "%s%s", p->workdir, path);
 	strbuf_reset(buf);
-	rc = strbuf_read_file(buf, full.buf, 0);
+	fd = open(full.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	strbuf_release(&full);
+	if (fd < 0)
+		return -1;
+	for (rc = 0;;) {
+		ssize_t n;
+		strbuf_grow(buf, 8192);
+		n = read(fd, buf->buf + buf->len, buf->alloc - buf->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
+			break;
+		}
+		strbuf_setlen(buf, buf->len + n);
+	}
+	close(fd);
 	return rc;
+}
+
+/*
+ * Open the root directory `root` below the work tree, every component a
+ * real directory: a root reached through a symbolic link holds nothing,
+ * as in HEAD, where git stores the link and no files under it.
+ */
+static int open_root(const char *workdir, const char *root)
+{
+	struct strbuf comp = STRBUF_INIT;
+	const char *p = root;
+	int fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	while (fd >= 0 && *p) {
+		size_t len = strcspn(p, "/");
+		int next;
+		strbuf_reset(&comp);
+		strbuf_add(&comp, p, len);
+		next = openat(fd, comp.buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		p += len;
+		p += *p == '/';
+	}
+	strbuf_release(&comp);
+	return fd;
 }
 
 static int is_invalid_in_head(MDB_txn *txn, struct index *ix, const char *path, size_t len)
@@ -261,8 +339,8 @@ static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			const struct repo_paths *p, const char *root, struct strbuf *rec,
 			struct strbuf *buf)
 {
-	struct scan sc = { p->workdir, NULL, 0, 0 };
-	struct strbuf rel = STRBUF_INIT, full = STRBUF_INIT;
+	struct scan sc = { p->workdir, NULL, 0, 0, ov };
+	struct strbuf rel = STRBUF_INIT;
 	MDB_cursor *c;
 	MDB_val k, v;
 	struct file_row row;
@@ -270,10 +348,9 @@ static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	time_t now = time(NULL);
 	int fd, rc, have;
 
-	strbuf_addf(&full, "%s%s", p->workdir, root);
 	strbuf_addf(&rel, "%s/", root);
 	plen = rel.len;
-	fd = open(full.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open_root(p->workdir, root);
 	if (fd >= 0)
 		scan_dir(&sc, fd, &rel);
 	stat_all(&sc);
@@ -328,7 +405,6 @@ out:
 		free(sc.f[i].path);
 	free(sc.f);
 	strbuf_release(&rel);
-	strbuf_release(&full);
 	return rc;
 }
 
@@ -429,5 +505,8 @@ void overlay_release(struct overlay *ov)
 	for (i = 0; i < ov->nr_stats; i++)
 		free(ov->stats[i].path);
 	free(ov->stats);
+	for (i = 0; i < ov->nr_skipped; i++)
+		free(ov->skipped[i].path);
+	free(ov->skipped);
 	memset(ov, 0, sizeof(*ov));
 }

@@ -13,6 +13,12 @@
  * its stat data is recorded for next time, unless it is too new to trust
  * (racy git: a file changed in the same second as the stat was taken
  * looks unchanged). Otherwise it is parsed into an overlay entry.
+ *
+ * Only regular files count, as in HEAD: nothing is read through a
+ * symbolic link (not the roots' own components either), and a directory
+ * holding ".git" (a submodule's work tree, a nested repository) is not
+ * entered, as git does not enter it. The *.md names skipped so are kept
+ * in `skipped`, for roadmap-check to say why they are not issues.
  */
 
 struct overlay_file {
@@ -32,14 +38,26 @@ struct overlay_stat {
 	uint64_t size, ino;
 };
 
+enum overlay_skip {
+	OVERLAY_SYMLINK = 1,	/* a symbolic link */
+	OVERLAY_REPO,		/* a directory holding .git: a submodule */
+};
+
+struct overlay_skipped {
+	char *path;
+	enum overlay_skip kind;
+};
+
 struct overlay {
 	struct overlay_file *files;	/* sorted by path */
 	size_t nr, alloc;
 	struct overlay_stat *stats;	/* clean files whose stat data to record */
 	size_t nr_stats, alloc_stats;
+	struct overlay_skipped *skipped;	/* *.md names that are no regular file */
+	size_t nr_skipped, alloc_skipped;
 };
 
-#define OVERLAY_INIT { NULL, 0, 0, NULL, 0, 0 }
+#define OVERLAY_INIT { NULL, 0, 0, NULL, 0, 0, NULL, 0, 0 }
 
 /* Compare the working tree under the roots ("a\0b\0") with the rows of txn. */
 int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,

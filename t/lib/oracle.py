@@ -40,6 +40,7 @@ import yaml
 
 MAX_SIZE = 1 << 20
 MAX_DEPTH = 32
+MAX_ID = 252    # bytes: ids become file names, "<id>.md" at the least
 BOM = b'\xef\xbb\xbf'
 
 NULLS = ('', '~', 'null', 'Null', 'NULL')
@@ -53,7 +54,21 @@ U64_MAX = (1 << 64) - 1
 
 
 class Invalid(Exception):
-    pass
+    """Why a file is invalid; `at` is where: a character index into the
+    front matter text (PyYAML's mark.index), or None for the file itself."""
+    def __init__(self, why, at=None):
+        Exception.__init__(self, why)
+        self.at = at
+
+
+def position(data, text, at):
+    """'line:col' in the file of character `at` of the front matter text:
+    lines end at '\n' alone (PyYAML also ends them at '\r', U+0085,
+    U+2028, U+2029; editors and grep do not); columns count characters."""
+    if at is None:
+        return '1:1'
+    before = text[:at]
+    return '%d:%d' % (before.count('\n') + 2, at - (before.rfind('\n') + 1) + 1)
 
 
 def plain_value(t):
@@ -122,41 +137,67 @@ def has_directive(text):
     return False
 
 
+def yaml_events(text):
+    """PyYAML's events, a YAML error raised as Invalid where it occurs in
+    the stream: the first problem in stream order wins, as with libyaml."""
+    it = yaml.parse(text, Loader=yaml.SafeLoader)
+    while True:
+        try:
+            ev = next(it)
+        except StopIteration:
+            return
+        except yaml.MarkedYAMLError as e:
+            raise Invalid('yaml: %s' % str(e).replace('\n', ' '),
+                          e.problem_mark.index if e.problem_mark else None)
+        except yaml.reader.ReaderError as e:
+            raise Invalid('yaml: %s' % str(e).replace('\n', ' '), e.position)
+        except yaml.YAMLError as e:
+            raise Invalid('yaml: %s' % str(e).replace('\n', ' '))
+        yield ev
+
+
 def events_to_value(text):
     """Parse the front matter text; return the root mapping (a list of
     (key, value) pairs); raise Invalid."""
-    try:
-        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        raise Invalid('yaml: %s' % str(e).replace('\n', ' '))
-    if has_directive(text):
-        raise Invalid('directive')
     docs = 0
     root = None
+    root_scalar = None  # where a root scalar that is no null starts
     # stack of [kind, container, pending_key, expecting_key]
     stack = []
-    for ev in events:
+    for ev in yaml_events(text):
+        at = ev.start_mark.index
         if isinstance(ev, yaml.AliasEvent):
-            raise Invalid('alias')
+            raise Invalid('alias', at)
         if getattr(ev, 'anchor', None) is not None:
-            raise Invalid('anchor')
+            raise Invalid('anchor', at)
         if getattr(ev, 'tag', None) is not None:
-            raise Invalid('explicit tag')
+            raise Invalid('explicit tag', at)
         if isinstance(ev, yaml.DocumentStartEvent):
             docs += 1
+            if root_scalar is not None:
+                raise Invalid('root is not a mapping', root_scalar)
             if docs > 1:
-                raise Invalid('more than one document')
-            if ev.version is not None or ev.tags:
-                raise Invalid('directive')
+                raise Invalid('more than one document', at)
+            # directives lie between the event's start and the '---'
+            if ev.version is not None or ev.tags or \
+                    has_directive(text[at:ev.end_mark.index]):
+                raise Invalid('directive', at)
             continue
+        if isinstance(ev, yaml.StreamEndEvent) and root_scalar is not None:
+            # a root scalar is no mapping, unless a YAML error follows
+            raise Invalid('root is not a mapping', root_scalar)
         if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent,
                            yaml.DocumentEndEvent)):
             continue
         if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if not stack and isinstance(ev, yaml.SequenceStartEvent):
+                raise Invalid('root is not a mapping', at)
             if stack and stack[-1][0] == 'map' and stack[-1][3]:
-                raise Invalid('non-scalar key')
+                raise Invalid('non-scalar key', at)
+            if stack and id_next(stack):
+                raise Invalid('id is a collection', at)
             if len(stack) + 1 > MAX_DEPTH:
-                raise Invalid('too deep')
+                raise Invalid('too deep', at)
             kind = 'map' if isinstance(ev, yaml.MappingStartEvent) else 'seq'
             stack.append([kind, [], None, True, set()])
             continue
@@ -174,18 +215,23 @@ def events_to_value(text):
             else:
                 val = ('quoted', ev.value)
             if not stack:
+                if val[0] != 'plain' or val[1] not in NULLS:
+                    root_scalar = at
                 root = val
             elif stack[-1][0] == 'map' and stack[-1][3]:
                 key = ev.value
                 if key in stack[-1][4]:
-                    raise Invalid('duplicate key %r' % key)
+                    raise Invalid('duplicate key %r' % key, at)
                 stack[-1][4].add(key)
                 stack[-1][2] = key
                 stack[-1][3] = False
             else:
+                if id_next(stack) and not (val[0] == 'plain' and val[1] in NULLS) \
+                        and id_invalid(val[1]):
+                    raise Invalid('bad id %r' % val[1], at)
                 add_value(stack[-1], val)
             continue
-        raise Invalid('unexpected event %r' % ev)
+        raise Invalid('unexpected event %r' % ev, at)
     if root is None:
         return []
     if root[0] == 'plain' and root[1] in NULLS:
@@ -193,6 +239,12 @@ def events_to_value(text):
     if root[0] != 'map':
         raise Invalid('root is not a mapping')
     return root[1]
+
+
+def id_next(stack):
+    """Whether the next value is the root mapping's id."""
+    return len(stack) == 1 and stack[0][0] == 'map' and not stack[0][3] \
+        and stack[0][2] == 'id'
 
 
 def add_value(top, val):
@@ -223,20 +275,23 @@ def id_invalid(idtext):
     for c in idtext:
         if ord(c) < 0x20 or ord(c) == 0x7f:
             return True
-    return False
+    return len(idtext.encode('utf-8', 'surrogatepass')) > MAX_ID
 
 
 def parse(data):
     """Parse one file's bytes. Returns ('notissue',), ('invalid', why) or
-    ('issue', explicit_id_or_None, fields_dict)."""
+    ('issue', explicit_id_or_None, fields_dict); `why` starts with the
+    'line:col' of the problem."""
+    text = ''
     try:
         fm = slice_front_matter(data)
         if fm is None:
             return ('notissue',)
         try:
             text = fm.decode('utf-8')
-        except UnicodeDecodeError:
-            raise Invalid('invalid UTF-8')
+        except UnicodeDecodeError as e:
+            text = fm[:e.start].decode('utf-8')
+            raise Invalid('invalid UTF-8', len(text))
         pairs = events_to_value(text)
         explicit = None
         for k, v in pairs:
@@ -252,7 +307,7 @@ def parse(data):
         fields = {k: to_json(v) for k, v in pairs}
         return ('issue', explicit, fields)
     except Invalid as e:
-        return ('invalid', str(e))
+        return ('invalid', '%s: %s' % (position(data, text, e.at), e))
 
 
 def id_from_path(path):
@@ -354,15 +409,27 @@ def committed_files(roots):
     return res
 
 
+def real_dir(path):
+    """Whether path and every directory on the way are directories, no link."""
+    parts = path.split('/')
+    for i in range(len(parts)):
+        p = '/'.join(parts[:i + 1])
+        if os.path.islink(p) or not os.path.isdir(p):
+            return False
+    return True
+
+
 def worktree_files(roots):
     res = []
     for root in roots:
-        if not os.path.isdir(root) or os.path.islink(root):
+        if not real_dir(root):
             continue
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             if root == '.' and dirpath == '.' and '.git' in dirnames:
                 dirnames.remove('.git')
-            dirnames.sort()
+            # git does not enter a work tree of its own (a submodule)
+            dirnames[:] = sorted(d for d in dirnames
+                                 if not os.path.lexists(os.path.join(dirpath, d, '.git')))
             for name in sorted(filenames):
                 if not name.endswith('.md'):
                     continue
