@@ -321,6 +321,14 @@ static int apply_action(struct apply *ap, const struct action *a)
 	struct file_row row;
 	int rc;
 
+	/* a key LMDB cannot hold: said, and left out, so that the rest indexes */
+	if (k.mv_size > INDEX_KEY_MAX) {
+		if (a->type == ACT_ADD || a->type == ACT_TREE_PUT)
+			warning("%s: path too long to index (%zu bytes, at most %d)", a->path,
+				k.mv_size, INDEX_KEY_MAX);
+		return 0;
+	}
+
 	switch (a->type) {
 	case ACT_TREE_PUT:
 		memset(&row, 0, sizeof(row));
@@ -927,7 +935,7 @@ static int start_catfile(struct apply *ap, struct walk *w, const struct repo_pat
 		MDB_val k = { OID_RAW, a->oid }, v;
 		char hex[OID_HEX + 1];
 
-		if ((a->type != ACT_ADD && a->type != ACT_MODIFY) ||
+		if ((a->type != ACT_ADD && a->type != ACT_MODIFY) || strlen(a->path) > INDEX_KEY_MAX ||
 		    !mdb_get(ap->txn, ap->ix->blobs, &k, &v))
 			continue;
 		a->need = 1;

@@ -128,6 +128,8 @@ static int list_head(struct fsck *f, const struct repo_paths *p, const char *com
 			goto done;
 		}
 		path = tab + 1;
+		if (strlen(path) + (mode == 040000) > INDEX_KEY_MAX)
+			continue;	/* not indexed: refresh says so */
 		if (mode == 040000 && (is_root(&f->roots, path) ||
 				       issue_root(f->roots.buf, f->roots.len, path, NULL))) {
 			strbuf_reset(&key);

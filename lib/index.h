@@ -36,9 +36,11 @@
  *   dups     id -> nothing: the ids more than one file has
  */
 
-#define INDEX_VERSION "roadmap-index 5"
+#define INDEX_VERSION "roadmap-index 6"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
 #define OID_RAW 20
+/* LMDB's longest key: a path (or folder) longer than this is not indexed */
+#define INDEX_KEY_MAX 511
 /* LMDB's key limit is 511 bytes; longer terms become a prefix plus a hash */
 #define TERM_KEY_MAX 500
 /*
