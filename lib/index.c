@@ -568,6 +568,8 @@ void posting_list_sort(struct posting_list *pl)
 {
 	size_t i, j;
 
+	if (pl->nr < 2)
+		return;
 	qsort_r(pl->off, pl->nr, sizeof(*pl->off), cmp_off, pl->arena.buf);
 	/* a value twice in one file (a list) is one posting */
 	for (i = j = 0; i < pl->nr; i++) {
