@@ -13,6 +13,7 @@
 
 #include "index.h"
 #include "issue.h"
+#include "output.h"
 #include "record.h"
 #include "sha1.h"
 #include "usage.h"
@@ -668,14 +669,18 @@ int index_report_invalid(struct index *ix)
 		const char *id;
 		size_t idlen;
 		char *path = xmemdupz(k.mv_data, k.mv_size);
+		struct strbuf q = STRBUF_INIT;
+		/* one line each, whatever the path holds: quoted as git quotes paths */
+		quote_path(&q, path, k.mv_size, 0);
 		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
 		    !file_row_record(txn, ix, &row) && !record_decode(&rec, row.rec, row.reclen)) {
 			if (rec.kind == RECORD_INVALID)
-				fprintf(stderr, "%s: %s:%.*s\n", progname, path, (int)rec.errlen, rec.err);
+				fprintf(stderr, "%s: %s:%.*s\n", progname, q.buf, (int)rec.errlen, rec.err);
 			else
-				fprintf(stderr, "%s: %s:%s\n", progname, path,
+				fprintf(stderr, "%s: %s:%s\n", progname, q.buf,
 					issue_file_id(&rec, path, &id, &idlen));
 		}
+		strbuf_release(&q);
 		free(path);
 	}
 	mdb_cursor_close(c);

@@ -4,6 +4,7 @@
 
 #include "heal.h"
 #include "issue.h"
+#include "output.h"
 #include "query.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -483,9 +484,14 @@ static void find_duplicates(struct answer *a, struct index *ix, MDB_txn *txn, co
 		if (strcmp(a->r[i].id, a->r[i - 1].id) ||
 		    (i > 1 && !strcmp(a->r[i].id, a->r[i - 2].id)))
 			continue;
-		strbuf_addf(&a->warnings, "duplicate id '%s': '%s'", a->r[i].id, a->r[i - 1].path);
-		for (j = i; j < a->nr && !strcmp(a->r[j].id, a->r[i].id); j++)
-			strbuf_addf(&a->warnings, " and '%s'", a->r[j].path);
+		strbuf_addf(&a->warnings, "duplicate id '%s': '", a->r[i].id);
+		quote_path(&a->warnings, a->r[i - 1].path, strlen(a->r[i - 1].path), 0);
+		strbuf_addch(&a->warnings, '\'');
+		for (j = i; j < a->nr && !strcmp(a->r[j].id, a->r[i].id); j++) {
+			strbuf_addstr(&a->warnings, " and '");
+			quote_path(&a->warnings, a->r[j].path, strlen(a->r[j].path), 0);
+			strbuf_addch(&a->warnings, '\'');
+		}
 		strbuf_addch(&a->warnings, '\n');
 	}
 	if (a->warnings.len || mdb_cursor_open(txn, ix->dups, &c))
@@ -504,7 +510,9 @@ static void find_duplicates(struct answer *a, struct index *ix, MDB_txn *txn, co
 			    num_row_decode(&pv, &path, &plen, &rec, &reclen) ||
 			    (ov && overlay_find(ov, path, plen)))
 				continue;
-			strbuf_addf(&paths, "%s'%.*s'", live++ ? " and " : "", (int)plen, path);
+			strbuf_addstr(&paths, live++ ? " and '" : "'");
+			quote_path(&paths, path, plen, 0);
+			strbuf_addch(&paths, '\'');
 		}
 		if (live > 1)
 			strbuf_addf(&a->warnings, "duplicate id '%.*s': %s\n", (int)k.mv_size,

@@ -268,4 +268,19 @@ test_expect_success 'empty folders under a root, in the working tree and in an e
 	)
 '
 
+test_expect_success 'paths in warnings are quoted as git quotes them: one line each' '
+	printf -- "---\nid: TAB-1\ntitle: One\n---\n" >".roadmap/issues/tab	one.md" &&
+	printf -- "---\nid: TAB-1\ntitle: Two\n---\n" >.roadmap/issues/tab-two.md &&
+	printf -- "---\ntitle: [\n---\n" >".roadmap/issues/bad	one.md" &&
+	git add .roadmap && git commit -qm tabs &&
+	roadmap-list --committed >/dev/null 2>err &&
+	cat >expect <<-\EOF &&
+	roadmap-list: warning: duplicate id '"'"'TAB-1'"'"': '"'"'".roadmap/issues/tab\tone.md"'"'"' and '"'"'.roadmap/issues/tab-two.md'"'"'
+	EOF
+	grep "duplicate id" err >actual &&
+	test_cmp expect actual &&
+	roadmap-refresh -v 2>err &&
+	grep -F "roadmap-refresh: \".roadmap/issues/bad\\tone.md\":" err
+'
+
 test_done
