@@ -115,12 +115,8 @@ static int refresh(unsigned flags, char **reindex_argv, int verbose)
 		if (rc < 0)
 			die("cannot refresh the index");
 		if (!rc && index_is_fresh(ix, &paths)) {
-			if (verbose) {
-				fprintf(stderr, "%s: %s (%s)\n", progname, st.mode, st.reason);
-				index_report_invalid(ix);
-				fprintf(stderr, "%s: added %u, modified %u, deleted %u; parsed %u blobs, reused %u; %.1f ms\n",
-					progname, st.added, st.modified, st.deleted, st.parsed, st.reused, st.ms);
-			}
+			if (verbose)
+				refresh_report(ix, &st);
 			index_close(ix);
 			repo_paths_release(&paths);
 			return 0;

@@ -70,12 +70,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < 3 && !(flags & REFRESH_STDIN) && !index_is_fresh(ix, &paths); i++)
 		if (refresh_index(ix, &paths, flags & ~(REFRESH_FULL | REFRESH_REBUILD), NULL, &st) < 0)
 			die("cannot refresh the index");
-	if (flags & REFRESH_VERBOSE) {
-		fprintf(stderr, "%s: %s (%s)\n", progname, st.mode, st.reason);
-		index_report_invalid(ix);
-		fprintf(stderr, "%s: added %u, modified %u, deleted %u; parsed %u blobs, reused %u; %.1f ms\n",
-			progname, st.added, st.modified, st.deleted, st.parsed, st.reused, st.ms);
-	}
+	if (flags & REFRESH_VERBOSE)
+		refresh_report(ix, &st);
 	index_close(ix);
 	repo_paths_release(&paths);
 	strbuf_release(&list);

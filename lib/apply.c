@@ -586,17 +586,6 @@ static int put_sync_state(struct apply *ap, const struct strbuf *roots, const ch
 	return rc;
 }
 
-/* Whether path is one of the roots. */
-static int is_root(const struct strbuf *roots, const char *path)
-{
-	const char *r;
-
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		if (!strcmp(r, path))
-			return 1;
-	return 0;
-}
-
 /*
  * After a bulk walk, make ids, terms and the invalid list anew from the
  * records in `nums`: in number order, in this one transaction, so that
@@ -723,7 +712,7 @@ int diff_tree_actions(struct walk *w, const struct repo_paths *p, const char *ol
 		rec = path + strlen(path) + 1;
 		/* a root itself, or what is under it: the folders above are not indexed */
 		root = issue_root(roots->buf, roots->len, path, NULL);
-		if (!root && !is_root(roots, path))
+		if (!root && !issue_is_root(roots->buf, roots->len, path))
 			continue;
 		strbuf_reset(&key);
 		strbuf_addstr(&key, path);
@@ -757,6 +746,14 @@ done:
 	strbuf_release(&out);
 	strbuf_release(&key);
 	return ret;
+}
+
+void refresh_report(struct index *ix, const struct refresh_stats *st)
+{
+	fprintf(stderr, "%s: %s (%s)\n", progname, st->mode, st->reason);
+	index_report_invalid(ix);
+	fprintf(stderr, "%s: added %u, modified %u, deleted %u; parsed %u blobs, reused %u; %.1f ms\n",
+		progname, st->added, st->modified, st->deleted, st->parsed, st->reused, st->ms);
 }
 
 void add_reason(struct refresh_stats *st, const char *s)

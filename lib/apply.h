@@ -106,6 +106,9 @@ int apply_walk(struct index *ix, MDB_txn **txn, struct walk *w, const struct app
 /* Drop every row (keeping the parsed blobs unless `blobs`), for a rebuild. */
 int drop_rows(struct index *ix, MDB_txn *txn, int blobs);
 
+/* What -v prints: the mode and why, every invalid file, what was done. */
+void refresh_report(struct index *ix, const struct refresh_stats *st);
+
 /* Append s to st->reason. */
 void add_reason(struct refresh_stats *st, const char *s);
 

@@ -80,16 +80,6 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->key, ((const struct entry *)b)->key);
 }
 
-static int is_root(const struct strbuf *roots, const char *path)
-{
-	const char *r;
-
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		if (!strcmp(r, path))
-			return 1;
-	return 0;
-}
-
 /* HEAD's issue files and the folders under the roots, as the rows should be. */
 static int list_head(struct fsck *f, const struct repo_paths *p, const char *commit)
 {
@@ -130,7 +120,7 @@ static int list_head(struct fsck *f, const struct repo_paths *p, const char *com
 		path = tab + 1;
 		if (strlen(path) + (mode == 040000) > INDEX_KEY_MAX)
 			continue;	/* not indexed: refresh says so */
-		if (mode == 040000 && (is_root(&f->roots, path) ||
+		if (mode == 040000 && (issue_is_root(f->roots.buf, f->roots.len, path) ||
 				       issue_root(f->roots.buf, f->roots.len, path, NULL))) {
 			strbuf_reset(&key);
 			strbuf_addf(&key, "%s/", path);

@@ -576,6 +576,16 @@ int issue_name(const char *name)
 	return len > 3 && !strcmp(name + len - 3, ".md");
 }
 
+int issue_is_root(const char *roots, size_t len, const char *path)
+{
+	const char *r;
+
+	for (r = roots; r < roots + len; r += strlen(r) + 1)
+		if (!strcmp(r, path))
+			return 1;
+	return 0;
+}
+
 const char *issue_root(const char *roots, size_t len, const char *path, size_t *rootlen)
 {
 	const char *r;

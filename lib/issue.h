@@ -35,6 +35,9 @@ int issue_parse(struct strbuf *out, const char *buf, size_t len);
  */
 const char *issue_id_from_path(const char *path, size_t *len);
 
+/* Whether path is one of the roots ("a\0b\0", len bytes). */
+int issue_is_root(const char *roots, size_t len, const char *path);
+
 /* Whether a file name (or path) names a candidate issue file: "*.md". */
 int issue_name(const char *name);
 
