@@ -28,7 +28,7 @@ static const char prefix[] = "prefix\0\n---\n";
 
 /* What the independent walk saw: one entry per value scalar, in order. */
 struct seen {
-	struct strbuf keys;	/* the flattened keys, NUL-separated */
+	struct strbuf keys;	/* the flattened keys, each after its length (a key may hold NUL: "\0") */
 	const char **text;
 	size_t *len;
 	int *type;
@@ -141,8 +141,8 @@ static const unsigned char *check_node(struct seen *s, const unsigned char *p,
 		s->len[s->nr] = n.len;
 		s->type[s->nr] = n.type;
 		s->nr++;
+		strbuf_add(&s->keys, &key->len, sizeof(key->len));
 		strbuf_add(&s->keys, key->buf, key->len);
-		strbuf_addch(&s->keys, '\0');
 		return p;
 	}
 	CHECK(n.type == NODE_MAP || n.type == NODE_SEQ);
@@ -188,8 +188,12 @@ static int walk_scalar(const char *key, size_t keylen, const struct node *val, v
 	size_t i = w->calls++;
 
 	CHECK(i < s->nr);
-	CHECK(keylen == strlen(w->keys) && !memcmp(key, w->keys, keylen));
-	w->keys += keylen + 1;
+	{
+		size_t want;
+		memcpy(&want, w->keys, sizeof(want));
+		CHECK(keylen == want && !memcmp(key, w->keys + sizeof(want), keylen));
+		w->keys += sizeof(want) + keylen;
+	}
 	CHECK(val->type == s->type[i] && val->text == s->text[i] && val->len == s->len[i]);
 	scalar_resolve(val, &w->num);
 	strbuf_reset(&w->json);
