@@ -36,4 +36,10 @@ echo
 echo "== counts by status (roadmap-list --format '%(status)' | sort | uniq -c)"
 roadmap-list --format '%(status)' 2>/dev/null | sort | uniq -c | sort -rn
 echo
+echo "== roadmap-status: the index's sync state"
+roadmap-status
+echo
+echo "== roadmap-fsck --full: the index against HEAD, every record parsed again"
+roadmap-fsck --full -v && echo "no difference"
+echo
 echo "demo repository: $demo"
