@@ -3,14 +3,20 @@ test_description='a full disk, a read-only index, a map that must grow'
 . ./test-lib.sh
 
 # A private mount namespace lets the tests put the index on a small tmpfs
-# and mount it read-only, as root or (with user namespaces) as anyone.
-if unshare -m true 2>/dev/null
-then
-	UNSHARE="unshare -m"
-elif unshare -rm true 2>/dev/null
-then
-	UNSHARE="unshare -rm"
-fi
+# and mount it read-only, as root or (with user namespaces) as anyone. The
+# probe does all the tests do: a container may allow the one, not the other.
+mkdir -p mount-probe
+for u in "unshare -m" "unshare -rm"
+do
+	if $u sh -c 'mount -t tmpfs -o size=64k tmpfs mount-probe &&
+		mount -o remount,ro mount-probe &&
+		mount --bind mount-probe mount-probe &&
+		mount -o remount,bind,ro mount-probe' 2>/dev/null
+	then
+		UNSHARE=$u
+		break
+	fi
+done
 test -n "$UNSHARE" && test_set_prereq MOUNT
 test "$(id -u)" != 0 && test_set_prereq NOT_ROOT
 
