@@ -9,7 +9,6 @@
 #include "index.h"
 #include "output.h"
 #include "query.h"
-#include "heal.h"
 #include "repo.h"
 #include "usage.h"
 
@@ -213,7 +212,8 @@ int main(int argc, char **argv)
 
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	if (index_heal(ix, &paths) < 0 || query_run(&a, &q, ix, &paths) < 0)
+	/* query_run() heals the index first when it must */
+	if (query_run(&a, &q, ix, &paths) < 0)
 		die("cannot answer from the index");
 	if (a.invalid)
 		warning("%lu invalid issue file%s (see roadmap-refresh -v)", a.invalid,

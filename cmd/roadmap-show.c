@@ -10,7 +10,6 @@
 #include "index.h"
 #include "query.h"
 #include "catfile.h"
-#include "heal.h"
 #include "repo.h"
 #include "usage.h"
 
@@ -83,8 +82,6 @@ int main(int argc, char **argv)
 		usage(usage_str);
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	if (index_heal(ix, &paths) < 0)
-		die("cannot refresh the index");
 	for (i = optind; i < argc; i++) {
 		struct answer a;
 

@@ -65,14 +65,20 @@ int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **tx
 		rc = system(sb.buf);	/* what it did is what counts, not how it ended */
 		strbuf_release(&sb);
 	}
+	/*
+	 * The first try is the common case: one transaction, in which the
+	 * index matches HEAD. Otherwise heal (the index is stale, new, or a
+	 * writer came since the last try) and look again.
+	 */
 	for (tries = 0; tries < 100; tries++) {
 		if (tries && index_heal(ix, p) < 0)
 			return -1;
-		if ((rc = index_begin(ix, txn, 0)))
+		if ((rc = index_begin(ix, txn, 0)) < 0)
 			return rc;
+		if (rc)
+			continue;	/* no databases yet */
 		if (fresh_in(ix, *txn, p))
 			return 0;
-		/* a writer came between the heal and this transaction */
 		mdb_txn_abort(*txn);
 	}
 	return error("the index keeps changing (a refresh after another?); try again");

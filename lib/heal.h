@@ -28,11 +28,11 @@ int index_heal(struct index *ix, const struct repo_paths *p);
 
 /*
  * Begin the read transaction a reader answers from, on an index that
- * matches HEAD in that very transaction: a writer may have come since the
- * reader healed (a --rebuild, or a large walk, commits in chunks marked
- * "building"), and then it heals again. Returns 0, 1 when the index has
- * no databases (as index_begin), or -1 (reported). For tests only,
- * ROADMAP_TEST_BEFORE_ANSWER is a shell command run first, in that window.
+ * matches HEAD in that very transaction, healing it first when it does
+ * not: a stale index, a new one, or one a writer changed since (a
+ * --rebuild, or a large walk, commits in chunks marked "building").
+ * Returns 0 or -1 (reported). For tests only, ROADMAP_TEST_BEFORE_ANSWER
+ * is a shell command run first.
  */
 int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **txn);
 

@@ -536,9 +536,8 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 
 	memset(a, 0, sizeof(*a));
 	strbuf_init(&a->warnings, 0);
-	/* the index the caller healed, unless a writer came since */
 	if ((rc = index_begin_fresh(ix, p, &txn)))
-		return rc < 0 ? rc : 0;		/* no databases: nothing indexed */
+		return rc;
 	if (!meta_get(txn, ix, "roots", &roots)) {
 		rootsbuf = xmemdupz(roots.mv_data, roots.mv_size);
 		rootslen = roots.mv_size;

@@ -64,7 +64,7 @@ void query_add_eq(struct query *q, const char *field, const char *values);
 void query_set_sort(struct query *q, const char *spec);
 void query_release(struct query *q);
 
-/* Answer q from the index (plus the working tree unless q->committed). */
+/* Answer q from the index, healed first if it does not match HEAD (plus the working tree unless q->committed). */
 int query_run(struct answer *out, struct query *q, struct index *ix, const struct repo_paths *p);
 void answer_release(struct answer *a);
 
