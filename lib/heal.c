@@ -12,6 +12,7 @@
 #include "catfile.h"
 #include "heal.h"
 #include "usage.h"
+#include "xalloc.h"
 
 double now_ms(void)
 {
@@ -84,29 +85,6 @@ int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **tx
 	return error("the index keeps changing (a refresh after another?); try again");
 }
 
-/*
- * Ask git for HEAD and the trees at the roots: "git cat-file --batch-check"
- * answers "<oid> <type> <size>" or "<name> missing" per line.
- */
-static int git_root_trees(struct strbuf *out, const struct repo_paths *p,
-			  const char *roots, size_t rootslen)
-{
-	struct strbuf in = STRBUF_INIT;
-	struct catfile cf;
-	const char *r;
-	size_t len;
-	int ret;
-
-	strbuf_addstr(&in, "HEAD\n");
-	for (r = roots; r < roots + rootslen; r += strlen(r) + 1)
-		strbuf_addf(&in, "HEAD:%s\n", r);
-	len = in.len;
-	if (catfile_start(&cf, p, "--batch-check", strbuf_detach(&in, NULL), len) < 0)
-		return -1;
-	ret = catfile_read_all(&cf, out);
-	return catfile_finish(&cf) < 0 ? -1 : ret;
-}
-
 int index_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p, const char *commit,
 		     const char *roots, size_t rootslen)
 {
@@ -138,8 +116,8 @@ int index_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p,
 	return ret;
 }
 
-/* The tree oid stored for root, as hex, or "" when it has none. */
-static void stored_tree(char *hex, MDB_txn *txn, struct index *ix, const char *root)
+/* The tree oid stored for root, or zeros when it has none (as index_root_trees). */
+static void stored_tree(unsigned char *oid, MDB_txn *txn, struct index *ix, const char *root)
 {
 	struct strbuf key = STRBUF_INIT;
 	struct file_row row;
@@ -148,18 +126,19 @@ static void stored_tree(char *hex, MDB_txn *txn, struct index *ix, const char *r
 	strbuf_addf(&key, "%s/", root);
 	k.mv_size = key.len;
 	k.mv_data = key.buf;
-	hex[0] = '\0';
+	memset(oid, 0, OID_RAW);
 	if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) && row.kind == ROW_TREE)
-		oid_to_hex(hex, row.oid);
+		memcpy(oid, row.oid, OID_RAW);
 	strbuf_release(&key);
 }
 
 int index_advance(struct index *ix, const struct repo_paths *p)
 {
-	struct strbuf stamp = STRBUF_INIT, roots = STRBUF_INIT, git = STRBUF_INIT;
-	struct strbuf indexed = STRBUF_INIT, want = STRBUF_INIT;
-	char hex[OID_HEX + 1], tree[OID_HEX + 1];
-	const char *r, *line, *w;
+	struct strbuf stamp = STRBUF_INIT, roots = STRBUF_INIT, indexed = STRBUF_INIT;
+	unsigned char (*want)[OID_RAW] = NULL, (*got)[OID_RAW] = NULL;
+	char hex[OID_HEX + 1];
+	const char *r;
+	size_t n = 0;
 	MDB_txn *txn;
 	MDB_val v;
 	int detached, ok = 0;
@@ -178,27 +157,17 @@ int index_advance(struct index *ix, const struct repo_paths *p)
 			ok = 1;
 		}
 	}
-	/* per root, the line git should print: "<tree> tree ..." or "... missing" */
-	for (r = roots.buf; ok && r < roots.buf + roots.len; r += strlen(r) + 1) {
-		stored_tree(tree, txn, ix, r);
-		strbuf_add(&want, tree, strlen(tree) + 1);
-	}
+	/* the root trees indexed, against those of the commit HEAD names */
+	for (r = roots.buf; r < roots.buf + roots.len; r += strlen(r) + 1)
+		n++;
+	want = xcalloc(n ? n : 1, sizeof(*want));
+	got = xcalloc(n ? n : 1, sizeof(*got));
+	for (r = roots.buf, n = 0; ok && r < roots.buf + roots.len; r += strlen(r) + 1)
+		stored_tree(want[n++], txn, ix, r);
 	mdb_txn_abort(txn);
-	if (!ok || git_root_trees(&git, p, roots.buf, roots.len) < 0)
+	if (!ok || index_root_trees(got, p, hex, roots.buf, roots.len) < 0 ||
+	    memcmp(want, got, n * sizeof(*want)))
 		goto fail;
-	/* HEAD as git sees it must be the HEAD we read */
-	if (git.len <= OID_HEX || memcmp(git.buf, hex, OID_HEX))
-		goto fail;
-	line = git.buf;
-	for (w = want.buf; w < want.buf + want.len; w += strlen(w) + 1) {
-		const char *end;
-		if (!(line = strchr(line, '\n')) || !*++line)
-			goto fail;
-		end = strchrnul(line, '\n');
-		if (*w ? strncmp(line, w, OID_HEX) || strncmp(line + OID_HEX, " tree ", 6) :
-		    end - line < 8 || memcmp(end - 8, " missing", 8))
-			goto fail;
-	}
 	if (index_lock(ix, 0))
 		goto fail;
 	/* record the new commit, unless another writer moved the index meanwhile */
@@ -215,6 +184,9 @@ int index_advance(struct index *ix, const struct repo_paths *p)
 		    !meta_put_u64(txn, ix, "last_us", (uint64_t)((now_ms() - start) * 1000)) &&
 		    !meta_put_u64(txn, ix, "last_parsed", 0) &&
 		    !meta_put_u64(txn, ix, "last_reused", 0) &&
+		    !meta_put_u64(txn, ix, "last_added", 0) &&
+		    !meta_put_u64(txn, ix, "last_modified", 0) &&
+		    !meta_put_u64(txn, ix, "last_deleted", 0) &&
 		    !index_commit(txn, "the new commit"))
 			ok = 1;
 		else
@@ -227,9 +199,9 @@ fail:
 out:
 	strbuf_release(&stamp);
 	strbuf_release(&roots);
-	strbuf_release(&git);
 	strbuf_release(&indexed);
-	strbuf_release(&want);
+	free(want);
+	free(got);
 	return ok;
 }
 

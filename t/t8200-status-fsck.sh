@@ -208,6 +208,21 @@ test_expect_success 'a reader heals; status names it and what it did' '
 	)
 '
 
+test_expect_success 'a commit that touches no issue file: recorded as an advance, nothing done' '
+	(
+		cd repo &&
+		git commit -q --allow-empty -m "no issue file" &&
+		roadmap-list >/dev/null 2>&1 &&
+		test "$(json_get commit)" = "$(git rev-parse HEAD)" &&
+		test "$(json_get last_refresh mode)" = advance &&
+		test "$(json_get last_refresh parsed)" = 0 &&
+		test "$(json_get last_refresh added)" = 0 &&
+		test "$(json_get last_refresh modified)" = 0 &&
+		test "$(json_get last_refresh deleted)" = 0 &&
+		roadmap-fsck
+	)
+'
+
 test_expect_success 'a hook refresh is named after its hook' '
 	(
 		cd repo &&
