@@ -542,12 +542,29 @@ static int put_progress(struct apply *ap, const struct strbuf *roots, uint64_t i
  * the commit and root trees indexed, and how, when, by whom and how fast
  * it was brought there.
  */
+int put_last_refresh(MDB_txn *txn, struct index *ix, const struct refresh_stats *st, double ms)
+{
+	const char *by = getenv("ROADMAP_BY");
+	int rc;
+
+	if (!(rc = meta_put_str(txn, ix, "last_mode", st->mode)) &&
+	    !(rc = meta_put_str(txn, ix, "last_reason", st->reason)) &&
+	    !(rc = meta_put_str(txn, ix, "last_by", by && *by ? by : progname)) &&
+	    !(rc = meta_put_u64(txn, ix, "last_time", (uint64_t)time(NULL))) &&
+	    !(rc = meta_put_u64(txn, ix, "last_us", (uint64_t)(ms * 1000))) &&
+	    !(rc = meta_put_u64(txn, ix, "last_parsed", st->parsed)) &&
+	    !(rc = meta_put_u64(txn, ix, "last_reused", st->reused)) &&
+	    !(rc = meta_put_u64(txn, ix, "last_added", st->added)) &&
+	    !(rc = meta_put_u64(txn, ix, "last_modified", st->modified)))
+		rc = meta_put_u64(txn, ix, "last_deleted", st->deleted);
+	return rc;
+}
+
 static int put_sync_state(struct apply *ap, const struct strbuf *roots, const char *commit,
 			  const struct strbuf *stamp, double ms)
 {
 	struct strbuf trees = STRBUF_INIT, key = STRBUF_INIT;
-	const struct refresh_stats *st = ap->st;
-	const char *r, *by = getenv("ROADMAP_BY");
+	const char *r;
 	MDB_txn *txn = ap->txn;
 	struct index *ix = ap->ix;
 	MDB_stat dbs;
@@ -570,17 +587,8 @@ static int put_sync_state(struct apply *ap, const struct strbuf *roots, const ch
 	    !(rc = meta_put_u64(txn, ix, "invalid", dbs.ms_entries)) &&
 	    !(rc = meta_put(txn, ix, "config", stamp->buf, stamp->len)) &&
 	    !(rc = meta_put_str(txn, ix, "commit", commit)) &&
-	    !(rc = meta_put(txn, ix, "trees", trees.buf, trees.len)) &&
-	    !(rc = meta_put_str(txn, ix, "last_mode", st->mode)) &&
-	    !(rc = meta_put_str(txn, ix, "last_reason", st->reason)) &&
-	    !(rc = meta_put_str(txn, ix, "last_by", by && *by ? by : progname)) &&
-	    !(rc = meta_put_u64(txn, ix, "last_time", (uint64_t)time(NULL))) &&
-	    !(rc = meta_put_u64(txn, ix, "last_us", (uint64_t)(ms * 1000))) &&
-	    !(rc = meta_put_u64(txn, ix, "last_parsed", st->parsed)) &&
-	    !(rc = meta_put_u64(txn, ix, "last_reused", st->reused)) &&
-	    !(rc = meta_put_u64(txn, ix, "last_added", st->added)) &&
-	    !(rc = meta_put_u64(txn, ix, "last_modified", st->modified)))
-		rc = meta_put_u64(txn, ix, "last_deleted", st->deleted);
+	    !(rc = meta_put(txn, ix, "trees", trees.buf, trees.len)))
+		rc = put_last_refresh(txn, ix, ap->st, ms);
 	strbuf_release(&trees);
 	strbuf_release(&key);
 	return rc;

@@ -109,6 +109,13 @@ int drop_rows(struct index *ix, MDB_txn *txn, int blobs);
 /* What -v prints: the mode and why, every invalid file, what was done. */
 void refresh_report(struct index *ix, const struct refresh_stats *st);
 
+/*
+ * Record how the index was last brought to HEAD (roadmap-status shows it):
+ * st's mode, reason and counts, who ran it ($ROADMAP_BY or this program),
+ * when, and how long it took. Returns 0 or an LMDB code.
+ */
+int put_last_refresh(MDB_txn *txn, struct index *ix, const struct refresh_stats *st, double ms);
+
 /* Append s to st->reason. */
 void add_reason(struct refresh_stats *st, const char *s);
 

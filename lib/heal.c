@@ -173,20 +173,14 @@ int index_advance(struct index *ix, const struct repo_paths *p)
 	/* record the new commit, unless another writer moved the index meanwhile */
 	ok = 0;
 	if (!index_begin(ix, &txn, 1)) {
-		const char *by = getenv("ROADMAP_BY");
+		struct refresh_stats st;
+		memset(&st, 0, sizeof(st));
+		st.mode = "advance";
+		snprintf(st.reason, sizeof(st.reason), "HEAD moved; no issue file changed");
 		if (meta_equals(txn, ix, "commit", indexed.buf, indexed.len) &&
 		    meta_equals(txn, ix, "state", "clean", 5) &&
 		    !meta_put_str(txn, ix, "commit", hex) &&
-		    !meta_put_str(txn, ix, "last_mode", "advance") &&
-		    !meta_put_str(txn, ix, "last_reason", "HEAD moved; no issue file changed") &&
-		    !meta_put_str(txn, ix, "last_by", by && *by ? by : progname) &&
-		    !meta_put_u64(txn, ix, "last_time", (uint64_t)time(NULL)) &&
-		    !meta_put_u64(txn, ix, "last_us", (uint64_t)((now_ms() - start) * 1000)) &&
-		    !meta_put_u64(txn, ix, "last_parsed", 0) &&
-		    !meta_put_u64(txn, ix, "last_reused", 0) &&
-		    !meta_put_u64(txn, ix, "last_added", 0) &&
-		    !meta_put_u64(txn, ix, "last_modified", 0) &&
-		    !meta_put_u64(txn, ix, "last_deleted", 0) &&
+		    !put_last_refresh(txn, ix, &st, now_ms() - start) &&
 		    !index_commit(txn, "the new commit"))
 			ok = 1;
 		else
