@@ -11,6 +11,7 @@
 #include "catfile.h"
 #include "gitindex.h"
 #include "issue.h"
+#include "postings.h"
 #include "record.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -453,8 +454,8 @@ void refresh_trace(const char *phase, size_t n)
 			}
 		if (f)
 			fclose(f);
-		fprintf(stderr, "%s: trace: %-8s %8.1f ms  (%zu)  %s\n", progname, phase,
-			now - last, n, hwm);
+		fprintf(stderr, "%s: trace: %-8s %8.1f ms  (%zu)  %s inuse %zu kB\n", progname, phase,
+			now - last, n, hwm, mallinfo2().uordblks / 1024);
 	}
 	last = now;
 }
@@ -592,75 +593,6 @@ static int put_sync_state(struct apply *ap, const struct strbuf *roots, const ch
 	strbuf_release(&trees);
 	strbuf_release(&key);
 	return rc;
-}
-
-/*
- * After a bulk walk, make ids, terms and the invalid list anew from the
- * records in `nums`: in number order, in this one transaction, so that
- * the random inserts of postings are paid once, not once per chunk.
- */
-static int rebuild_postings(struct index *ix, MDB_txn **txnp, uint64_t *issues)
-{
-	MDB_txn *txn = *txnp;
-	MDB_cursor *c;
-	MDB_val k, v;
-	int rc, deltas[2] = { 0, 0 };
-	size_t n = 0;
-
-	if ((rc = mdb_drop(txn, ix->terms, 0)) || (rc = mdb_drop(txn, ix->issues, 0)) ||
-	    (rc = mdb_drop(txn, ix->invalid, 0)) || (rc = mdb_drop(txn, ix->dups, 0)) ||
-	    (rc = mdb_cursor_open(txn, ix->nums, &c)))
-		return rc;
-	while (!(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
-		const char *path, *rec;
-		size_t plen, reclen;
-		MDB_val rv;
-		char *p;
-		uint32_t num;
-
-		if (num_row_decode(&v, &path, &plen, &rec, &reclen) < 0) {
-			rc = MDB_CORRUPTED;
-			break;
-		}
-		memcpy(&num, k.mv_data, sizeof(num));
-		/* copies: the puts below may move the page they point into */
-		p = xmemdupz(path, plen);
-		rv.mv_data = xmemdupz(rec, reclen);
-		rv.mv_size = reclen;
-		rc = postings(ix, txn, p, num, &rv, 1, &deltas[0], &deltas[1]);
-		free(p);
-		free(rv.mv_data);
-		if (rc)
-			break;
-		/* the records read through the map count as ours: let them go */
-		if (!(n % 4096))
-			index_drop_pages(ix);
-		/*
-		 * Commit now and then: dirty pages cost memory, and "postings
-		 * pending" makes a killed run start them over.
-		 */
-		if (!(++n % refresh_chunk(POSTINGS_CHUNK))) {
-			mdb_cursor_close(c);
-			if ((rc = index_commit(txn, "a chunk of postings"))) {
-				*txnp = NULL;
-				return rc;
-			}
-			*txnp = txn = NULL;
-			index_drop_pages(ix);
-			if ((rc = index_begin(ix, txnp, 1)))
-				return rc;
-			txn = *txnp;
-			if ((rc = mdb_cursor_open(txn, ix->nums, &c)))
-				return rc;
-			k.mv_size = sizeof(uint32_t);
-			k.mv_data = &num;
-			if ((rc = mdb_cursor_get(c, &k, &v, MDB_SET)))
-				break;
-		}
-	}
-	mdb_cursor_close(c);
-	*issues = deltas[0] > 0 ? deltas[0] : 0;
-	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 /*
@@ -1009,8 +941,11 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 		if ((rc = apply_action(&ap, &w->act[i])))
 			goto out;
 		/* pages read through the map count as ours: let them go now and then */
-		if (!((i + 1) % 2048))
+		if (!((i + 1) % 2048)) {
 			index_drop_pages(ix);
+			if (ap.have_gi)
+				gitindex_drop_pages(&ap.gi);
+		}
 		/*
 		 * A large walk commits in chunks, marked "building" so that no
 		 * reader answers from it; a killed run resumes from the rows
@@ -1048,7 +983,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 			goto out;
 		free_actions(w);	/* not needed any more: give the memory back */
 		malloc_trim(0);
-		if ((rc = rebuild_postings(ix, &txn, &issues)) ||
+		if ((rc = postings_rebuild(ix, &txn, &issues)) ||
 		    (rc = meta_put_str(txn, ix, "postings", "ok")))
 			goto out;
 		ap.txn = txn;

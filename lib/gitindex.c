@@ -246,6 +246,12 @@ void gitindex_entry_stat(const struct gitindex_entry *e, struct gitindex_stat *s
 	st->size = be32(e->stat + 36);
 }
 
+void gitindex_drop_pages(struct gitindex *gi)
+{
+	if (gi->map)
+		madvise(gi->map, gi->size, MADV_DONTNEED);
+}
+
 void gitindex_release(struct gitindex *gi)
 {
 	size_t i;

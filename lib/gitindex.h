@@ -52,6 +52,8 @@ int gitindex_read(struct gitindex *gi, const char *file);
 /* The same from buf[0..size), which must outlive gi (entries point into it). */
 int gitindex_parse(struct gitindex *gi, const void *buf, size_t size);
 void gitindex_release(struct gitindex *gi);
+/* Let the pages of the map read so far go (they are read again when needed). */
+void gitindex_drop_pages(struct gitindex *gi);
 
 /* The cached tree of folder `path` ("" for the top), or NULL. */
 const struct gitindex_tree *gitindex_tree(const struct gitindex *gi, const char *path, size_t len);

@@ -1,0 +1,231 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "postings.h"
+#include "xalloc.h"
+
+/*
+ * The postings of a bulk build, made in two passes instead of 1.3 million
+ * random inserts (at 100,000 issues): read every record once, interning
+ * each distinct (database, key) and keeping (term, file number) pairs;
+ * then sort the terms as LMDB orders keys and write each one's numbers
+ * in one append. Appending fills pages completely and dirties each page
+ * once; a posting costs 4 bytes here.
+ */
+
+struct term {
+	uint32_t off;		/* its key in the arena */
+	uint16_t klen;		/* keys are at most INDEX_KEY_MAX bytes */
+	uint16_t db;
+	uint32_t count;		/* postings, then where its numbers start */
+	uint32_t last;		/* the last file number + 1: no posting twice */
+};
+
+struct bulk {
+	struct strbuf arena;
+	struct term *t;
+	size_t nr, alloc;
+	uint32_t *slot;		/* term index + 1, open addressing; 0 is empty */
+	size_t nslots;
+	uint32_t *pair;		/* the terms of each file in turn */
+	size_t npairs, apairs;
+	uint32_t *file;		/* file number, then its pairs' end, a file a time */
+	size_t nfile, afile;
+	uint32_t num;
+};
+
+static uint64_t hash_term(MDB_dbi db, const void *key, size_t klen)
+{
+	const unsigned char *p = key;
+	uint64_t h = 14695981039346656037ULL ^ db;
+	size_t i;
+
+	for (i = 0; i < klen; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void grow_slots(struct bulk *b)
+{
+	size_t i;
+
+	free(b->slot);
+	b->nslots = b->nslots ? b->nslots * 2 : 1 << 16;
+	b->slot = xcalloc(b->nslots, sizeof(*b->slot));
+	for (i = 0; i < b->nr; i++) {
+		const struct term *t = &b->t[i];
+		size_t s = hash_term(t->db, b->arena.buf + t->off, t->klen) & (b->nslots - 1);
+		while (b->slot[s])
+			s = (s + 1) & (b->nslots - 1);
+		b->slot[s] = i + 1;
+	}
+}
+
+static int collect(MDB_dbi db, const void *key, size_t klen, void *data)
+{
+	struct bulk *b = data;
+	struct term *t;
+	size_t s;
+
+	if (4 * (b->nr + 1) > 3 * b->nslots)
+		grow_slots(b);
+	s = hash_term(db, key, klen) & (b->nslots - 1);
+	for (; b->slot[s]; s = (s + 1) & (b->nslots - 1)) {
+		t = &b->t[b->slot[s] - 1];
+		if (t->db == db && t->klen == klen && !memcmp(b->arena.buf + t->off, key, klen))
+			break;
+	}
+	if (!b->slot[s]) {
+		ALLOC_GROW(b->t, b->nr + 1, b->alloc);
+		t = &b->t[b->nr];
+		t->off = b->arena.len;
+		t->klen = klen;
+		t->db = db;
+		t->count = t->last = 0;
+		strbuf_add(&b->arena, key, klen);
+		b->slot[s] = ++b->nr;
+	}
+	t = &b->t[b->slot[s] - 1];
+	if (t->last == b->num + 1)
+		return 0;	/* labels: [a, a] */
+	t->last = b->num + 1;
+	t->count++;
+	ALLOC_GROW(b->pair, b->npairs + 1, b->apairs);
+	b->pair[b->npairs++] = b->slot[s] - 1;
+	return 0;
+}
+
+static const struct bulk *sort_bulk;	/* for qsort's comparison */
+
+/* LMDB's default order: by database here, then memcmp, then shorter first */
+static int cmp_terms(const void *pa, const void *pb)
+{
+	const struct term *a = &sort_bulk->t[*(const uint32_t *)pa];
+	const struct term *b = &sort_bulk->t[*(const uint32_t *)pb];
+	int c;
+
+	if (a->db != b->db)
+		return a->db < b->db ? -1 : 1;
+	c = memcmp(sort_bulk->arena.buf + a->off, sort_bulk->arena.buf + b->off,
+		   a->klen < b->klen ? a->klen : b->klen);
+	return c ? c : (a->klen > b->klen) - (a->klen < b->klen);
+}
+
+/* Read every record in `nums`, in number order, into b. */
+static int collect_all(struct bulk *b, struct index *ix, MDB_txn *txn)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	size_t n = 0;
+	int rc = mdb_cursor_open(txn, ix->nums, &c);
+
+	if (rc)
+		return rc;
+	while (!(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
+		const char *path, *rec;
+		size_t plen, reclen;
+		char *p;
+
+		if (num_row_decode(&v, &path, &plen, &rec, &reclen) < 0) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		memcpy(&b->num, k.mv_data, sizeof(b->num));
+		p = xmemdupz(path, plen);
+		rc = index_postings(ix, p, rec, reclen, collect, b);
+		free(p);
+		if (rc)
+			break;
+		ALLOC_GROW(b->file, b->nfile + 2, b->afile);
+		b->file[b->nfile++] = b->num;
+		b->file[b->nfile++] = b->npairs;
+		/* the records read through the map count as ours: let them go */
+		if (!(++n % 4096))
+			index_drop_pages(ix);
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Write term t's numbers, nums[0..t->count), and its mark in `dups`. */
+static int put_term(struct bulk *b, struct index *ix, MDB_txn *txn, const struct term *t,
+		    uint32_t *nums)
+{
+	MDB_val k = { t->klen, b->arena.buf + t->off }, empty = { 0, "" };
+	MDB_val v[2] = { { sizeof(*nums), nums }, { t->count, NULL } };
+	MDB_cursor *c;
+	int rc;
+
+	if (t->db == ix->invalid)
+		return mdb_put(txn, t->db, &k, &empty, MDB_APPEND);
+	if (t->db == ix->issues && t->count > 1 &&
+	    (rc = mdb_put(txn, ix->dups, &k, &empty, MDB_APPEND)))
+		return rc;
+	if ((rc = mdb_cursor_open(txn, t->db, &c)))
+		return rc;
+	rc = mdb_cursor_put(c, &k, v, MDB_MULTIPLE | MDB_APPEND);
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int postings_rebuild(struct index *ix, MDB_txn **txnp, uint64_t *issues)
+{
+	struct bulk b = { STRBUF_INIT, NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 };
+	uint32_t *order = NULL, *nums = NULL, start;
+	size_t i, j, chunk = refresh_chunk(POSTINGS_CHUNK);
+	int rc;
+
+	*issues = 0;
+	if ((rc = mdb_drop(*txnp, ix->terms, 0)) || (rc = mdb_drop(*txnp, ix->issues, 0)) ||
+	    (rc = mdb_drop(*txnp, ix->invalid, 0)) || (rc = mdb_drop(*txnp, ix->dups, 0)) ||
+	    (rc = collect_all(&b, ix, *txnp)))
+		goto out;
+	free(b.slot);
+	b.slot = NULL;
+	refresh_trace("collect", b.npairs);
+
+	order = xmalloc((b.nr ? b.nr : 1) * sizeof(*order));
+	for (i = 0; i < b.nr; i++)
+		order[i] = i;
+	sort_bulk = &b;
+	qsort(order, b.nr, sizeof(*order), cmp_terms);
+	/* each term's numbers, contiguous in term order and increasing within */
+	for (i = 0, start = 0; i < b.nr; i++) {
+		struct term *t = &b.t[order[i]];
+		uint32_t count = t->count;
+		if (t->db == ix->issues)
+			*issues += count;
+		t->count = start;
+		start += count;
+	}
+	nums = xmalloc((b.npairs ? b.npairs : 1) * sizeof(*nums));
+	for (i = j = 0; i < b.nfile; i += 2)
+		for (; j < b.file[i + 1]; j++)
+			nums[b.t[b.pair[j]].count++] = b.file[i];
+	free(b.pair);
+	b.pair = NULL;
+
+	for (i = 0, start = 0; i < b.nr && !rc; i++) {
+		struct term *t = &b.t[order[i]];
+		t->count -= start;	/* back to its number of postings */
+		rc = put_term(&b, ix, *txnp, t, nums + start);
+		start += t->count;
+		/* commit now and then: dirty pages cost memory */
+		if (!rc && !((i + 1) % chunk) && i + 1 < b.nr) {
+			rc = index_commit(*txnp, "a chunk of postings");
+			*txnp = NULL;
+			if (!rc)
+				rc = index_begin(ix, txnp, 1);
+		}
+	}
+out:
+	free(order);
+	free(nums);
+	free(b.pair);
+	free(b.file);
+	free(b.slot);
+	free(b.t);
+	strbuf_release(&b.arena);
+	return rc;
+}
