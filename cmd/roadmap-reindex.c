@@ -3,6 +3,7 @@
  * HEAD. roadmap-refresh runs it when the index is stale; this is the one
  * program that starts libgit2 (about 10 ms), so the fresh case never pays.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,12 @@ int main(int argc, char **argv)
 	int i;
 
 	set_progname(argv[0]);
+	/*
+	 * A build's large arrays (actions, postings) in mappings of their
+	 * own, so that freeing one gives its memory back at once; glibc's
+	 * sliding threshold would put them on the heap after the first free.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 	flags = parse_refresh_options(argc, argv, &hook);
 	if (hook)
 		die("--hook is for roadmap-refresh");

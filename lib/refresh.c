@@ -447,7 +447,12 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 	w.full = full || rebuild;
 	if (paths && !full && !rebuild) {
 		path_actions(&w, tree, roots, paths);
-	} else if (incremental && !unborn && !gitindex_actions_head(&w, p, tree, roots)) {
+	} else if ((incremental || rebuild) && !unborn && !gitindex_actions_head(&w, p, tree, roots)) {
+		/*
+		 * With no rows to compare, git's index, when it holds HEAD,
+		 * lists the files without reading a tree: the walk's reads
+		 * would keep libgit2's delta-base cache (16 MiB) to the end.
+		 */
 		add_reason(st, "; read from git's index");
 	} else if (incremental && !unborn && (free_actions(&w), w.rc = 0,
 					       !diff_tree_actions(&w, p, indexed, hex, roots))) {
