@@ -171,7 +171,7 @@ int result_values(const struct result *r, const char *field, scalar_fn fn, void 
 		n.text = r->path;
 		n.len = strlen(r->path);
 	} else {
-		found = record_foreach_scalar(&rec, match_field, &fw);
+		found = record_field_scalars(&rec, fw.field, fw.alias, match_field, &fw);
 		if (found || (strcmp(field, "root") && strcmp(field, "dir")))
 			return found;
 		n.text = r->root;
@@ -235,7 +235,8 @@ static int pred_value(const char *key, size_t keylen, const struct node *val, vo
 		(p->op == OP_GT && c > 0) || (p->op == OP_GE && c >= 0);
 }
 
-static int result_matches(const struct query *q, const struct result *r)
+/* Whether r satisfies every predicate; `proven`: but those its postings proved. */
+static int result_matches(const struct query *q, const struct result *r, int proven)
 {
 	struct pred_eval pe = { NULL, STRBUF_INIT };
 	size_t i;
@@ -243,6 +244,8 @@ static int result_matches(const struct query *q, const struct result *r)
 
 	for (i = 0; i < q->nr_preds && ok; i++) {
 		int any;
+		if (proven && q->preds[i].exact)
+			continue;
 		pe.p = &q->preds[i];
 		any = result_values(r, pe.p->field, pred_value, &pe);
 		ok = pe.p->op == OP_NE ? !any : any;
@@ -287,14 +290,20 @@ static int read_postings(struct numlist *nl, MDB_txn *txn, MDB_dbi dbi, const ch
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/* The files whose terms may satisfy equality predicate p (sorted, unique). */
-static int pred_postings(struct numlist *nl, const struct pred *p, struct index *ix, MDB_txn *txn)
+/*
+ * The files whose terms may satisfy equality predicate p (sorted, unique).
+ * p->exact tells whether they are exactly the files that do: a key is
+ * "field\x1fvalue", unambiguous unless either holds a \x1f, and exact
+ * unless it was long enough to end in a hash.
+ */
+static int pred_postings(struct numlist *nl, struct pred *p, struct index *ix, MDB_txn *txn)
 {
 	const char *names[2] = { p->field, alias_of(p->field) };
 	struct strbuf key = STRBUF_INIT;
 	size_t i, j, out;
 	int rc = 0;
 
+	p->exact = 1;
 	for (i = 0; i < p->nr_values && !rc; i++)
 		for (j = 0; j < 2 && names[j] && !rc; j++) {
 			if (!strcmp(names[j], "id")) {
@@ -302,6 +311,9 @@ static int pred_postings(struct numlist *nl, const struct pred *p, struct index 
 				continue;
 			}
 			term_key(&key, names[j], strlen(names[j]), p->values[i], strlen(p->values[i]));
+			if (strchr(names[j], 0x1f) || strchr(p->values[i], 0x1f) ||
+			    key.len != strlen(names[j]) + 1 + strlen(p->values[i]))
+				p->exact = 0;
 			rc = read_postings(nl, txn, ix->terms, key.buf, key.len);
 		}
 	strbuf_release(&key);
@@ -338,7 +350,7 @@ static int is_pseudo(const char *f)
  * Candidates: the intersection of the equality predicates' lists, smallest
  * first. Returns 1 (and no list) when no predicate can use the terms.
  */
-static int candidates(struct numlist *out, const struct query *q, struct index *ix, MDB_txn *txn)
+static int candidates(struct numlist *out, struct query *q, struct index *ix, MDB_txn *txn)
 {
 	struct numlist *lists = NULL;
 	size_t nr = 0, i, j;
@@ -381,7 +393,7 @@ static int candidates(struct numlist *out, const struct query *q, struct index *
 /* Consider one issue file with record rec; add it to the answer when it matches. */
 static void consider(struct answer *a, const struct query *q, const char *path, size_t plen,
 		     const char *recbuf, size_t reclen, const char *roots, size_t rootslen,
-		     int count_invalid)
+		     int count_invalid, int proven)
 {
 	struct record rec;
 	struct result r;
@@ -404,7 +416,7 @@ static void consider(struct answer *a, const struct query *q, const char *path, 
 	r.root = issue_root(roots, rootslen, r.path, &r.rootlen);
 	if (!r.root)
 		r.root = "";
-	if (!result_matches(q, &r)) {
+	if (!result_matches(q, &r, proven)) {
 		free(r.path);
 		free(r.id);
 		return;
@@ -414,9 +426,13 @@ static void consider(struct answer *a, const struct query *q, const char *path, 
 	a->r[a->nr++] = r;
 }
 
-/* Look file number n up and consider it, unless the overlay has its path. */
+/*
+ * Look file number n up and consider it, unless the overlay has its path;
+ * `proven`: n came from the posting lists of the exact predicates.
+ */
 static int consider_num(struct answer *a, const struct query *q, struct index *ix, MDB_txn *txn,
-			uint32_t n, const struct overlay *ov, const char *roots, size_t rootslen)
+			uint32_t n, const struct overlay *ov, const char *roots, size_t rootslen,
+			int proven)
 {
 	MDB_val k = { sizeof(n), &n }, v;
 	const char *path, *rec;
@@ -429,7 +445,7 @@ static int consider_num(struct answer *a, const struct query *q, struct index *i
 		return MDB_CORRUPTED;
 	if (ov && overlay_find(ov, path, plen))
 		return 0;
-	consider(a, q, path, plen, rec, reclen, roots, rootslen, 0);
+	consider(a, q, path, plen, rec, reclen, roots, rootslen, 0, proven);
 	return 0;
 }
 
@@ -560,14 +576,14 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 			uint32_t n;
 			memcpy(&n, k.mv_data, sizeof(n));	/* keys need not be aligned */
 			if ((rc = consider_num(a, q, ix, txn, n, q->committed ? NULL : &ov,
-					       rootsbuf, rootslen)))
+					       rootsbuf, rootslen, 0)))
 				break;
 		}
 		mdb_cursor_close(c);
 	} else {
 		for (i = 0; i < nl.nr; i++)
 			if ((rc = consider_num(a, q, ix, txn, nl.n[i], q->committed ? NULL : &ov,
-					       rootsbuf, rootslen)))
+					       rootsbuf, rootslen, 1)))
 				break;
 	}
 	if (rc) {
@@ -578,7 +594,7 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 		a->invalid -= ov.files[i].head_invalid;
 		if (!ov.files[i].deleted)
 			consider(a, q, ov.files[i].path, strlen(ov.files[i].path), ov.files[i].rec,
-				 ov.files[i].reclen, rootsbuf, rootslen, 1);
+				 ov.files[i].reclen, rootsbuf, rootslen, 1, 0);
 	}
 	sort_query = q;
 	if (a->nr)

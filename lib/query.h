@@ -22,6 +22,7 @@ struct pred {
 	char **values;		/* OP_EQ: any of them; others: values[0] */
 	size_t nr_values;
 	regex_t re;
+	int exact;		/* its posting lists hold exactly the files it matches */
 };
 
 struct sort_key {

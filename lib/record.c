@@ -170,6 +170,40 @@ int record_foreach_scalar(const struct record *rec, scalar_fn fn, void *data)
 	return ret;
 }
 
+/* Whether key k begins the dotted key f[0..flen): it is f, or f goes on with '.' */
+static int key_leads(const struct node *k, const char *f, size_t flen)
+{
+	return k->len <= flen && !memcmp(f, k->text, k->len) &&
+		(k->len == flen || f[k->len] == '.');
+}
+
+int record_field_scalars(const struct record *rec, const char *field, const char *alias,
+			 scalar_fn fn, void *data)
+{
+	const unsigned char *p = rec->nodes, *end = rec->end;
+	struct strbuf key = STRBUF_INIT;
+	struct node n, k;
+	size_t flen = strlen(field), alen = alias ? strlen(alias) : 0;
+	int ret = 0;
+
+	if (rec->kind != RECORD_ISSUE || p >= end || *p != NODE_MAP)
+		return record_foreach_scalar(rec, fn, data);
+	p = node_next(p, end, &n);
+	while (p && p < end && *p != NODE_END && !ret) {
+		if (!(p = node_next(p, end, &k)) || (k.type != NODE_PLAIN && k.type != NODE_QUOTED))
+			break;	/* a key is a scalar */
+		if (key_leads(&k, field, flen) || (alias && key_leads(&k, alias, alen))) {
+			strbuf_reset(&key);
+			strbuf_add(&key, k.text, k.len);
+			p = walk(p, end, &key, fn, data, &ret, 1);
+		} else {
+			p = node_skip(p, end);
+		}
+	}
+	strbuf_release(&key);
+	return ret;
+}
+
 static int is_word(const char *s, size_t len, const char *const *words)
 {
 	for (; *words; words++)

@@ -81,6 +81,12 @@ const unsigned char *node_skip(const unsigned char *p, const unsigned char *end)
  */
 typedef int (*scalar_fn)(const char *key, size_t keylen, const struct node *val, void *data);
 int record_foreach_scalar(const struct record *rec, scalar_fn fn, void *data);
+/*
+ * The same, but only where the key could be `field` or `alias` (may be
+ * NULL): the values of other top-level keys are skipped whole.
+ */
+int record_field_scalars(const struct record *rec, const char *field, const char *alias,
+			 scalar_fn fn, void *data);
 
 /* The scalar types of the YAML 1.2 core schema, for plain scalars. */
 enum scalar_type { SCALAR_NULL, SCALAR_BOOL, SCALAR_INT, SCALAR_FLOAT, SCALAR_STRING };

@@ -453,7 +453,8 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		 * lists the files without reading a tree: the walk's reads
 		 * would keep libgit2's delta-base cache (16 MiB) to the end.
 		 */
-		add_reason(st, "; read from git's index");
+		if (incremental)
+			add_reason(st, "; read from git's index");
 	} else if (incremental && !unborn && (free_actions(&w), w.rc = 0,
 					       !diff_tree_actions(&w, p, indexed, hex, roots))) {
 		add_reason(st, "; read with git diff-tree");
