@@ -266,4 +266,24 @@ test_expect_success 'unborn HEAD: an empty answer, exit 1 as for no match' '
 	)
 '
 
+
+test_expect_success 'a rebuild reads from git'"'"'s index only when it holds HEAD' '
+	roadmap-refresh -q &&
+	roadmap-list --committed --json >before &&
+	# staged, not committed: git.s index no longer holds HEAD
+	write_issue .roadmap/issues/m1/11.md 11 staged "Staged only" &&
+	git add .roadmap/issues/m1/11.md &&
+	roadmap-refresh --rebuild -v 2>err &&
+	grep "rebuild (--rebuild)" err &&
+	roadmap-list --committed --json >after &&
+	test_cmp before after &&
+	roadmap-fsck --full &&
+	git reset -q --hard &&
+	# after the reset it does, and the rebuild agrees with the walk
+	roadmap-refresh --rebuild -q &&
+	roadmap-list --committed --json >again &&
+	test_cmp before again &&
+	roadmap-fsck --full
+'
+
 test_done

@@ -283,4 +283,22 @@ test_expect_success 'paths in warnings are quoted as git quotes them: one line e
 	grep -F "roadmap-refresh: \".roadmap/issues/bad\\tone.md\":" err
 '
 
+
+test_expect_success 'a field or value with \x1f is checked record by record, not trusted to its posting key' '
+	mkdir -p us/.roadmap/issues &&
+	(
+		cd us &&
+		git init -q &&
+		printf -- "---\nid: u1\nstatus: \"x\\x1fy\"\n---\n" >.roadmap/issues/u1.md &&
+		printf -- "---\nid: u2\nstatus: x\n---\n" >.roadmap/issues/u2.md &&
+		git add . && git commit -qm us &&
+		test_expect_code 1 roadmap-list --committed --where "$(printf "status\037x=y")" >out &&
+		test_must_be_empty out &&
+		roadmap-list --committed --where "$(printf "status=x\037y")" >out &&
+		test "$(cut -f1 out)" = u1 &&
+		roadmap-list --committed --status x >out &&
+		test "$(cut -f1 out)" = u2
+	)
+'
+
 test_done

@@ -230,13 +230,18 @@ for N in "$@"; do
 
 	SEL='--label perf-rare --status blocked'
 	ISS=.roadmap/issues
-	# selective query
+	# selective query, on a freshly built index (the incremental runs
+	# below leave it as a user's index after many checkouts)
 	if test -n "$have_roadmap"; then
+		(cd "$R" && rm -f "$IDX"* && $RF -q)
 		bench sel-c "list --committed (selective)" - "ms<5" "$R" "" "$RL --committed $SEL" &&
 			check "list --committed selective ids" "$exp_sel" "$(ids "$RES/$N-sel-c.out")"
 		bench sel-wt "list (selective, working tree)" sel-c "ms<100" "$R" "" "$RL $SEL" &&
 			check "list (working tree) selective ids" "$exp_sel" "$(ids "$RES/$N-sel-wt.out")"
 	fi
+	# what a working-tree answer cannot go below: a stat of every file
+	bench gdf "(d) git diff-files (stats every tracked file)" - - "$R" "" "git diff-files --quiet"
+	bench gst "(d) git status --porcelain" - - "$R" "" "git status --porcelain >/dev/null"
 	bench rg "(a) rg perf-rare | xargs rg status" sel-c "ratio>=50" "$R" "" \
 		"rg -l -F --glob '*.md' perf-rare $ISS | xargs -r rg -l -F 'status: blocked'" &&
 		check "rg matching files" "$nsel" "$(wc -l < "$RES/$N-rg.out" | tr -d ' ')"
@@ -279,6 +284,9 @@ for N in "$@"; do
 		bench noop "refresh, up to date (no-op)" - "ms<3,rss<64" "$R" "" "$RF -q"
 		bench full "refresh from empty (full build)" catfile "ratio<=2,rss<64" "$R" \
 			"rm -f $IDX*" "$RF -q"
+		# roadmap's own peak, apart from its git cat-file child's
+		own_rss=$(cd "$R" && rm -f "$IDX"* && ROADMAP_TRACE=1 $RF -q 2>&1 |
+			sed -n 's/.*VmHWM:[[:space:]]*\([0-9]*\) kB.*/\1/p' | sort -n | tail -1)
 		idx_size=$(du -b "$IDX" | cut -f1)
 		idx_alloc=$(du -B1 "$IDX" | cut -f1)
 		printf 'size\tidx\tindex size (fresh build)\t%s\t-\tfm\tratio<=2\t-\n' "$idx_size" >> "$ROWS"
@@ -352,6 +360,8 @@ for N in "$@"; do
 	echo "ratio = this median / the named row's median (sizes: / front-matter bytes); targets are for N = 100000"
 	"$PY" "$PERF/report.py" "$ROWS"
 	test -z "$have_roadmap" || echo "index: $idx_size bytes apparent, $idx_alloc allocated"
+	test -z "$have_roadmap" || test -z "$own_rss" ||
+		echo "full build: roadmap's own peak RSS $((own_rss / 1024)) MiB (ROADMAP_TRACE=1); the RSS column is the peak of the process tree, git cat-file's included"
 	test -z "$have_roadmap" || "$PY" - "$RES" "$N" <<-\PYEOF
 	import json, sys
 	res, n = sys.argv[1], sys.argv[2]
