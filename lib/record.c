@@ -184,15 +184,20 @@ int record_field_scalars(const struct record *rec, const char *field, const char
 	struct strbuf key = STRBUF_INIT;
 	struct node n, k;
 	size_t flen = strlen(field), alen = alias ? strlen(alias) : 0;
-	int ret = 0;
+	/*
+	 * Keys are unique (a duplicate makes the issue invalid): once a
+	 * dotless field (and its alias) was met, nothing later can match.
+	 */
+	int ret = 0, left = 1 + !!alias, dotted = strchr(field, '.') || (alias && strchr(alias, '.'));
 
 	if (rec->kind != RECORD_ISSUE || p >= end || *p != NODE_MAP)
 		return record_foreach_scalar(rec, fn, data);
 	p = node_next(p, end, &n);
-	while (p && p < end && *p != NODE_END && !ret) {
+	while (p && p < end && *p != NODE_END && !ret && (left || dotted)) {
 		if (!(p = node_next(p, end, &k)) || (k.type != NODE_PLAIN && k.type != NODE_QUOTED))
 			break;	/* a key is a scalar */
 		if (key_leads(&k, field, flen) || (alias && key_leads(&k, alias, alen))) {
+			left -= k.len == flen || (alias && k.len == alen);
 			strbuf_reset(&key);
 			strbuf_add(&key, k.text, k.len);
 			p = walk(p, end, &key, fn, data, &ret, 1);

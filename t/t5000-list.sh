@@ -301,4 +301,32 @@ test_expect_success 'a field or value with \x1f is checked record by record, not
 	)
 '
 
+
+test_expect_success 'a field is found wherever its key is: after others, beside its alias, and dotted' '
+	mkdir -p order/.roadmap/issues &&
+	(
+		cd order &&
+		git init -q &&
+		printf -- "---\ntitle: First\nmeta:\n  owner: ann\n  tags: [x, y]\nid: o1\ntype: bug\nissue_type: feature\nstatus: late\n---\n" >.roadmap/issues/o1.md &&
+		printf -- "---\nid: o2\nmeta.owner: bob\nstatus: early\nissue_type: bug\n---\n" >.roadmap/issues/o2.md &&
+		git add . && git commit -qm order &&
+		roadmap-list --committed --status late >out &&
+		test "$(cut -f1 out)" = o1 &&
+		roadmap-list --committed --type feature >out &&
+		test "$(cut -f1 out)" = o1 &&
+		roadmap-list --committed --type bug >out &&
+		test "$(cut -f1 out | tr "\n" " ")" = "o1 o2 " &&
+		roadmap-list --committed --where "type~^b" --format "%(id) %(status)" >out &&
+		printf "o1 late\no2 early\n" >expect &&
+		test_cmp expect out &&
+		roadmap-list --committed --where meta.owner=ann >out &&
+		test "$(cut -f1 out)" = o1 &&
+		roadmap-list --committed --where meta.owner=bob >out &&
+		test "$(cut -f1 out)" = o2 &&
+		roadmap-list --committed --where meta.tags=y --format "%(id) %(title)" >out &&
+		echo "o1 First" >expect &&
+		test_cmp expect out
+	)
+'
+
 test_done
