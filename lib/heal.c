@@ -88,12 +88,26 @@ int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **tx
 int index_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p, const char *commit,
 		     const char *roots, size_t rootslen)
 {
+	/*
+	 * The last answer: a commit's trees never change, and a refresh that
+	 * found HEAD moved asks again for the trees index_advance() read.
+	 */
+	static struct strbuf memo = STRBUF_INIT;	/* commit, NUL, roots */
+	static unsigned char (*memo_oids)[OID_RAW];
 	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
 	struct catfile cf;
 	const char *r, *line;
-	size_t len;
+	unsigned char (*first)[OID_RAW] = oids;
+	size_t len, n = 0;
 	int ret;
 
+	for (r = roots; r < roots + rootslen; r += strlen(r) + 1)
+		n++;
+	if (memo.len == strlen(commit) + 1 + rootslen && !strcmp(memo.buf, commit) &&
+	    !memcmp(memo.buf + memo.len - rootslen, roots, rootslen)) {
+		memcpy(oids, memo_oids, n * sizeof(*oids));
+		return 0;
+	}
 	for (r = roots; r < roots + rootslen; r += strlen(r) + 1)
 		strbuf_addf(&in, "%s:%s\n", commit, r);
 	len = in.len;
@@ -113,6 +127,15 @@ int index_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p,
 		line = *end ? end + 1 : end;
 	}
 	strbuf_release(&out);
+	if (!ret) {
+		strbuf_reset(&memo);
+		strbuf_addstr(&memo, commit);
+		strbuf_addch(&memo, '\0');
+		strbuf_add(&memo, roots, rootslen);
+		free(memo_oids);
+		memo_oids = xmalloc(n * sizeof(*oids) + 1);
+		memcpy(memo_oids, first, n * sizeof(*oids));
+	}
 	return ret;
 }
 
