@@ -23,42 +23,46 @@ struct disk_file {
 };
 
 struct scan {
-	const char *workdir;
 	struct disk_file *f;
 	size_t nr, alloc;
 	struct overlay *ov;	/* for the names skipped */
 };
 
-struct name {
-	char *s;
-	int dir;
+enum { ENT_FILE, ENT_DIR, ENT_SYMLINK, ENT_REPO, ENT_NONE };
+
+struct dir_entry {
+	char *name;
+	int kind, dir;		/* ENT_*; dir: sorts as a directory */
+	size_t child;		/* ENT_DIR: its job */
+	struct stat st;
+	int ok;			/* ENT_FILE: a regular file, stat'ed */
+};
+
+/* One directory to read: its entries in git's order once done. */
+struct dir_job {
+	char *rel;		/* relative to the work tree, ending in '/' */
+	int fd;
+	struct dir_entry *e;
+	size_t nr, alloc;
+};
+
+/* The directories of one root, read and stat'ed by the cores in parallel. */
+struct dir_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	struct dir_job **jobs;
+	size_t nr, alloc, next, busy;
 };
 
 /* git's order: a directory sorts as if its name ended in '/' */
-static int cmp_names(const void *pa, const void *pb)
+static int cmp_entries(const void *pa, const void *pb)
 {
-	const struct name *a = pa, *b = pb;
-	const unsigned char *x = (const unsigned char *)a->s, *y = (const unsigned char *)b->s;
+	const struct dir_entry *a = pa, *b = pb;
+	const unsigned char *x = (const unsigned char *)a->name, *y = (const unsigned char *)b->name;
 
 	while (*x && *x == *y)
 		x++, y++;
 	return (*x ? *x : a->dir ? '/' : 0) - (*y ? *y : b->dir ? '/' : 0);
-}
-
-static void skip_name(struct scan *sc, const struct strbuf *rel, const char *name,
-		      enum overlay_skip kind)
-{
-	struct overlay *ov = sc->ov;
-	struct overlay_skipped *sk;
-
-	if (!issue_name(name))
-		return;
-	ALLOC_GROW(ov->skipped, ov->nr_skipped + 1, ov->alloc_skipped);
-	sk = &ov->skipped[ov->nr_skipped++];
-	sk->path = xmalloc(rel->len + strlen(name) + 1);
-	memcpy(sk->path, rel->buf, rel->len);
-	strcpy(sk->path + rel->len, name);
-	sk->kind = kind;
 }
 
 /* Whether the directory open at fd is a work tree of its own (git does not enter it). */
@@ -69,138 +73,196 @@ static int is_repo(int fd)
 	return !fstatat(fd, ".git", &st, AT_SYMLINK_NOFOLLOW);
 }
 
-/*
- * Collect the *.md files under the directory `rel` (ending in '/') in
- * git's order, so that they merge with the index rows without a sort of
- * full paths. Files are stat'ed later, in parallel.
- */
-static void scan_dir(struct scan *sc, int dirfd, struct strbuf *rel)
+/* Queue the directory open at fd; the caller holds no lock. Returns its job. */
+static size_t queue_dir(struct dir_queue *q, const char *rel, size_t len, int fd)
 {
-	DIR *d = fdopendir(dirfd);
+	struct dir_job *job = xcalloc(1, sizeof(*job));
+	size_t n;
+
+	job->rel = xmemdupz(rel, len);
+	job->fd = fd;
+	pthread_mutex_lock(&q->lock);
+	ALLOC_GROW(q->jobs, q->nr + 1, q->alloc);
+	n = q->nr;
+	q->jobs[q->nr++] = job;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
+/*
+ * Read one directory: its *.md files (stat'ed here, while the directory
+ * is at hand), its subdirectories (queued) and the names to skip, sorted
+ * in git's order so that they merge with the index rows unsorted.
+ */
+static void read_dir(struct dir_queue *q, struct dir_job *job)
+{
+	DIR *d = fdopendir(job->fd);
 	struct dirent *de;
-	struct name *names = NULL;
-	size_t nr = 0, alloc = 0, i, len = rel->len;
+	struct strbuf rel = STRBUF_INIT;
+	size_t i;
 
 	if (!d) {
-		close(dirfd);
+		close(job->fd);
 		return;
 	}
 	while ((de = readdir(d))) {
-		int dir = de->d_type == DT_DIR;
+		int kind = de->d_type == DT_DIR ? ENT_DIR : de->d_type == DT_REG ? ENT_FILE :
+			de->d_type == DT_LNK ? ENT_SYMLINK : ENT_NONE;
+		struct dir_entry *e;
 
 		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
 			continue;
 		if (de->d_type == DT_UNKNOWN) {
 			struct stat st;
-			if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			if (fstatat(job->fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
-			dir = S_ISDIR(st.st_mode);
-			if (S_ISLNK(st.st_mode))
-				skip_name(sc, rel, de->d_name, OVERLAY_SYMLINK);
-			if (!dir && !S_ISREG(st.st_mode))
-				continue;
-		} else if (!dir && de->d_type != DT_REG) {
-			/* symlinks are not issues, as in HEAD */
-			if (de->d_type == DT_LNK)
-				skip_name(sc, rel, de->d_name, OVERLAY_SYMLINK);
+			kind = S_ISDIR(st.st_mode) ? ENT_DIR : S_ISREG(st.st_mode) ? ENT_FILE :
+				S_ISLNK(st.st_mode) ? ENT_SYMLINK : ENT_NONE;
+		}
+		/* symlinks are not issues, as in HEAD: named, when they look like one */
+		if (kind == ENT_NONE || (kind != ENT_DIR && !issue_name(de->d_name)))
+			continue;
+		ALLOC_GROW(job->e, job->nr + 1, job->alloc);
+		e = &job->e[job->nr++];
+		memset(e, 0, sizeof(*e));
+		e->name = xstrdup(de->d_name);
+		e->kind = kind;
+		e->dir = kind == ENT_DIR;
+	}
+	if (job->nr)
+		qsort(job->e, job->nr, sizeof(*job->e), cmp_entries);
+	for (i = 0; i < job->nr; i++) {
+		struct dir_entry *e = &job->e[i];
+		int fd;
+
+		if (e->kind == ENT_FILE) {
+			e->ok = !fstatat(job->fd, e->name, &e->st, AT_SYMLINK_NOFOLLOW) &&
+				S_ISREG(e->st.st_mode);
 			continue;
 		}
-		if (!dir && !issue_name(de->d_name))
+		if (e->kind != ENT_DIR)
 			continue;
-		ALLOC_GROW(names, nr + 1, alloc);
-		names[nr].s = xstrdup(de->d_name);
-		names[nr++].dir = dir;
-	}
-	if (nr)
-		qsort(names, nr, sizeof(*names), cmp_names);
-	for (i = 0; i < nr; i++) {
-		strbuf_setlen(rel, len);
-		strbuf_addstr(rel, names[i].s);
-		if (names[i].dir) {
-			int fd = openat(dirfd, names[i].s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd >= 0 && is_repo(fd)) {
-				strbuf_setlen(rel, len);
-				skip_name(sc, rel, names[i].s, OVERLAY_REPO);
-				close(fd);
-			} else if (fd >= 0) {
-				strbuf_addch(rel, '/');
-				scan_dir(sc, fd, rel);
-			}
+		fd = openat(job->fd, e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			e->kind = ENT_NONE;
+		} else if (is_repo(fd)) {
+			e->kind = ENT_REPO;
+			close(fd);
 		} else {
-			ALLOC_GROW(sc->f, sc->nr + 1, sc->alloc);
-			sc->f[sc->nr].path = xstrdup(rel->buf);
-			sc->f[sc->nr].dirlen = len;
-			sc->f[sc->nr].ok = 0;
-			sc->nr++;
+			strbuf_reset(&rel);
+			strbuf_addf(&rel, "%s%s/", job->rel, e->name);
+			e->child = queue_dir(q, rel.buf, rel.len, fd);
 		}
-		free(names[i].s);
 	}
-	free(names);
-	strbuf_setlen(rel, len);
+	strbuf_release(&rel);
 	closedir(d);
 }
 
-struct stat_job {
-	struct scan *sc;
-	size_t from, to;
-};
-
-/* stat f[from..to), opening each directory once */
-static void *stat_files(void *data)
+static void *dir_worker(void *data)
 {
-	struct stat_job *job = data;
-	struct strbuf dir = STRBUF_INIT;
-	int fd = -1;
-	size_t i;
+	struct dir_queue *q = data;
 
-	for (i = job->from; i < job->to; i++) {
-		struct disk_file *f = &job->sc->f[i];
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		struct dir_job *job;
 
-		if (fd < 0 || dir.len != f->dirlen || memcmp(dir.buf, f->path, f->dirlen)) {
-			struct strbuf full = STRBUF_INIT;
-			if (fd >= 0)
-				close(fd);
-			strbuf_reset(&dir);
-			strbuf_add(&dir, f->path, f->dirlen);
-			strbuf_addf(&full, "%s%s", job->sc->workdir, dir.buf);
-			fd = open(full.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			strbuf_release(&full);
-		}
-		f->ok = fd >= 0 && !fstatat(fd, f->path + f->dirlen, &f->st, AT_SYMLINK_NOFOLLOW) &&
-			S_ISREG(f->st.st_mode);
+		while (q->next == q->nr && q->busy)
+			pthread_cond_wait(&q->more, &q->lock);
+		if (q->next == q->nr)
+			break;	/* none left, and none being read that could add one */
+		job = q->jobs[q->next++];
+		q->busy++;
+		pthread_mutex_unlock(&q->lock);
+		read_dir(q, job);
+		pthread_mutex_lock(&q->lock);
+		if (!--q->busy)
+			pthread_cond_broadcast(&q->more);
 	}
-	if (fd >= 0)
-		close(fd);
-	strbuf_release(&dir);
+	pthread_mutex_unlock(&q->lock);
 	return NULL;
 }
 
-/* One stat per file is the bound of a working-tree query: use the cores. */
-static void stat_all(struct scan *sc)
+static char *join(const char *dir, const char *name)
 {
-	enum { MAX_THREADS = 4, MIN_PER_THREAD = 2048 };
-	struct stat_job jobs[MAX_THREADS];
+	size_t a = strlen(dir), b = strlen(name);
+	char *s = xmalloc(a + b + 1);
+
+	memcpy(s, dir, a);
+	memcpy(s + a, name, b + 1);
+	return s;
+}
+
+static void skip_name(struct scan *sc, const char *dir, const char *name, enum overlay_skip kind)
+{
+	struct overlay *ov = sc->ov;
+	struct overlay_skipped *sk;
+
+	ALLOC_GROW(ov->skipped, ov->nr_skipped + 1, ov->alloc_skipped);
+	sk = &ov->skipped[ov->nr_skipped++];
+	sk->path = join(dir, name);
+	sk->kind = kind;
+}
+
+/* The files of job n and of its subdirectories, depth first: git's order. */
+static void collect(struct scan *sc, struct dir_queue *q, size_t n)
+{
+	struct dir_job *job = q->jobs[n];
+	size_t i, len = strlen(job->rel);
+
+	for (i = 0; i < job->nr; i++) {
+		struct dir_entry *e = &job->e[i];
+
+		if (e->kind == ENT_DIR) {
+			collect(sc, q, e->child);
+		} else if (e->kind == ENT_SYMLINK) {
+			skip_name(sc, job->rel, e->name, OVERLAY_SYMLINK);
+		} else if (e->kind == ENT_REPO) {
+			if (issue_name(e->name))
+				skip_name(sc, job->rel, e->name, OVERLAY_REPO);
+		} else if (e->kind == ENT_FILE) {
+			struct disk_file *f;
+			ALLOC_GROW(sc->f, sc->nr + 1, sc->alloc);
+			f = &sc->f[sc->nr++];
+			f->path = join(job->rel, e->name);
+			f->dirlen = len;
+			f->st = e->st;
+			f->ok = e->ok;
+		}
+		free(e->name);
+	}
+	free(job->e);
+	free(job->rel);
+	free(job);
+}
+
+/*
+ * Read the directory tree at fd (the root `rel`, ending in '/') into sc,
+ * in git's order. One stat per file is the bound of a working-tree
+ * query: the directories are shared out among the cores.
+ */
+static void scan_root(struct scan *sc, int fd, const char *rel)
+{
+	enum { MAX_THREADS = 4 };
+	struct dir_queue q;
 	pthread_t tid[MAX_THREADS];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus, i;
-	int started[MAX_THREADS] = { 0 };
+	size_t n = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus, i, started = 0;
 
-	while (n > 1 && sc->nr / n < MIN_PER_THREAD)
-		n--;
-	for (i = 0; i < n; i++) {
-		jobs[i].sc = sc;
-		jobs[i].from = sc->nr * i / n;
-		jobs[i].to = sc->nr * (i + 1) / n;
-		if (i && !pthread_create(&tid[i], NULL, stat_files, &jobs[i]))
-			started[i] = 1;
-	}
-	stat_files(&jobs[0]);
-	for (i = 1; i < n; i++) {
-		if (started[i])
-			pthread_join(tid[i], NULL);
-		else
-			stat_files(&jobs[i]);
-	}
+	memset(&q, 0, sizeof(q));
+	pthread_mutex_init(&q.lock, NULL);
+	pthread_cond_init(&q.more, NULL);
+	queue_dir(&q, rel, strlen(rel), fd);
+	for (i = 1; i < n; i++)
+		if (!pthread_create(&tid[started], NULL, dir_worker, &q))
+			started++;
+	dir_worker(&q);
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	collect(sc, &q, 0);
+	free(q.jobs);
+	pthread_mutex_destroy(&q.lock);
+	pthread_cond_destroy(&q.more);
 }
 
 static int64_t ns(const struct timespec *ts)
@@ -339,7 +401,7 @@ static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			const struct repo_paths *p, const char *root, struct strbuf *rec,
 			struct strbuf *buf)
 {
-	struct scan sc = { p->workdir, NULL, 0, 0, ov };
+	struct scan sc = { NULL, 0, 0, ov };
 	struct strbuf rel = STRBUF_INIT;
 	MDB_cursor *c;
 	MDB_val k, v;
@@ -352,8 +414,7 @@ static int overlay_root(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	plen = rel.len;
 	fd = open_root(p->workdir, root);
 	if (fd >= 0)
-		scan_dir(&sc, fd, &rel);
-	stat_all(&sc);
+		scan_root(&sc, fd, rel.buf);
 
 	if ((rc = mdb_cursor_open(txn, ix->files, &c))) {
 		rc = lmdb_error(rc, "cannot read the index");
