@@ -739,10 +739,10 @@ static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *nd
 	lastlen = rl + 1;	/* the deepest folder emitted: a prefix of the entry's path */
 	for (i = gitindex_seek(gi, top, rl + 1); i < gi->nr; i++) {
 		const struct gitindex_entry *e = &gi->e[i];
-		const char *slash = strrchr(e->path, '/');
+		const char *slash = memrchr(e->path, '/', e->len);
 		size_t dirlen = slash ? (size_t)(slash - e->path) + 1 : 0, k;
 
-		if (strncmp(e->path, top, rl + 1))
+		if (e->len <= rl || memcmp(e->path, top, rl + 1))
 			break;
 		/*
 		 * The folders down to the previous entry's are out: back up to
@@ -767,9 +767,9 @@ static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *nd
 		}
 		lastlen = dirlen;
 		prev = e->path;
-		if ((e->mode == 0100644 || e->mode == 0100755) && issue_name(e->path)) {
+		if ((e->mode == 0100644 || e->mode == 0100755) && issue_base_name(e->path + dirlen, e->len - dirlen)) {
 			ALLOC_GROW(*out, *nr + 1, alloc);
-			(*out)[(*nr)++] = (struct vrow){ e->path, strlen(e->path), 0, e->mode, e->oid };
+			(*out)[(*nr)++] = (struct vrow){ e->path, e->len, 0, e->mode, e->oid };
 		}
 	}
 	return 0;

@@ -188,6 +188,7 @@ int gitindex_parse(struct gitindex *gi, const void *buf, size_t size)
 			if (!nul)
 				goto fail;
 			gi->e[i].path = (const char *)name;
+			gi->e[i].len = nul - name;
 			/* entries are padded with NULs to a multiple of 8 bytes */
 			p += (fixed + (nul - name) + 8) & ~(size_t)7;
 		} else {
@@ -199,6 +200,7 @@ int gitindex_parse(struct gitindex *gi, const void *buf, size_t size)
 			strbuf_setlen(&prev, prev.len - strip);
 			strbuf_add(&prev, name, nul - name);
 			v4off[i] = v4.len;
+			gi->e[i].len = prev.len;
 			strbuf_add(&v4, prev.buf, prev.len + 1);
 			p = nul + 1;
 		}

@@ -19,6 +19,7 @@
 
 struct gitindex_entry {
 	const char *path;	/* NUL-terminated */
+	size_t len;		/* strlen(path) */
 	unsigned mode;
 	const unsigned char *oid;	/* 20 bytes */
 	const unsigned char *stat;	/* ctime, mtime (s, ns), dev, ino, mode, uid, gid, size: 32-bit, big-endian */

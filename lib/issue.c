@@ -563,17 +563,19 @@ const char *issue_file_id(const struct record *rec, const char *path,
 	return why ? "1:1: invalid id from the file name" : NULL;
 }
 
+int issue_base_name(const char *base, size_t len)
+{
+	/* a file called ".md" is not an issue, wherever it is */
+	return len > 3 && !memcmp(base + len - 3, ".md", 3);
+}
+
 int issue_name(const char *name)
 {
 	const char *slash = strrchr(name, '/');
-	size_t len;
 
-	/* the base name: a file called ".md" is not an issue, wherever it is */
 	if (slash)
 		name = slash + 1;
-	len = strlen(name);
-
-	return len > 3 && !strcmp(name + len - 3, ".md");
+	return issue_base_name(name, strlen(name));
 }
 
 int issue_is_root(const char *roots, size_t len, const char *path)

@@ -40,6 +40,8 @@ int issue_is_root(const char *roots, size_t len, const char *path);
 
 /* Whether a file name (or path) names a candidate issue file: "*.md". */
 int issue_name(const char *name);
+/* The same for a base name, base[0..len). */
+int issue_base_name(const char *base, size_t len);
 
 /*
  * The root of roots ("a\0b\0", len bytes) that path lies under, or NULL;
