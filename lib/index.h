@@ -36,7 +36,7 @@
  *   dups     id -> nothing: the ids more than one file has
  */
 
-#define INDEX_VERSION "roadmap-index 6"
+#define INDEX_VERSION "roadmap-index 7"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
 #define OID_RAW 20
 /* LMDB's longest key: a path (or folder) longer than this is not indexed */

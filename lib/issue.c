@@ -505,7 +505,8 @@ int issue_parse(struct strbuf *out, const char *buf, size_t len)
 		strbuf_addch(&rec, RECORD_ISSUE);
 		put_varint(&rec, idlen);
 		strbuf_add(&rec, out->buf + ps.base + idoff, idlen);
-		strbuf_add(&rec, out->buf + ps.base, out->len - ps.base);
+		record_add_nodes(&rec, (const unsigned char *)out->buf + ps.base,
+				 (const unsigned char *)out->buf + out->len);
 		strbuf_setlen(out, base);
 		strbuf_add(out, rec.buf, rec.len);
 		strbuf_release(&rec);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,111 @@ void record_add_node(struct strbuf *sb, int type, const char *text, size_t len)
 	if (type == NODE_PLAIN || type == NODE_QUOTED) {
 		put_varint(sb, len);
 		strbuf_add(sb, text, len);
+	}
+}
+
+/*
+ * The keys of the formats DESIGN.md names (roadmap-cli, Backlog.md) and
+ * other common ones. A record names most keys from here in two bytes
+ * instead of their length and text: a quarter of a roadmap-cli record.
+ * Append only, and a change is a new INDEX_VERSION: indexes hold numbers.
+ */
+static const char *const known_keys[] = {
+	"id", "title", "status", "priority", "labels", "assignee", "milestone",
+	"created", "updated", "due_date", "issue_type", "type", "headline",
+	"archived", "remote_ids", "github", "gitlab", "jira", "estimated_hours",
+	"depends_on", "blocks", "parent", "progress_percentage", "content",
+	"created_date", "updated_date", "dependencies", "parent_task_id",
+	"subtasks", "reporter", "ordinal", "description", "tags", "due", "owner",
+	"assignees", "estimate", "state", "closed", "created_at", "updated_at",
+	"closed_at", "author", "url", "name", "summary", "severity", "component",
+	"version", "sprint", "points", "epic", "start_date", "end_date",
+	"completed", "notes", "links", "related", "team", "comments",
+};
+#define NR_KNOWN_KEYS (sizeof(known_keys) / sizeof(*known_keys))
+typedef char known_keys_fit[NR_KNOWN_KEYS < 256 ? 1 : -1];
+
+enum { KEY_SLOTS = 256 };	/* a power of two, over twice NR_KNOWN_KEYS */
+static unsigned char key_slot[KEY_SLOTS];	/* index + 1; 0 is empty */
+static pthread_once_t key_slots_made = PTHREAD_ONCE_INIT;
+
+static unsigned hash_key(const char *s, size_t len)
+{
+	unsigned h = 2166136261u;
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h & (KEY_SLOTS - 1);
+}
+
+static void make_key_slots(void)
+{
+	size_t i, s;
+
+	for (i = 0; i < NR_KNOWN_KEYS; i++) {
+		for (s = hash_key(known_keys[i], strlen(known_keys[i])); key_slot[s];
+		     s = (s + 1) & (KEY_SLOTS - 1))
+			;
+		key_slot[s] = i + 1;
+	}
+}
+
+/* The index of s[0..len) in known_keys, or -1. */
+static int known_key(const char *s, size_t len)
+{
+	size_t i;
+
+	pthread_once(&key_slots_made, make_key_slots);
+	for (i = hash_key(s, len); key_slot[i]; i = (i + 1) & (KEY_SLOTS - 1)) {
+		const char *k = known_keys[key_slot[i] - 1];
+		if (strlen(k) == len && !memcmp(k, s, len))
+			return key_slot[i] - 1;
+	}
+	return -1;
+}
+
+int record_table_text(const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < NR_KNOWN_KEYS; i++)
+		if (text == known_keys[i])
+			return 1;
+	return 0;
+}
+
+void record_add_nodes(struct strbuf *sb, const unsigned char *p, const unsigned char *end)
+{
+	/* for each open collection: a map, and whether a key comes next */
+	unsigned char is_map[RECORD_MAX_DEPTH + 1] = { 0 }, key_next[RECORD_MAX_DEPTH + 1] = { 0 };
+	int depth = 0;
+
+	while (p < end) {
+		const unsigned char *start = p;
+		int in_map = depth > 0 && depth <= RECORD_MAX_DEPTH && is_map[depth], key = 0, k;
+		struct node n;
+
+		if (!(p = node_next(p, end, &n))) {
+			strbuf_add(sb, start, end - start);	/* not ours to judge */
+			return;
+		}
+		if (in_map && n.type != NODE_END) {
+			key = key_next[depth];
+			key_next[depth] = !key;
+		}
+		if (n.type == NODE_MAP || n.type == NODE_SEQ) {
+			if (++depth <= RECORD_MAX_DEPTH) {
+				is_map[depth] = n.type == NODE_MAP;
+				key_next[depth] = 1;
+			}
+		} else if (n.type == NODE_END) {
+			depth--;
+		} else if (key && n.type == NODE_PLAIN && (k = known_key(n.text, n.len)) >= 0) {
+			strbuf_addch(sb, NODE_KEY);
+			strbuf_addch(sb, k);
+			continue;
+		}
+		strbuf_add(sb, start, p - start);
 	}
 }
 
@@ -98,6 +204,13 @@ const unsigned char *node_next(const unsigned char *p, const unsigned char *end,
 		out->text = (const char *)p;
 		out->len = n;
 		return p + n;
+	case NODE_KEY:
+		if (p >= end || *p >= NR_KNOWN_KEYS)
+			return NULL;
+		out->type = NODE_PLAIN;
+		out->text = known_keys[*p];
+		out->len = strlen(out->text);
+		return p + 1;
 	}
 	return NULL;
 }

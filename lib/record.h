@@ -17,7 +17,9 @@
  *
  * The node stream is the YAML tree in pre-order: NODE_MAP and NODE_SEQ open
  * a collection and NODE_END closes it; NODE_PLAIN and NODE_QUOTED are
- * scalars (varint length + text). Inside a map, keys and values alternate.
+ * scalars (varint length + text); NODE_KEY is a plain map key of a fixed
+ * table of common ones (one byte: its index), read back as NODE_PLAIN.
+ * Inside a map, keys and values alternate.
  * Scalars keep their text: typing (YAML 1.2 core schema) happens on output,
  * so the record loses nothing a later format may want.
  */
@@ -34,6 +36,7 @@ enum node_type {
 	NODE_END = 'E',
 	NODE_PLAIN = 'p',
 	NODE_QUOTED = 'q',
+	NODE_KEY = 'k',		/* stored only: node_next() gives NODE_PLAIN */
 };
 
 struct node {
@@ -57,6 +60,13 @@ void put_varint(struct strbuf *sb, size_t v);
 const unsigned char *get_varint(const unsigned char *p, const unsigned char *end, size_t *out);
 
 void record_add_node(struct strbuf *sb, int type, const char *text, size_t len);
+/*
+ * Append the node stream p[0..end) (of record_add_node()s) to sb, the
+ * plain map keys of the table as NODE_KEY.
+ */
+void record_add_nodes(struct strbuf *sb, const unsigned char *p, const unsigned char *end);
+/* Whether a node's text is a key of that table (not in the record's bytes). */
+int record_table_text(const char *text);
 
 /*
  * The deepest nesting of collections the walkers below and json_node()

@@ -234,4 +234,39 @@ test_expect_success 'a file deleted from the working tree only, then restored' '
 	)
 '
 
+
+test_expect_success 'keys stored by number read back as written: known and unknown, quoted, nested, in sequences, near-misses' '
+	(
+		cd repo &&
+		cat >.roadmap/issues/backlog/keys.md <<-\EOF &&
+		---
+		id: keys-1
+		"title": quoted known key
+		status: open
+		Status: a key that differs by case
+		statuses: a longer one
+		stat: a shorter one
+		remote_ids:
+		  github: 12
+		  jira: {id: 3, url: "u"}
+		subtasks:
+		  - {title: a, status: done, notes: ~}
+		  - title: b
+		    labels: [x, id]
+		id2: "id"
+		? complex
+		: plain key
+		---
+		EOF
+		check_oracle &&
+		grep "\"Status\": \"a key that differs by case\"" actual &&
+		commit_all keys &&
+		check_oracle --committed &&
+		roadmap-list --committed --where remote_ids.jira.url=u --format "%(id)" >out &&
+		echo keys-1 >expect &&
+		test_cmp expect out &&
+		roadmap-fsck --full
+	)
+'
+
 test_done
