@@ -317,7 +317,10 @@ static int pred_postings(struct numlist *nl, struct pred *p, struct index *ix, M
 			rc = read_postings(nl, txn, ix->terms, key.buf, key.len);
 		}
 	strbuf_release(&key);
-	if (nl->nr > 1)
+	/* one list comes sorted (LMDB keeps the numbers in order): sort unions only */
+	for (i = 1; i < nl->nr && nl->n[i - 1] < nl->n[i]; i++)
+		;
+	if (i < nl->nr)
 		qsort(nl->n, nl->nr, sizeof(*nl->n), cmp_u32);
 	for (i = out = 0; i < nl->nr; i++)
 		if (!out || nl->n[out - 1] != nl->n[i])
