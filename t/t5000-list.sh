@@ -284,14 +284,26 @@ test_expect_success 'paths in warnings are quoted as git quotes them: one line e
 '
 
 
+# repo_with <dir> (<name> <front matter>)...: a new repository with
+# .roadmap/issues/<name>.md files of that front matter (printf's format), committed
+repo_with () {
+	_dir=$1 &&
+	shift &&
+	mkdir -p "$_dir/.roadmap/issues" &&
+	git -C "$_dir" init -q &&
+	while test $# -gt 1
+	do
+		printf -- "---\n$2---\n" >"$_dir/.roadmap/issues/$1.md" &&
+		shift 2 || return 1
+	done &&
+	git -C "$_dir" add . &&
+	git -C "$_dir" commit -qm "$_dir"
+}
+
 test_expect_success 'a field or value with \x1f is checked record by record, not trusted to its posting key' '
-	mkdir -p us/.roadmap/issues &&
+	repo_with us u1 "id: u1\nstatus: \"x\\x1fy\"\n" u2 "id: u2\nstatus: x\n" &&
 	(
 		cd us &&
-		git init -q &&
-		printf -- "---\nid: u1\nstatus: \"x\\x1fy\"\n---\n" >.roadmap/issues/u1.md &&
-		printf -- "---\nid: u2\nstatus: x\n---\n" >.roadmap/issues/u2.md &&
-		git add . && git commit -qm us &&
 		test_expect_code 1 roadmap-list --committed --where "$(printf "status\037x=y")" >out &&
 		test_must_be_empty out &&
 		roadmap-list --committed --where "$(printf "status=x\037y")" >out &&
@@ -303,13 +315,11 @@ test_expect_success 'a field or value with \x1f is checked record by record, not
 
 
 test_expect_success 'a field is found wherever its key is: after others, beside its alias, and dotted' '
-	mkdir -p order/.roadmap/issues &&
+	repo_with order \
+		o1 "title: First\nmeta:\n  owner: ann\n  tags: [x, y]\nid: o1\ntype: bug\nissue_type: feature\nstatus: late\n" \
+		o2 "id: o2\nmeta.owner: bob\nstatus: early\nissue_type: bug\n" &&
 	(
 		cd order &&
-		git init -q &&
-		printf -- "---\ntitle: First\nmeta:\n  owner: ann\n  tags: [x, y]\nid: o1\ntype: bug\nissue_type: feature\nstatus: late\n---\n" >.roadmap/issues/o1.md &&
-		printf -- "---\nid: o2\nmeta.owner: bob\nstatus: early\nissue_type: bug\n---\n" >.roadmap/issues/o2.md &&
-		git add . && git commit -qm order &&
 		roadmap-list --committed --status late >out &&
 		test "$(cut -f1 out)" = o1 &&
 		roadmap-list --committed --type feature >out &&
