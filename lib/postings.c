@@ -18,7 +18,7 @@ struct term {
 	uint32_t off;		/* its key in the arena */
 	uint16_t klen;		/* keys are at most INDEX_KEY_MAX bytes */
 	uint16_t db;
-	uint32_t count;		/* postings, then where its numbers start */
+	uint32_t count;		/* postings */
 	uint32_t last;		/* the last file number + 1: no posting twice */
 };
 
@@ -148,13 +148,17 @@ static int collect_all(struct bulk *b, struct index *ix, MDB_txn *txn)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/* Write term t's numbers, nums[0..t->count), and its mark in `dups`. */
-static int put_term(struct bulk *b, struct index *ix, MDB_txn *txn, const struct term *t,
-		    uint32_t *nums)
+/*
+ * Write term t's numbers, nums[0..t->count), and its mark in `dups`;
+ * c[0], c[1]: cursors on `terms` and `issues` in txn, opened when first
+ * needed (MDB_MULTIPLE puts go through a cursor).
+ */
+static int put_term(struct bulk *b, struct index *ix, MDB_txn *txn, MDB_cursor **c,
+		    const struct term *t, uint32_t *nums)
 {
 	MDB_val k = { t->klen, b->arena.buf + t->off }, empty = { 0, "" };
 	MDB_val v[2] = { { sizeof(*nums), nums }, { t->count, NULL } };
-	MDB_cursor *c;
+	MDB_cursor **cur = &c[t->db == ix->issues];
 	int rc;
 
 	if (t->db == ix->invalid)
@@ -162,18 +166,26 @@ static int put_term(struct bulk *b, struct index *ix, MDB_txn *txn, const struct
 	if (t->db == ix->issues && t->count > 1 &&
 	    (rc = mdb_put(txn, ix->dups, &k, &empty, MDB_APPEND)))
 		return rc;
-	if ((rc = mdb_cursor_open(txn, t->db, &c)))
+	if (!*cur && (rc = mdb_cursor_open(txn, t->db, cur)))
 		return rc;
-	rc = mdb_cursor_put(c, &k, v, MDB_MULTIPLE | MDB_APPEND);
-	mdb_cursor_close(c);
-	return rc;
+	return mdb_cursor_put(*cur, &k, v, MDB_MULTIPLE | MDB_APPEND);
+}
+
+static void close_cursors(MDB_cursor **c)
+{
+	if (c[0])
+		mdb_cursor_close(c[0]);
+	if (c[1])
+		mdb_cursor_close(c[1]);
+	c[0] = c[1] = NULL;
 }
 
 int postings_rebuild(struct index *ix, MDB_txn **txnp, uint64_t *issues)
 {
 	struct bulk b = { STRBUF_INIT, NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 };
-	uint32_t *order = NULL, *nums = NULL, start;
+	uint32_t *order = NULL, *nums = NULL, *at = NULL, start;
 	size_t i, j, chunk = refresh_chunk(POSTINGS_CHUNK);
+	MDB_cursor *c[2] = { NULL, NULL };
 	int rc;
 
 	*issues = 0;
@@ -190,29 +202,34 @@ int postings_rebuild(struct index *ix, MDB_txn **txnp, uint64_t *issues)
 		order[i] = i;
 	sort_bulk = &b;
 	qsort(order, b.nr, sizeof(*order), cmp_terms);
-	/* each term's numbers, contiguous in term order and increasing within */
+	/*
+	 * each term's numbers, contiguous in term order and increasing within:
+	 * at[t] is where term t's next number goes
+	 */
+	at = xmalloc((b.nr ? b.nr : 1) * sizeof(*at));
 	for (i = 0, start = 0; i < b.nr; i++) {
-		struct term *t = &b.t[order[i]];
-		uint32_t count = t->count;
+		const struct term *t = &b.t[order[i]];
 		if (t->db == ix->issues)
-			*issues += count;
-		t->count = start;
-		start += count;
+			*issues += t->count;
+		at[order[i]] = start;
+		start += t->count;
 	}
 	nums = xmalloc((b.npairs ? b.npairs : 1) * sizeof(*nums));
 	for (i = j = 0; i < b.nfile; i += 2)
 		for (; j < b.file[i + 1]; j++)
-			nums[b.t[b.pair[j]].count++] = b.file[i];
+			nums[at[b.pair[j]]++] = b.file[i];
 	free(b.pair);
 	b.pair = NULL;
+	free(at);
+	at = NULL;
 
 	for (i = 0, start = 0; i < b.nr && !rc; i++) {
-		struct term *t = &b.t[order[i]];
-		t->count -= start;	/* back to its number of postings */
-		rc = put_term(&b, ix, *txnp, t, nums + start);
+		const struct term *t = &b.t[order[i]];
+		rc = put_term(&b, ix, *txnp, c, t, nums + start);
 		start += t->count;
 		/* commit now and then: dirty pages cost memory */
 		if (!rc && !((i + 1) % chunk) && i + 1 < b.nr) {
+			close_cursors(c);
 			rc = index_commit(*txnp, "a chunk of postings");
 			*txnp = NULL;
 			if (!rc)
@@ -220,7 +237,9 @@ int postings_rebuild(struct index *ix, MDB_txn **txnp, uint64_t *issues)
 		}
 	}
 out:
+	close_cursors(c);
 	free(order);
+	free(at);
 	free(nums);
 	free(b.pair);
 	free(b.file);
