@@ -267,7 +267,7 @@ test_expect_success 'unborn HEAD: an empty answer, exit 1 as for no match' '
 '
 
 
-test_expect_success 'a rebuild reads from git'"'"'s index only when it holds HEAD' '
+test_expect_success 'a rebuild indexes HEAD, not what is staged in git'"'"'s index' '
 	roadmap-refresh -q &&
 	roadmap-list --committed --json >before &&
 	# staged, not committed: git.s index no longer holds HEAD
@@ -279,7 +279,7 @@ test_expect_success 'a rebuild reads from git'"'"'s index only when it holds HEA
 	test_cmp before after &&
 	roadmap-fsck --full &&
 	git reset -q --hard &&
-	# after the reset it does, and the rebuild agrees with the walk
+	# after the reset git.s index holds HEAD again: a rebuild from it lists the same
 	roadmap-refresh --rebuild -q &&
 	roadmap-list --committed --json >again &&
 	test_cmp before again &&
