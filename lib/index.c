@@ -600,7 +600,7 @@ void posting_list_release(struct posting_list *pl)
 	pl->nr = pl->alloc = 0;
 }
 
-void term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen)
+int term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen)
 {
 	uint64_t h = 14695981039346656037ULL;
 	size_t i;
@@ -610,11 +610,12 @@ void term_key(struct strbuf *out, const char *field, size_t flen, const char *va
 	strbuf_addch(out, 0x1f);
 	strbuf_add(out, val, vlen);
 	if (out->len <= TERM_KEY_MAX)
-		return;
+		return !memchr(field, 0x1f, flen) && !memchr(val, 0x1f, vlen);
 	for (i = 0; i < out->len; i++)
 		h = (h ^ (unsigned char)out->buf[i]) * 1099511628211ULL;
 	strbuf_setlen(out, TERM_KEY_MAX - 17);
 	strbuf_addf(out, "\x1e%016llx", (unsigned long long)h);
+	return 0;
 }
 
 void oid_to_hex(char *hex, const unsigned char *oid)

@@ -189,8 +189,12 @@ int posting_cmp(const struct posting *a, const struct posting *b);
 void posting_list_reset(struct posting_list *pl);
 void posting_list_release(struct posting_list *pl);
 
-/* The terms key of (field, value), capped as TERM_KEY_MAX says. */
-void term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen);
+/*
+ * The terms key of (field, value), capped as TERM_KEY_MAX says. Returns 1
+ * when no other pair has this key: neither holds the \x1f that joins them
+ * and the key was not cut to a hash; 0 when its postings may hold others.
+ */
+int term_key(struct strbuf *out, const char *field, size_t flen, const char *val, size_t vlen);
 
 /*
  * The order-independent digest of the indexed files: the sum modulo

@@ -292,9 +292,7 @@ static int read_postings(struct numlist *nl, MDB_txn *txn, MDB_dbi dbi, const ch
 
 /*
  * The files whose terms may satisfy equality predicate p (sorted, unique).
- * p->exact tells whether they are exactly the files that do: a key is
- * "field\x1fvalue", unambiguous unless either holds a \x1f, and exact
- * unless it was long enough to end in a hash.
+ * p->exact tells whether they are exactly the files that do (term_key()).
  */
 static int pred_postings(struct numlist *nl, struct pred *p, struct index *ix, MDB_txn *txn)
 {
@@ -310,9 +308,8 @@ static int pred_postings(struct numlist *nl, struct pred *p, struct index *ix, M
 				rc = read_postings(nl, txn, ix->issues, p->values[i], strlen(p->values[i]));
 				continue;
 			}
-			term_key(&key, names[j], strlen(names[j]), p->values[i], strlen(p->values[i]));
-			if (strchr(names[j], 0x1f) || strchr(p->values[i], 0x1f) ||
-			    key.len != strlen(names[j]) + 1 + strlen(p->values[i]))
+			if (!term_key(&key, names[j], strlen(names[j]), p->values[i],
+				      strlen(p->values[i])))
 				p->exact = 0;
 			rc = read_postings(nl, txn, ix->terms, key.buf, key.len);
 		}
