@@ -36,6 +36,7 @@ LIB_OBJS += lib/index.o
 LIB_OBJS += lib/issue.o
 LIB_OBJS += lib/output.o
 LIB_OBJS += lib/overlay.o
+LIB_OBJS += lib/packidx.o
 LIB_OBJS += lib/postings.o
 LIB_OBJS += lib/query.o
 LIB_OBJS += lib/record.o

@@ -11,6 +11,7 @@
 #include "catfile.h"
 #include "gitindex.h"
 #include "issue.h"
+#include "packidx.h"
 #include "postings.h"
 #include "record.h"
 #include "usage.h"
@@ -186,6 +187,13 @@ struct apply {
 	double ms_read, ms_parse;	/* for ROADMAP_TRACE */
 	struct catfile cf;	/* a bulk walk's blobs, when started */
 	int have_cf;
+	size_t *order, nr_order, next_order;	/* the actions whose blobs git sends, in its order */
+	struct strbuf pre;	/* the records of a batch of them, read ahead */
+	struct prefetched {
+		size_t off, len;
+		int got;	/* 0, or 1: missing */
+	} *pre_at;		/* by action, from pre_from */
+	size_t pre_from;
 	struct strbuf blob;
 	uint64_t nextnum;
 	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
@@ -224,20 +232,15 @@ static void seed_row(struct apply *ap, const char *path, struct file_row *row)
 }
 
 /* Find (in the cache of blobs that left `files`) or make the record of a->oid, in ap->rec. */
-static int blob_record(struct apply *ap, const struct action *a)
+static int blob_record(struct apply *ap, const struct action *a, size_t i)
 {
 	MDB_val k = { OID_RAW, (void *)a->oid }, val;
-	double t0 = now_ms(), t1;
-	int rc, got = 2;	/* 2: not read yet */
+	const struct prefetched *pf = a->need && ap->have_cf ? &ap->pre_at[i - ap->pre_from] : NULL;
+	double t0, t1;
+	int rc, got;
 
 	strbuf_reset(&ap->rec);
-	/*
-	 * A blob asked of git cat-file is read from its stream even when an
-	 * earlier action (the delete half of a rename) has put its record in
-	 * the cache since: the stream must stay in step with the actions.
-	 */
-	if (a->need && ap->have_cf && (got = catfile_next(&ap->cf, &ap->blob)) < 0)
-		return -1;
+	/* an earlier action (the delete half of a rename) may have put it in the cache since */
 	if ((rc = mdb_get(ap->txn, ap->ix->blobs, &k, &val)) != MDB_NOTFOUND) {
 		if (rc)
 			return rc;
@@ -245,9 +248,24 @@ static int blob_record(struct apply *ap, const struct action *a)
 		strbuf_add(&ap->rec, val.mv_data, val.mv_size);
 		return 0;
 	}
-	if (got == 2)
+	if (pf) {
+		if (!pf->got) {
+			strbuf_add(&ap->rec, ap->pre.buf + pf->off, pf->len);
+			ap->st->parsed++;
+		}
+		got = pf->got;
+	} else {
+		t0 = now_ms();
 		got = ap->o->read_blob ? ap->o->read_blob(ap->o->blob_ctx, a->oid, &ap->blob) :
 			error("%s: no blob reader", a->path);
+		if (!got) {
+			t1 = now_ms();
+			issue_parse(&ap->rec, ap->blob.buf, ap->blob.len);
+			ap->ms_read += t1 - t0;
+			ap->ms_parse += now_ms() - t1;
+			ap->st->parsed++;
+		}
+	}
 	if (got < 0)
 		return -1;
 	if (got) {
@@ -255,11 +273,6 @@ static int blob_record(struct apply *ap, const struct action *a)
 		warning("%s: blob missing (partial or sparse clone?)", a->path);
 		return MDB_NOTFOUND;
 	}
-	t1 = now_ms();
-	issue_parse(&ap->rec, ap->blob.buf, ap->blob.len);
-	ap->ms_read += t1 - t0;
-	ap->ms_parse += now_ms() - t1;
-	ap->st->parsed++;
 	return 0;
 }
 
@@ -316,7 +329,7 @@ static int put_in_order(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v)
 	return rc == MDB_KEYEXIST ? mdb_put(txn, dbi, k, v, 0) : rc;
 }
 
-static int apply_action(struct apply *ap, const struct action *a)
+static int apply_action(struct apply *ap, const struct action *a, size_t i)
 {
 	MDB_val k = { strlen(a->path), a->path }, v;
 	struct file_row row;
@@ -375,7 +388,7 @@ static int apply_action(struct apply *ap, const struct action *a)
 		rc = mdb_del(ap->txn, ap->ix->files, &k, NULL);
 		return rc == MDB_NOTFOUND ? 0 : rc;
 	}
-	rc = blob_record(ap, a);
+	rc = blob_record(ap, a, i);
 	if (rc == MDB_NOTFOUND) {
 		/* no blob, no row: fsck will name the path */
 		MDB_val old = { ap->oldrec.len, ap->oldrec.buf };
@@ -861,35 +874,111 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 /* Below this many actions, libgit2 reads the blobs: a git process costs more. */
 #define CATFILE_MIN 1024
 
-/* Ask git cat-file --batch for the blobs of every add and change the cache lacks. */
+/* Where the blob of an action lies in the packs, to sort a batch by. */
+struct wanted {
+	uint64_t where;
+	size_t act;
+};
+
+static int cmp_wanted(const void *a, const void *b)
+{
+	const struct wanted *x = a, *y = b;
+
+	if (x->where != y->where)
+		return x->where < y->where ? -1 : 1;
+	return x->act < y->act ? -1 : x->act > y->act;
+}
+
+/*
+ * Ask git cat-file --batch for the blobs of every add and change the cache
+ * lacks: batch by batch of actions (the batches prefetch() reads), and
+ * within a batch in pack order, which git reads fastest and in the least
+ * memory (packidx.h). ap->order gets the actions in the order asked.
+ */
 static int start_catfile(struct apply *ap, struct walk *w, const struct repo_paths *p)
 {
-	struct strbuf oids = STRBUF_INIT;
-	size_t i, n = 0;
+	struct strbuf oids = STRBUF_INIT, objdir = STRBUF_INIT;
+	size_t i, n = 0, batch = refresh_chunk(REFRESH_CHUNK), b;
+	struct wanted *want;
+	struct packidx pi;
 
 	for (i = 0; i < w->nr; i++) {
 		struct action *a = &w->act[i];
 		MDB_val k = { OID_RAW, a->oid }, v;
-		char hex[OID_HEX + 1];
 
-		if ((a->type != ACT_ADD && a->type != ACT_MODIFY) || strlen(a->path) > INDEX_KEY_MAX ||
-		    !mdb_get(ap->txn, ap->ix->blobs, &k, &v))
-			continue;
-		a->need = 1;
-		oid_to_hex(hex, a->oid);
-		strbuf_addf(&oids, "%s\n", hex);
-		n++;
+		a->need = (a->type == ACT_ADD || a->type == ACT_MODIFY) &&
+			strlen(a->path) <= INDEX_KEY_MAX && mdb_get(ap->txn, ap->ix->blobs, &k, &v);
+		n += a->need;
 	}
 	/* with a reader of its own, a small walk reads its few blobs itself */
 	if (!n || (ap->o->read_blob && n < CATFILE_MIN)) {
 		for (i = 0; i < w->nr; i++)
 			w->act[i].need = 0;
-		strbuf_release(&oids);
 		return 0;
 	}
-	if (catfile_start(&ap->cf, p, "--batch", strbuf_detach(&oids, NULL), n * (OID_HEX + 1)) < 0)
+	strbuf_addf(&objdir, "%s/objects", p->commondir);
+	packidx_open(&pi, objdir.buf);
+	strbuf_release(&objdir);
+	want = xmalloc((batch < n ? batch : n) * sizeof(*want));
+	ap->order = xmalloc(n * sizeof(*ap->order));
+	strbuf_grow(&oids, n * (OID_HEX + 1));
+	for (b = 0; b < w->nr; b += batch) {
+		size_t end = b + batch < w->nr ? b + batch : w->nr, m = 0;
+
+		for (i = b; i < end; i++)
+			if (w->act[i].need) {
+				want[m].where = packidx_where(&pi, w->act[i].oid);
+				want[m++].act = i;
+			}
+		qsort(want, m, sizeof(*want), cmp_wanted);
+		for (i = 0; i < m; i++) {
+			char hex[OID_HEX + 1];
+			oid_to_hex(hex, w->act[want[i].act].oid);
+			strbuf_add(&oids, hex, OID_HEX);
+			strbuf_addch(&oids, '\n');
+			ap->order[ap->nr_order++] = want[i].act;
+		}
+	}
+	free(want);
+	packidx_close(&pi);
+	if (catfile_start(&ap->cf, p, "--batch", strbuf_detach(&oids, NULL), n * (OID_HEX + 1), 1) < 0)
 		return -1;
 	ap->have_cf = 1;
+	return 0;
+}
+
+/*
+ * Read and parse the blobs git cat-file sends for actions [from, to), in
+ * the order they were asked, into ap->pre: the actions then take their
+ * records in path order.
+ */
+static int prefetch(struct apply *ap, size_t from, size_t to)
+{
+	double t0 = now_ms(), t1;
+	int got;
+
+	strbuf_reset(&ap->pre);
+	ap->pre_from = from;
+	if (!ap->pre_at)
+		ap->pre_at = xcalloc(refresh_chunk(REFRESH_CHUNK), sizeof(*ap->pre_at));
+	for (; ap->next_order < ap->nr_order && ap->order[ap->next_order] < to; ap->next_order++) {
+		struct prefetched *pf = &ap->pre_at[ap->order[ap->next_order] - from];
+
+		if ((got = catfile_next(&ap->cf, &ap->blob)) < 0)
+			return -1;
+		t1 = now_ms();
+		ap->ms_read += t1 - t0;
+		pf->got = got;
+		pf->off = ap->pre.len;
+		if (!got) {
+			strbuf_reset(&ap->rec);
+			issue_parse(&ap->rec, ap->blob.buf, ap->blob.len);
+			strbuf_add(&ap->pre, ap->rec.buf, ap->rec.len);
+		}
+		pf->len = ap->pre.len - pf->off;
+		t0 = now_ms();
+		ap->ms_parse += t0 - t1;
+	}
 	return 0;
 }
 
@@ -906,6 +995,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	strbuf_init(&ap.rec, 0);
 	strbuf_init(&ap.oldrec, 0);
 	strbuf_init(&ap.blob, 0);
+	strbuf_init(&ap.pre, 0);
 	strbuf_init(&ap.row, 0);
 	strbuf_init(&ap.oldpost.arena, 0);
 	strbuf_init(&ap.newpost.arena, 0);
@@ -938,7 +1028,11 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	if (ap.bulk && (rc = meta_put_str(txn, ix, "postings", "pending")))
 		goto out;
 	for (i = 0; i < w->nr; i++) {
-		if ((rc = apply_action(&ap, &w->act[i])))
+		size_t batch = refresh_chunk(REFRESH_CHUNK);
+		if (ap.have_cf && !(i % batch) &&
+		    (rc = prefetch(&ap, i, i + batch < w->nr ? i + batch : w->nr)))
+			goto out;
+		if ((rc = apply_action(&ap, &w->act[i], i)))
 			goto out;
 		/* pages read through the map count as ours: let them go now and then */
 		if (!((i + 1) % 2048)) {
@@ -965,6 +1059,12 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 		ap.txn = txn;
 	}
 	refresh_trace("apply", w->nr);
+	/* the read-ahead is done with: give its memory back before the postings */
+	strbuf_release(&ap.pre);
+	free(ap.pre_at);
+	free(ap.order);
+	ap.pre_at = NULL;
+	ap.order = NULL;
 	if (ap.have_gi) {
 		gitindex_release(&ap.gi);
 		ap.have_gi = 0;
@@ -1003,6 +1103,9 @@ out:
 	if (ap.have_cf && catfile_finish(&ap.cf) < 0 && !rc)
 		rc = error("git cat-file --batch failed");
 	strbuf_release(&ap.blob);
+	strbuf_release(&ap.pre);
+	free(ap.pre_at);
+	free(ap.order);
 	strbuf_release(&ap.rec);
 	strbuf_release(&ap.oldrec);
 	strbuf_release(&ap.row);

@@ -29,7 +29,7 @@ static void *write_oids(void *data)
 }
 
 int catfile_start(struct catfile *cf, const struct repo_paths *p, const char *option,
-		  char *oids, size_t len)
+		  char *oids, size_t len, int sweep)
 {
 	int to[2], from[2];
 	memset(cf, 0, sizeof(*cf));
@@ -56,7 +56,11 @@ int catfile_start(struct catfile *cf, const struct repo_paths *p, const char *op
 		close(from[0]);
 		close(from[1]);
 		setenv("GIT_DIR", p->gitdir, 1);
-		execlp("git", "git", "cat-file", option, (char *)NULL);
+		if (sweep)	/* small windows: see packidx.h */
+			execlp("git", "git", "-c", "core.packedGitWindowSize=4m",
+			       "-c", "core.packedGitLimit=16m", "cat-file", option, (char *)NULL);
+		else
+			execlp("git", "git", "cat-file", option, (char *)NULL);
 		_exit(127);
 	}
 	close(to[0]);

@@ -33,9 +33,11 @@ struct catfile {
 /*
  * Start "git cat-file <option>" (--batch or --batch-check) and feed it
  * input[0..len) (owned: freed by catfile_finish()), one object name a line.
+ * sweep: the names are in pack order (packidx.h), so git may read the
+ * packs through small windows and keep its memory small.
  */
 int catfile_start(struct catfile *cf, const struct repo_paths *p, const char *option,
-		  char *input, size_t len);
+		  char *input, size_t len, int sweep);
 /*
  * The next blob, in the order asked: its bytes in out. Returns 0, 1 when
  * git says it is missing, -1 on an error (reported).

@@ -317,7 +317,7 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 	}
 	if (!files)
 		strbuf_release(&oids);
-	else if (catfile_start(&cf, p, "--batch", strbuf_detach(&oids, NULL), files * (OID_HEX + 1)) < 0)
+	else if (catfile_start(&cf, p, "--batch", strbuf_detach(&oids, NULL), files * (OID_HEX + 1), 0) < 0)
 		return -1;
 	for (i = 0; i < f->rows.nr; i++) {
 		struct entry *e = &f->rows.e[i];

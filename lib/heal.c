@@ -111,7 +111,7 @@ int index_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p,
 	for (r = roots; r < roots + rootslen; r += strlen(r) + 1)
 		strbuf_addf(&in, "%s:%s\n", commit, r);
 	len = in.len;
-	if (catfile_start(&cf, p, "--batch-check", strbuf_detach(&in, NULL), len) < 0)
+	if (catfile_start(&cf, p, "--batch-check", strbuf_detach(&in, NULL), len, 0) < 0)
 		return -1;
 	ret = catfile_read_all(&cf, &out);
 	if (catfile_finish(&cf) < 0)
