@@ -184,7 +184,10 @@ int gitindex_parse(struct gitindex *gi, const void *buf, size_t size)
 		gi->e[i].oid = p + 40;
 		name = p + fixed;
 		if (version < 4) {
-			const unsigned char *nul = memchr(name, '\0', end - name);
+			/* the flags hold the name's length when it is below 4095 */
+			size_t len = flags & 0xfff;
+			const unsigned char *nul = len < 0xfff && len < (size_t)(end - name) && !name[len] ?
+				name + len : memchr(name, '\0', end - name);
 			if (!nul)
 				goto fail;
 			gi->e[i].path = (const char *)name;
