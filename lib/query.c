@@ -22,10 +22,11 @@ static const char *alias_of(const char *field)
 {
 	size_t i;
 
+	/* asked for every field of every result: the first letter rules most out */
 	for (i = 0; i < sizeof(aliases) / sizeof(*aliases); i++) {
-		if (!strcmp(field, aliases[i][0]))
+		if (*field == *aliases[i][0] && !strcmp(field, aliases[i][0]))
 			return aliases[i][1];
-		if (!strcmp(field, aliases[i][1]))
+		if (*field == *aliases[i][1] && !strcmp(field, aliases[i][1]))
 			return aliases[i][0];
 	}
 	return NULL;
@@ -398,32 +399,54 @@ static void consider(struct answer *a, const struct query *q, const char *path, 
 	struct record rec;
 	struct result r;
 	const char *id;
-	size_t idlen;
+	size_t idlen, at = a->arena.len;
 
 	if (record_decode(&rec, recbuf, reclen) < 0)
 		return;
 	if (rec.kind == RECORD_NOTISSUE)
 		return;
-	r.path = xmemdupz(path, plen);
+	/* room for path, id (from the record or the path) and record: nothing moves below */
+	strbuf_grow(&a->arena, 2 * plen + 2 * reclen + 3);
+	r.at = at;
+	r.path = a->arena.buf + at;
+	strbuf_add(&a->arena, path, plen);
+	strbuf_addch(&a->arena, '\0');
 	if (rec.kind == RECORD_INVALID || issue_file_id(&rec, r.path, &id, &idlen)) {
 		a->invalid += count_invalid;
-		free(r.path);
+		strbuf_setlen(&a->arena, at);
 		return;
 	}
-	r.id = xmemdupz(id, idlen);
+	r.at_id = a->arena.len;
+	r.id = a->arena.buf + r.at_id;
+	strbuf_add(&a->arena, id, idlen);
+	strbuf_addch(&a->arena, '\0');
 	r.rec = (char *)recbuf;
 	r.reclen = reclen;
 	r.root = issue_root(roots, rootslen, r.path, &r.rootlen);
 	if (!r.root)
 		r.root = "";
 	if (!result_matches(q, &r, proven)) {
-		free(r.path);
-		free(r.id);
+		strbuf_setlen(&a->arena, at);
 		return;
 	}
-	r.rec = xmemdupz(recbuf, reclen);
+	r.at_rec = a->arena.len;
+	strbuf_add(&a->arena, recbuf, reclen);
 	ALLOC_GROW(a->r, a->nr + 1, a->alloc);
 	a->r[a->nr++] = r;
+}
+
+/* The arena holds every result now: point into it (it may have moved since). */
+static void point_results(struct answer *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nr; i++) {
+		struct result *r = &a->r[i];
+
+		r->path = a->arena.buf + r->at;
+		r->id = a->arena.buf + r->at_id;
+		r->rec = a->arena.buf + r->at_rec;
+	}
 }
 
 /*
@@ -552,6 +575,7 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 
 	memset(a, 0, sizeof(*a));
 	strbuf_init(&a->warnings, 0);
+	strbuf_init(&a->arena, 0);
 	if ((rc = index_begin_fresh(ix, p, &txn)))
 		return rc;
 	if (!meta_get(txn, ix, "roots", &roots)) {
@@ -596,18 +620,13 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 			consider(a, q, ov.files[i].path, strlen(ov.files[i].path), ov.files[i].rec,
 				 ov.files[i].reclen, rootsbuf, rootslen, 1, 0);
 	}
+	point_results(a);
 	sort_query = q;
 	if (a->nr)
 		qsort(a->r, a->nr, sizeof(*a->r), cmp_results);
 	find_duplicates(a, ix, txn, q->committed ? NULL : &ov);
-	if (q->limit >= 0 && (size_t)q->limit < a->nr) {
-		for (i = q->limit; i < a->nr; i++) {
-			free(a->r[i].path);
-			free(a->r[i].id);
-			free(a->r[i].rec);
-		}
+	if (q->limit >= 0 && (size_t)q->limit < a->nr)
 		a->nr = q->limit;
-	}
 out:
 	mdb_txn_abort(txn);
 	if (!rc && !q->committed)
@@ -620,14 +639,8 @@ out:
 
 void answer_release(struct answer *a)
 {
-	size_t i;
-
-	for (i = 0; i < a->nr; i++) {
-		free(a->r[i].path);
-		free(a->r[i].id);
-		free(a->r[i].rec);
-	}
 	free(a->r);
+	strbuf_release(&a->arena);
 	free(a->roots);
 	strbuf_release(&a->warnings);
 }

@@ -47,11 +47,13 @@ struct result {
 	size_t reclen;
 	const char *root;	/* points into the roots list */
 	size_t rootlen;
+	size_t at, at_id, at_rec;	/* where path, id and rec are in the arena */
 };
 
 struct answer {
 	struct result *r;
 	size_t nr, alloc;
+	struct strbuf arena;	/* every result's path, id and record: one allocation, not three each */
 	unsigned long invalid;	/* invalid issue files (HEAD, or with the overlay) */
 	struct strbuf warnings;	/* duplicate-id lines */
 	char *roots;		/* the roots the results point into */
