@@ -761,8 +761,11 @@ static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *nd
 		 * The folders down to the previous entry's are out: back up to
 		 * the deepest one this entry is in too, then go down to its own.
 		 */
-		for (k = 0; k < lastlen && k < dirlen && e->path[k] == prev[k]; k++)
-			;
+		if (dirlen == lastlen && !memcmp(e->path, prev, dirlen))
+			k = dirlen;	/* the previous entry's folder: most often */
+		else
+			for (k = 0; k < lastlen && k < dirlen && e->path[k] == prev[k]; k++)
+				;
 		while (k > rl + 1 && e->path[k - 1] != '/')
 			k--;
 		for (; k < dirlen; k++) {
