@@ -70,8 +70,8 @@ static void keyset_clear(struct keyset *ks)
 
 static int is_null(const char *s, size_t len)
 {
-	return !len || !strcmp(s, "~") || !strcmp(s, "null") ||
-		!strcmp(s, "Null") || !strcmp(s, "NULL");
+	return !len || (len == 1 && *s == '~') ||
+		(len == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
 }
 
 /* The byte offset in the slice of character `chars` (libyaml's marks count characters). */
@@ -441,6 +441,239 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
 	return ret;
 }
 
+/*
+ * The front matter most files have, without libyaml: top-level "key: value"
+ * lines whose values are one-line scalars, "[]", "{}", or a block of
+ * "- scalar" items or "key: scalar" lines under them, in printable ASCII.
+ * libyaml costs about 100,000 instructions an issue; this, a tenth. Any
+ * line it is not sure of (comments, tabs, blank lines, multi-line or
+ * escaped scalars, flow collections, anchors, non-ASCII, duplicate keys,
+ * a bad id) sends the whole file to libyaml, so the records and errors
+ * are libyaml's own: fuzz-parse compares the two on every input.
+ */
+int issue_simple_off;
+unsigned long issue_simple_count;
+
+struct simple {
+	struct parse *ps;
+	const char *p, *end;	/* the line being read */
+	struct strbuf tmp;
+};
+
+/* The indent of the line at p: spaces before its first other byte. */
+static size_t indent_at(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && *q == ' ')
+		q++;
+	return q - p;
+}
+
+static int key_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		c == '_' || c == '-' || c == '.';
+}
+
+static int alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * The scalar at p, up to the line's end at eol, as a node; 0 when it is not
+ * one this reader is sure of.
+ */
+static int simple_scalar(struct simple *sm, const char *p, const char *eol)
+{
+	const char *q;
+
+	while (eol > p && eol[-1] == ' ')
+		eol--;
+	if (p >= eol)
+		return 0;
+	if (*p == '\'') {
+		strbuf_reset(&sm->tmp);
+		for (q = p + 1; q < eol; q++) {
+			if (*q != '\'') {
+				strbuf_addch(&sm->tmp, *q);
+				continue;
+			}
+			if (q + 1 < eol && q[1] == '\'') {
+				strbuf_addch(&sm->tmp, '\'');
+				q++;
+				continue;
+			}
+			break;
+		}
+		if (q + 1 != eol)	/* no closing quote, or more after it */
+			return 0;
+		record_add_node(sm->ps->out, NODE_QUOTED, sm->tmp.buf, sm->tmp.len);
+		return 1;
+	}
+	if (*p == '"') {
+		for (q = p + 1; q < eol && *q != '"' && *q != '\\'; q++)
+			;
+		if (q + 1 != eol || *q != '"')
+			return 0;
+		record_add_node(sm->ps->out, NODE_QUOTED, p + 1, q - p - 1);
+		return 1;
+	}
+	/* a plain scalar that starts with no indicator and holds no ": " or " #" */
+	if (!(alnum(*p) || strchr("_./~$+(", *p) || (*p == '-' && p + 1 < eol && alnum(p[1]))))
+		return 0;
+	for (q = p; q < eol; q++)
+		if ((*q == ':' && (q + 1 == eol || q[1] == ' ')) || (*q == '#' && q[-1] == ' '))
+			return 0;
+	record_add_node(sm->ps->out, NODE_PLAIN, p, eol - p);
+	return 1;
+}
+
+/* A key at p ("key:" then a space or the line's end); its length, or 0. */
+static size_t simple_key(const char *p, const char *eol)
+{
+	const char *q = p;
+
+	if (q >= eol || (!alnum(*q) && *q != '_'))
+		return 0;
+	while (q < eol && key_char(*q))
+		q++;
+	if (q >= eol || *q != ':' || (q + 1 < eol && q[1] != ' ') || q - p > 200)
+		return 0;
+	return q - p;
+}
+
+/*
+ * The block under a top-level "key:" whose first line is at sm->p, indented
+ * by n: "- scalar" lines, or (n > 0) "key: scalar" lines. Returns 0 when
+ * not sure.
+ */
+static int simple_block(struct simple *sm, size_t n)
+{
+	struct parse *ps = sm->ps;
+	int seq = sm->end - sm->p > (ptrdiff_t)n + 1 && sm->p[n] == '-' && sm->p[n + 1] == ' ';
+	struct keyset ks = { 0, 0, NULL };
+	int ok = 1;
+
+	if (!seq && !n)
+		return 0;
+	record_add_node(ps->out, seq ? NODE_SEQ : NODE_MAP, NULL, 0);
+	while (ok && sm->p < sm->end) {
+		const char *eol = memchr(sm->p, '\n', sm->end - sm->p), *q;
+		size_t ind = indent_at(sm->p, sm->end), klen;
+
+		if (!eol)
+			eol = sm->end;
+		if (ind != n || (n == 0 && !(eol - sm->p > 1 && sm->p[0] == '-' && sm->p[1] == ' ')))
+			break;	/* the block ends at a top-level line */
+		q = sm->p + n;
+		if (seq) {
+			ok = eol - q > 2 && q[0] == '-' && q[1] == ' ' && simple_scalar(sm, q + 2, eol);
+		} else {
+			size_t off;
+			ok = (klen = simple_key(q, eol)) && q + klen + 1 < eol;
+			if (ok) {
+				record_add_node(ps->out, NODE_PLAIN, q, klen);
+				off = ps->out->len - klen;
+				ok = !keyset_add(&ks, ps->out, off, klen) &&
+					simple_scalar(sm, q + klen + 2, eol);
+			}
+		}
+		sm->p = eol < sm->end ? eol + 1 : eol;
+	}
+	keyset_clear(&ks);
+	if (!ok)
+		return 0;
+	/* what follows is a top-level line, or nothing */
+	if (sm->p < sm->end && indent_at(sm->p, sm->end))
+		return 0;
+	record_add_node(ps->out, NODE_END, NULL, 0);
+	return 1;
+}
+
+static int parse_simple(struct parse *ps, size_t *idoff, size_t *idlen)
+{
+	struct simple sm = { ps, ps->src, ps->src + ps->srclen, STRBUF_INIT };
+	struct keyset ks = { 0, 0, NULL };
+	size_t i;
+	int ok = ps->srclen > 0;
+
+	*idoff = *idlen = 0;
+	for (i = 0; ok && i < ps->srclen; i++) {
+		unsigned char c = ps->src[i];
+		ok = (c >= 0x20 && c < 0x7f) || c == '\n';
+	}
+	if (ok)
+		record_add_node(ps->out, NODE_MAP, NULL, 0);
+	while (ok && sm.p < sm.end) {
+		const char *eol = memchr(sm.p, '\n', sm.end - sm.p), *v;
+		size_t klen = simple_key(sm.p, eol ? eol : sm.end), off, vstart;
+		int is_id;
+
+		if (!eol)
+			eol = sm.end;
+		if (!klen) {
+			ok = 0;
+			break;
+		}
+		record_add_node(ps->out, NODE_PLAIN, sm.p, klen);
+		off = ps->out->len - klen;
+		if (keyset_add(&ks, ps->out, off, klen)) {
+			ok = 0;
+			break;
+		}
+		is_id = klen == 2 && !memcmp(sm.p, "id", 2);
+		v = sm.p + klen + 1;
+		while (v < eol && *v == ' ')
+			v++;
+		vstart = ps->out->len;
+		if (v < eol) {
+			/* a value on the line; the next line starts a key */
+			if (eol - v >= 2 && (!memcmp(v, "[]", 2) || !memcmp(v, "{}", 2)) &&
+			    indent_at(v + 2, eol) == (size_t)(eol - v - 2)) {
+				record_add_node(ps->out, *v == '[' ? NODE_SEQ : NODE_MAP, NULL, 0);
+				record_add_node(ps->out, NODE_END, NULL, 0);
+				ok = !is_id;
+			} else {
+				ok = simple_scalar(&sm, v, eol);
+			}
+			sm.p = eol < sm.end ? eol + 1 : eol;
+			ok = ok && (sm.p >= sm.end || !indent_at(sm.p, sm.end));
+		} else {
+			size_t n;
+			sm.p = eol < sm.end ? eol + 1 : eol;
+			n = indent_at(sm.p, sm.end);
+			if (sm.p >= sm.end || (!n && !(sm.end - sm.p > 1 && sm.p[0] == '-' && sm.p[1] == ' ')))
+				record_add_node(ps->out, NODE_PLAIN, "", 0);	/* "key:" alone: null */
+			else
+				ok = !is_id && simple_block(&sm, n);
+		}
+		if (ok && is_id) {
+			struct node n;
+			const char *text;
+			node_next((const unsigned char *)ps->out->buf + vstart,
+				  (const unsigned char *)ps->out->buf + ps->out->len, &n);
+			text = n.text;
+			if (!(n.type == NODE_PLAIN && is_null(text, n.len))) {
+				ok = !issue_id_invalid(text, n.len);
+				*idoff = ps->out->len - n.len - ps->base;
+				*idlen = n.len;
+			}
+		}
+	}
+	keyset_clear(&ks);
+	strbuf_release(&sm.tmp);
+	if (!ok) {
+		strbuf_setlen(ps->out, ps->base);
+		*idoff = *idlen = 0;
+		return 0;
+	}
+	record_add_node(ps->out, NODE_END, NULL, 0);
+	issue_simple_count++;
+	return 1;
+}
+
 /* Length of the line at p (without its line end), and where the next one starts. */
 static size_t line_at(const char *p, const char *end, const char **next)
 {
@@ -495,7 +728,8 @@ int issue_parse(struct strbuf *out, const char *buf, size_t len)
 	/* the record: kind, id (patched below), nodes */
 	strbuf_addch(out, RECORD_ISSUE);
 	ps.base = out->len;
-	if (parse_events(&ps, &idoff, &idlen) < 0) {
+	if ((issue_simple_off || !parse_simple(&ps, &idoff, &idlen)) &&
+	    parse_events(&ps, &idoff, &idlen) < 0) {
 		strbuf_setlen(out, base);
 		goto invalid;
 	}

@@ -6,7 +6,8 @@
  * lines call for; an issue record's node stream must be one balanced
  * mapping, with scalar keys, no duplicate key in any mapping, at most
  * ISSUE_MAX_DEPTH deep, and an id that agrees with the `id` field and
- * passes issue_id_invalid(). The walkers of lib/record.c and the JSON of
+ * passes issue_id_invalid(). libyaml alone (issue_simple_off) must make
+ * the very same record: the fast path for simple files is exact. The walkers of lib/record.c and the JSON of
  * lib/output.c must agree with an independent walk of the stream. A broken
  * invariant abort()s.
  */
@@ -349,6 +350,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the same bytes make the same record, whatever came before */
 	CHECK(issue_parse(&again, buf, size) == kind);
+	CHECK(again.len == reclen && !memcmp(again.buf, rec, reclen));
+	/* and libyaml alone makes it too: the fast path is exact */
+	strbuf_reset(&again);
+	issue_simple_off = 1;
+	CHECK(issue_parse(&again, buf, size) == kind);
+	issue_simple_off = 0;
 	CHECK(again.len == reclen && !memcmp(again.buf, rec, reclen));
 
 	CHECK(record_decode(&r, rec, reclen) == 0);

@@ -3,6 +3,11 @@
  * JSON line per file: {"path", "kind", "id", "fields"} for an issue,
  * {"path", "kind", "error"} otherwise. For tests and fuzzing.
  *
+ * test-parse --compare <file>...: parse each file with the fast path for
+ * simple files and with libyaml alone; name each file whose records
+ * differ, then print "<files> files, <n> by the fast path, <k> differ".
+ * Exit 1 when any differs.
+ *
  * test-parse --record <file>...: each file holds a record's bytes, as the
  * index stores them (maybe corrupt); print {"path", "scalars", "fields"}:
  * what record_foreach_scalar() reports ([key, text] pairs) and json_node()
@@ -52,6 +57,35 @@ static void show_record(struct strbuf *out, const char *rec, size_t len)
 	}
 }
 
+static int compare(int argc, char **argv)
+{
+	struct strbuf buf = STRBUF_INIT, fast = STRBUF_INIT, slow = STRBUF_INIT;
+	unsigned long differ = 0;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strbuf_read_file(&buf, argv[i], 0) < 0)
+			die_errno("cannot read '%s'", argv[i]);
+		issue_parse(&fast, buf.buf, buf.len);
+		issue_simple_off = 1;
+		issue_parse(&slow, buf.buf, buf.len);
+		issue_simple_off = 0;
+		if (fast.len != slow.len || memcmp(fast.buf, slow.buf, fast.len)) {
+			printf("%s: the fast path's record differs from libyaml's\n", argv[i]);
+			differ++;
+		}
+		strbuf_reset(&buf);
+		strbuf_reset(&fast);
+		strbuf_reset(&slow);
+	}
+	printf("%d files, %lu by the fast path, %lu differ\n", argc, issue_simple_count, differ);
+	strbuf_release(&buf);
+	strbuf_release(&fast);
+	strbuf_release(&slow);
+	finish_stdout();
+	return differ ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct strbuf buf = STRBUF_INIT, rec = STRBUF_INIT, out = STRBUF_INIT;
@@ -61,6 +95,8 @@ int main(int argc, char **argv)
 	set_progname(argv[0]);
 	if (argc > 1 && !strcmp(argv[1], "--record"))
 		raw = i = 2;
+	if (argc > 1 && !strcmp(argv[1], "--compare"))
+		return compare(argc - 2, argv + 2);
 	for (; i < argc; i++) {
 		strbuf_reset(&buf);
 		strbuf_reset(&rec);
