@@ -6,9 +6,9 @@ CC = cc
 CFLAGS = -g -O2
 SANITIZE =
 WARN = -Wall -Wextra -Wno-unused-parameter -Wdeclaration-after-statement
-PKGS = libgit2 lmdb yaml-0.1
+PKGS = libgit2 lmdb yaml-0.1 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgit2 -llmdb -lyaml)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgit2 -llmdb -lyaml -lz)
 ALL_CFLAGS = -std=c99 -D_GNU_SOURCE -pthread -Ilib $(WARN) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS)
 ALL_LDFLAGS = -pthread -Wl,--as-needed $(LDFLAGS) $(SANITIZE)
 LIBS = $(PKG_LIBS) -lm
@@ -35,6 +35,7 @@ LIB_OBJS += lib/heal.o
 LIB_OBJS += lib/index.o
 LIB_OBJS += lib/issue.o
 LIB_OBJS += lib/output.o
+LIB_OBJS += lib/odb.o
 LIB_OBJS += lib/overlay.o
 LIB_OBJS += lib/packidx.o
 LIB_OBJS += lib/postings.o
@@ -49,9 +50,10 @@ LIB_OBJS += lib/xalloc.o
 
 TEST_PROGRAMS =
 TEST_PROGRAMS += t/helper/test-gitindex
+TEST_PROGRAMS += t/helper/test-odb
 TEST_PROGRAMS += t/helper/test-parse
 
-DEPS = /usr/include/git2.h /usr/include/lmdb.h /usr/include/yaml.h /usr/bin/prove \
+DEPS = /usr/include/git2.h /usr/include/lmdb.h /usr/include/yaml.h /usr/include/zlib.h /usr/bin/prove \
 	/usr/share/sharness/sharness.sh /usr/bin/mdb_dump /usr/bin/hyperfine /usr/bin/rg \
 	/usr/lib/python3/dist-packages/yaml/__init__.py /usr/bin/pkg-config
 
@@ -83,7 +85,7 @@ deps:
 		echo "installing build and test dependencies"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			build-essential pkg-config git libgit2-dev liblmdb-dev libyaml-dev \
+			build-essential pkg-config git libgit2-dev liblmdb-dev libyaml-dev zlib1g-dev \
 			lmdb-utils sharness hyperfine ripgrep python3 python3-yaml >/dev/null; \
 	fi
 

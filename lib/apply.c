@@ -11,6 +11,7 @@
 #include "catfile.h"
 #include "gitindex.h"
 #include "issue.h"
+#include "odb.h"
 #include "packidx.h"
 #include "postings.h"
 #include "record.h"
@@ -1119,6 +1120,26 @@ out:
 	return rc;
 }
 
+/* The blobs of a small walk: in-process where they can be read here, else from git. */
+struct odb_reader {
+	struct odb db;
+	const struct repo_paths *p;
+};
+
+static int odb_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
+{
+	struct odb_reader *r = ctx;
+	char hex[OID_HEX + 1];
+	char *argv[] = { "git", "cat-file", "blob", hex, NULL };
+	int type;
+
+	if (!odb_read(&r->db, oid, &type, out) && type == ODB_BLOB)
+		return 0;
+	oid_to_hex(hex, oid);
+	strbuf_reset(out);
+	return git_capture(out, r->p, argv) < 0 ? 1 : 0;
+}
+
 /* Whether a rebase (HEAD moving in many steps, maybe detached) is under way. */
 static int rebasing(const struct repo_paths *p)
 {
@@ -1146,7 +1167,8 @@ int refresh_from_gitindex(struct index *ix, const struct repo_paths *p, struct r
 	MDB_val v;
 	size_t nroots = 0;
 	const char *r;
-	int detached, rc, ret = 1;
+	int detached, rc, ret = 1, have_reader = 0;
+	struct odb_reader reader;
 
 	memset(st, 0, sizeof(*st));
 	memset(&w, 0, sizeof(w));
@@ -1188,6 +1210,17 @@ int refresh_from_gitindex(struct index *ix, const struct repo_paths *p, struct r
 	o.roots = &roots;
 	o.stamp = &stamp;
 	o.commit = hex;
+	{
+		struct strbuf objdir = STRBUF_INIT;
+		strbuf_addf(&objdir, "%s/objects", p->commondir);
+		reader.p = p;
+		if (!odb_open(&reader.db, objdir.buf)) {
+			have_reader = 1;
+			o.read_blob = odb_blob;
+			o.blob_ctx = &reader;
+		}
+		strbuf_release(&objdir);
+	}
 	rc = apply_walk(ix, &txn, &w, &o, st);
 	/* a full map, or anything unusual: the whole refresh runs, with its retries */
 	ret = rc ? (rc == MDB_MAP_FULL || rc > 0 ? 1 : -1) : 0;
@@ -1199,6 +1232,8 @@ out:
 		mdb_txn_abort(txn);
 	free_actions(&w);
 	free(oids);
+	if (have_reader)
+		odb_close(&reader.db);
 	index_unlock(ix);
 	strbuf_release(&stamp);
 	strbuf_release(&roots);

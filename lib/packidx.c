@@ -68,8 +68,11 @@ void packidx_open(struct packidx *pi, const char *objdir)
 		strbuf_setlen(&path, base);
 		strbuf_addstr(&path, de->d_name);
 		ALLOC_GROW(pi->f, pi->nr + 1, alloc);
-		if (map_idx(&pi->f[pi->nr], path.buf))
-			pi->nr++;
+		if (map_idx(&pi->f[pi->nr], path.buf)) {
+			strbuf_setlen(&path, path.len - 4);
+			strbuf_addstr(&path, ".pack");
+			pi->f[pi->nr++].pack = xstrdup(path.buf);
+		}
 	}
 	closedir(d);
 	strbuf_release(&path);
@@ -89,7 +92,7 @@ static uint64_t offset_of(const struct packidx_file *f, size_t i)
 	return (uint64_t)be32(big) << 32 | be32(big + 4);
 }
 
-uint64_t packidx_where(const struct packidx *pi, const unsigned char *oid)
+int packidx_find(const struct packidx *pi, const unsigned char *oid, size_t *pack, uint64_t *off)
 {
 	size_t p;
 
@@ -103,23 +106,38 @@ uint64_t packidx_where(const struct packidx *pi, const unsigned char *oid)
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 			int c = memcmp(oids + mid * 20, oid, 20);
-			if (!c)
-				return (uint64_t)p << 48 | (offset_of(f, mid) & 0xffffffffffffULL);
+			if (!c) {
+				*pack = p;
+				*off = offset_of(f, mid);
+				return 0;
+			}
 			if (c < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
 	}
-	return UINT64_MAX;
+	return 1;
+}
+
+uint64_t packidx_where(const struct packidx *pi, const unsigned char *oid)
+{
+	size_t pack;
+	uint64_t off;
+
+	if (packidx_find(pi, oid, &pack, &off))
+		return UINT64_MAX;
+	return (uint64_t)pack << 48 | (off & 0xffffffffffffULL);
 }
 
 void packidx_close(struct packidx *pi)
 {
 	size_t p;
 
-	for (p = 0; p < pi->nr; p++)
+	for (p = 0; p < pi->nr; p++) {
 		munmap((void *)pi->f[p].map, pi->f[p].size);
+		free(pi->f[p].pack);
+	}
 	free(pi->f);
 	memset(pi, 0, sizeof(*pi));
 }

@@ -18,6 +18,7 @@
 struct packidx_file {
 	const unsigned char *map;	/* the whole .idx */
 	size_t size, nr;
+	char *pack;		/* the path of its .pack */
 };
 
 struct packidx {
@@ -27,6 +28,8 @@ struct packidx {
 
 /* Map every version-2 .idx under objdir/pack (none is not an error). */
 void packidx_open(struct packidx *pi, const char *objdir);
+/* Which pack holds oid (an index into pi->f) and where: 0, or 1 when none does. */
+int packidx_find(const struct packidx *pi, const unsigned char *oid, size_t *pack, uint64_t *off);
 /* A sort key: (pack number, offset); UINT64_MAX when in no pack (loose). */
 uint64_t packidx_where(const struct packidx *pi, const unsigned char *oid);
 void packidx_close(struct packidx *pi);

@@ -193,11 +193,17 @@ bench() {
 	fi
 	warm=0
 	test $tc -ge 200 || warm=2
+	# a plain command runs without a shell (-N): no shell start to
+	# subtract, which at a few ms is most of the spread
+	case $cmd in
+	*[\|\&\;\<\>\(\)\$\`\\\"\'\*\?]*) noshell= ;;
+	*) noshell=-N ;;
+	esac
 	if test -n "$prep"; then
-		(cd "$dir" && hyperfine $ign --style none --warmup $warm --runs $runs \
+		(cd "$dir" && hyperfine $ign $noshell --style none --warmup $warm --runs $runs \
 			--prepare "$prep" --export-json "$json" "$cmd") >/dev/null 2>"$RES/$N-$key.hf"
 	else
-		(cd "$dir" && hyperfine $ign --style none --warmup $warm --runs $runs \
+		(cd "$dir" && hyperfine $ign $noshell --style none --warmup $warm --runs $runs \
 			--export-json "$json" "$cmd") >/dev/null 2>"$RES/$N-$key.hf"
 	fi || problem "$label: hyperfine failed: $(head -c 300 "$RES/$N-$key.hf")"
 	printf 'time\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$key" "$label" "$json" "$rss" "$ref" "$target" >> "$ROWS"

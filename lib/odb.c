@@ -1,0 +1,363 @@
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "index.h"
+#include "odb.h"
+#include "sha1.h"
+#include "xalloc.h"
+
+/* git's own bound is 4095 (pack.depth); deeper is a broken pack */
+#define MAX_DELTA_DEPTH 10000
+
+static const char *const type_names[] = { NULL, "commit", "tree", "blob", "tag" };
+
+int odb_open(struct odb *db, const char *objdir)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	int alternates;
+
+	memset(db, 0, sizeof(*db));
+	strbuf_addf(&path, "%s/info/alternates", objdir);
+	alternates = !stat(path.buf, &st);
+	strbuf_release(&path);
+	if (alternates)
+		return 1;
+	db->objdir = xstrdup(objdir);
+	packidx_open(&db->idx, objdir);
+	db->packs = xcalloc(db->idx.nr ? db->idx.nr : 1, sizeof(*db->packs));
+	return 0;
+}
+
+void odb_close(struct odb *db)
+{
+	size_t i;
+
+	for (i = 0; db->packs && i < db->idx.nr; i++)
+		if (db->packs[i].map)
+			munmap((void *)db->packs[i].map, db->packs[i].size);
+	free(db->packs);
+	packidx_close(&db->idx);
+	free(db->objdir);
+	memset(db, 0, sizeof(*db));
+}
+
+/*
+ * Inflate src[0..*srclen) into out (appended); want: the size it must
+ * have, or SIZE_MAX when unknown (the whole stream). *srclen becomes the
+ * bytes the stream took. Returns 0 or -1.
+ */
+static int inflate_into(const unsigned char *src, size_t *srclen, size_t want, struct strbuf *out)
+{
+	size_t start = out->len;
+	z_stream z;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK)
+		return -1;
+	z.next_in = (unsigned char *)src;
+	z.avail_in = *srclen > UINT32_MAX ? UINT32_MAX : (uInt)*srclen;
+	do {
+		/* one byte more than wanted: a longer stream shows */
+		size_t room = want != SIZE_MAX ? want - (out->len - start) + 1 : 65536, avail;
+		uLong before = z.total_out;
+
+		strbuf_grow(out, room);
+		avail = out->alloc - out->len - 1;
+		z.next_out = (unsigned char *)out->buf + out->len;
+		z.avail_out = avail > UINT32_MAX ? UINT32_MAX : (uInt)avail;
+		rc = inflate(&z, Z_NO_FLUSH);
+		strbuf_setlen(out, out->len + (z.total_out - before));
+	} while (rc == Z_OK && (want == SIZE_MAX || out->len - start <= want));
+	*srclen = z.total_in;
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END || (want != SIZE_MAX && out->len - start != want))
+		return -1;
+	return 0;
+}
+
+/* Check the content against the id, as git hashes it: "<type> <size>\0<content>". */
+static int check_oid(const unsigned char *oid, int type, const char *buf, size_t len)
+{
+	struct sha1 c;
+	char hdr[64];
+	unsigned char got[20];
+	int n = snprintf(hdr, sizeof(hdr), "%s %zu", type_names[type], len);
+
+	sha1_init(&c);
+	sha1_update(&c, hdr, n + 1);
+	sha1_update(&c, buf, len);
+	sha1_final(got, &c);
+	return memcmp(got, oid, 20) ? -1 : 0;
+}
+
+static int read_loose(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out)
+{
+	struct strbuf path = STRBUF_INIT, raw = STRBUF_INIT, obj = STRBUF_INIT;
+	char hex[OID_HEX + 1];
+	const char *sp, *nul;
+	size_t used, size;
+	int ret = -1, t;
+
+	oid_to_hex(hex, oid);
+	strbuf_addf(&path, "%s/%.2s/%s", db->objdir, hex, hex + 2);
+	if (strbuf_read_file(&raw, path.buf, 0) < 0) {
+		ret = 1;	/* not loose */
+		goto out;
+	}
+	used = raw.len;
+	if (inflate_into((const unsigned char *)raw.buf, &used, SIZE_MAX, &obj) < 0 ||
+	    !(nul = memchr(obj.buf, '\0', obj.len)) || !(sp = memchr(obj.buf, ' ', nul - obj.buf)))
+		goto out;
+	for (t = 1; t <= ODB_TAG; t++)
+		if ((size_t)(sp - obj.buf) == strlen(type_names[t]) &&
+		    !memcmp(obj.buf, type_names[t], sp - obj.buf))
+			break;
+	size = strtoull(sp + 1, NULL, 10);
+	if (t > ODB_TAG || size != obj.len - (nul + 1 - obj.buf))
+		goto out;
+	*type = t;
+	strbuf_reset(out);
+	strbuf_add(out, nul + 1, size);
+	ret = 0;
+out:
+	strbuf_release(&path);
+	strbuf_release(&raw);
+	strbuf_release(&obj);
+	return ret;
+}
+
+static const struct odb_pack *map_pack(struct odb *db, size_t n)
+{
+	struct odb_pack *pk = &db->packs[n];
+	struct stat st;
+	void *map;
+	int fd;
+
+	if (pk->map || pk->failed)
+		return pk->failed ? NULL : pk;
+	pk->failed = 1;
+	if ((fd = open(db->idx.f[n].pack, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	if (fstat(fd, &st) || st.st_size < 12 + 20) {
+		close(fd);
+		return NULL;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return NULL;
+	if (memcmp(map, "PACK", 4)) {
+		munmap(map, st.st_size);
+		return NULL;
+	}
+	pk->map = map;
+	pk->size = st.st_size;
+	pk->failed = 0;
+	return pk;
+}
+
+static size_t delta_varint(const unsigned char **p, const unsigned char *end)
+{
+	size_t v = 0;
+	int shift = 0;
+
+	while (*p < end && shift < 64) {
+		unsigned c = *(*p)++;
+		v |= (size_t)(c & 0x7f) << shift;
+		shift += 7;
+		if (!(c & 0x80))
+			return v;
+	}
+	return SIZE_MAX;
+}
+
+/* Apply git's delta d[0..dlen) to base, into out. */
+static int apply_delta(const struct strbuf *base, const unsigned char *d, size_t dlen, struct strbuf *out)
+{
+	const unsigned char *p = d, *end = d + dlen;
+	size_t srclen = delta_varint(&p, end), dstlen = delta_varint(&p, end);
+
+	if (srclen != base->len || dstlen == SIZE_MAX)
+		return -1;
+	strbuf_reset(out);
+	strbuf_grow(out, dstlen);
+	while (p < end) {
+		unsigned c = *p++;
+		if (c & 0x80) {
+			size_t off = 0, size = 0;
+			int i;
+			for (i = 0; i < 4; i++)
+				if (c & (1u << i)) {
+					if (p >= end)
+						return -1;
+					off |= (size_t)*p++ << (8 * i);
+				}
+			for (i = 0; i < 3; i++)
+				if (c & (0x10u << i)) {
+					if (p >= end)
+						return -1;
+					size |= (size_t)*p++ << (8 * i);
+				}
+			if (!size)
+				size = 0x10000;
+			if (off > base->len || size > base->len - off)
+				return -1;
+			strbuf_add(out, base->buf + off, size);
+		} else if (c) {
+			if ((size_t)(end - p) < c)
+				return -1;
+			strbuf_add(out, p, c);
+			p += c;
+		} else {
+			return -1;	/* reserved */
+		}
+	}
+	return out->len == dstlen ? 0 : -1;
+}
+
+static int read_any(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out, int depth);
+
+/* The object at off in pack n (no id check: the caller's object is checked whole). */
+static int read_packed(struct odb *db, size_t n, uint64_t off, int *type, struct strbuf *out, int depth)
+{
+	const struct odb_pack *pk = map_pack(db, n);
+	const unsigned char *p, *end;
+	struct strbuf base = STRBUF_INIT, delta = STRBUF_INIT;
+	size_t size, used;
+	unsigned c;
+	int t, shift = 4, ret = -1;
+
+	if (!pk || off < 12 || off >= pk->size - 20 || depth > MAX_DELTA_DEPTH)
+		return -1;
+	p = pk->map + off;
+	end = pk->map + pk->size - 20;	/* the trailing checksum */
+	c = *p++;
+	t = (c >> 4) & 7;
+	size = c & 15;
+	while (c & 0x80) {
+		if (p >= end || shift > 56)
+			return -1;
+		c = *p++;
+		size |= (size_t)(c & 0x7f) << shift;
+		shift += 7;
+	}
+	if (t >= ODB_COMMIT && t <= ODB_TAG) {
+		used = end - p;
+		strbuf_reset(out);
+		if (inflate_into(p, &used, size, out) < 0)
+			return -1;
+		*type = t;
+		return 0;
+	}
+	if (t == 6) {		/* OFS_DELTA: the base is rel bytes before */
+		uint64_t rel;
+		if (p >= end)
+			return -1;
+		c = *p++;
+		rel = c & 0x7f;
+		while (c & 0x80) {
+			if (p >= end || rel > (UINT64_MAX >> 8))
+				return -1;
+			c = *p++;
+			rel = ((rel + 1) << 7) | (c & 0x7f);
+		}
+		if (!rel || rel > off)
+			return -1;
+		ret = read_packed(db, n, off - rel, type, &base, depth + 1);
+	} else if (t == 7) {	/* REF_DELTA: the base is named */
+		if (end - p < 20)
+			return -1;
+		ret = read_any(db, p, type, &base, depth + 1);
+		p += 20;
+		if (ret > 0)
+			ret = -1;
+	}
+	if (!ret) {
+		used = end - p;
+		ret = inflate_into(p, &used, size, &delta) < 0 ||
+			apply_delta(&base, (const unsigned char *)delta.buf, delta.len, out) < 0 ? -1 : 0;
+	}
+	strbuf_release(&base);
+	strbuf_release(&delta);
+	return ret;
+}
+
+static int read_any(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out, int depth)
+{
+	size_t n;
+	uint64_t off;
+
+	if (!packidx_find(&db->idx, oid, &n, &off))
+		return read_packed(db, n, off, type, out, depth);
+	return read_loose(db, oid, type, out);
+}
+
+int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out)
+{
+	int rc = read_any(db, oid, type, out, 0);
+
+	if (rc)
+		return rc;
+	return check_oid(oid, *type, out->buf, out->len);
+}
+
+/* The entry called name[0..len) of tree buf: its oid and whether it is a tree. */
+static int tree_entry(const struct strbuf *tree, const char *name, size_t len,
+		      unsigned char *oid, int *is_tree)
+{
+	const char *p = tree->buf, *end = tree->buf + tree->len;
+
+	while (p < end) {
+		const char *sp = memchr(p, ' ', end - p), *nul;
+		if (!sp || !(nul = memchr(sp, '\0', end - sp)) || end - nul < 21)
+			return -1;
+		if ((size_t)(nul - sp - 1) == len && !memcmp(sp + 1, name, len)) {
+			memcpy(oid, nul + 1, 20);
+			*is_tree = sp - p == 5 && !memcmp(p, "40000", 5);
+			return 0;
+		}
+		p = nul + 21;
+	}
+	return 1;
+}
+
+int odb_commit_path(struct odb *db, const unsigned char *commit, const char *path,
+		    unsigned char *oid)
+{
+	struct strbuf obj = STRBUF_INIT;
+	const char *name = path;
+	int type, ret = -1, is_tree = 1;
+
+	/* a commit starts "tree <hex>\n" */
+	if (odb_read(db, commit, &type, &obj) || type != ODB_COMMIT || obj.len < 5 + OID_HEX + 1 ||
+	    memcmp(obj.buf, "tree ", 5) || obj.buf[5 + OID_HEX] != '\n' || hex_to_oid(oid, obj.buf + 5))
+		goto out;
+	while (*name) {
+		size_t len = strcspn(name, "/");
+		int rc;
+		if (!is_tree || odb_read(db, oid, &type, &obj) || type != ODB_TREE)
+			goto out;
+		if ((rc = tree_entry(&obj, name, len, oid, &is_tree))) {
+			if (rc > 0) {
+				memset(oid, 0, 20);
+				ret = 1;
+			}
+			goto out;
+		}
+		name += len;
+		name += *name == '/';
+	}
+	ret = is_tree ? 0 : -1;
+out:
+	strbuf_release(&obj);
+	return ret;
+}

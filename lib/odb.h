@@ -1,0 +1,52 @@
+#ifndef ODB_H
+#define ODB_H
+
+#include <stddef.h>
+
+#include "packidx.h"
+#include "strbuf.h"
+
+/*
+ * odb.h - reading a few objects of git's object database in-process.
+ *
+ * An incremental refresh reads a commit, a few trees and the changed
+ * blobs. Starting git for them (cat-file twice) costs more than the
+ * reading: a few ms each, on every commit a hook follows. This reads
+ * loose objects and packs (.idx version 2, offset and ref deltas) with
+ * zlib, and checks every object against its id. What it cannot read
+ * here (alternates, a missing object, a form it does not know) it says
+ * so, and the caller asks git: git stays the judge of what is there.
+ */
+
+enum odb_type { ODB_COMMIT = 1, ODB_TREE = 2, ODB_BLOB = 3, ODB_TAG = 4 };
+
+struct odb {
+	char *objdir;
+	struct packidx idx;
+	struct odb_pack {
+		const unsigned char *map;	/* the whole .pack, mapped when first read */
+		size_t size;
+		int failed;
+	} *packs;
+};
+
+/* Returns 0, or 1 when objdir has alternates (objects elsewhere: ask git). */
+int odb_open(struct odb *db, const char *objdir);
+/*
+ * The object oid: its type and content. Returns 0, 1 when it is not in
+ * this database, -1 when it cannot be read here (a broken or unknown
+ * form, or content that does not hash to oid). Nothing is reported:
+ * the caller asks git, which says what is wrong.
+ */
+int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out);
+void odb_close(struct odb *db);
+
+/*
+ * The tree at path ("a/b") in commit `commit`: 0 with its oid, 1 when
+ * the commit has nothing there (oid zeroed), -1 when it is no tree or
+ * cannot be read here.
+ */
+int odb_commit_path(struct odb *db, const unsigned char *commit, const char *path,
+		    unsigned char *oid);
+
+#endif

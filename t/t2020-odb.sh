@@ -1,0 +1,115 @@
+#!/bin/sh
+test_description='lib/odb reads objects as git cat-file does (loose, packed, both kinds of delta); a small refresh starts no git'
+. ./test-lib.sh
+
+# check_all: every object of the repository, read by lib/odb, against git
+check_all () {
+	git cat-file --batch-all-objects --batch-check >expect &&
+	cut -d" " -f1 expect | test-odb .git/objects >actual &&
+	test_cmp expect actual
+}
+
+# has_deltas: the packs hold deltas (else a test of them shows nothing)
+has_deltas () {
+	git verify-pack -v .git/objects/pack/*.idx >vp &&
+	test "$(awk "NF == 7" vp | wc -l)" -gt 20
+}
+
+test_expect_success 'setup: issues, and a file of many versions (deltas once packed)' '
+	git init -q &&
+	git config roadmap.path .roadmap/issues &&
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25
+	do
+		write_issue .roadmap/issues/I-$i.md I-$i todo "Issue $i" "estimate: $i" &&
+		seq 1 $((300 + i)) >.roadmap/issues/big.md &&
+		git add . && git commit -qm "version $i" || return 1
+	done
+'
+
+test_expect_success 'loose objects' '
+	test -z "$(ls .git/objects/pack)" &&
+	check_all
+'
+
+test_expect_success 'a pack with offset deltas' '
+	git repack -adfq --window=50 --depth=50 &&
+	test "$(find .git/objects -type f -path "*/objects/??/*" | wc -l)" = 0 &&
+	has_deltas &&
+	check_all
+'
+
+test_expect_success 'a pack with ref deltas (the base named by its id)' '
+	git -c repack.useDeltaBaseOffset=false repack -adfq --window=50 --depth=50 &&
+	has_deltas &&
+	check_all
+'
+
+test_expect_success 'loose objects over packs, and an object that is not there' '
+	write_issue .roadmap/issues/I-26.md I-26 &&
+	git add . && git commit -qm loose &&
+	check_all &&
+	echo 0123456789012345678901234567890123456789 | test-odb .git/objects >actual &&
+	echo "0123456789012345678901234567890123456789 missing" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'an object whose bytes are not its id is unreadable, not wrong' '
+	oid=$(git rev-parse HEAD:.roadmap/issues/I-26.md) &&
+	file=.git/objects/$(echo $oid | cut -c1-2)/$(echo $oid | cut -c3-) &&
+	cp "$file" saved &&
+	chmod u+w "$file" &&
+	python3 -c "import sys, zlib; sys.stdout.buffer.write(zlib.compress(b\"blob 5\\0wrong\"))" >"$file" &&
+	echo $oid | test-odb .git/objects >actual &&
+	echo "$oid unreadable" >expect &&
+	cp saved "$file" &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the tree at a path of a commit' '
+	test-odb .git/objects --path $(git rev-parse HEAD) .roadmap/issues >actual &&
+	git rev-parse HEAD:.roadmap/issues >expect &&
+	test_cmp expect actual &&
+	test-odb .git/objects --path $(git rev-parse HEAD~3) .roadmap >actual &&
+	git rev-parse HEAD~3:.roadmap >expect &&
+	test_cmp expect actual &&
+	test "$(test-odb .git/objects --path $(git rev-parse HEAD) no/such)" = none &&
+	test "$(test-odb .git/objects --path $(git rev-parse HEAD) .roadmap/issues/big.md)" = unreadable
+'
+
+test_expect_success 'a refresh after a commit starts no git process' '
+	roadmap-refresh -q &&
+	mkdir -p fakebin &&
+	real=$(command -v git) &&
+	printf "#!/bin/sh\necho \"\$*\" >>\"%s/git.log\"\nexec \"%s\" \"\$@\"\n" "$PWD" "$real" >fakebin/git &&
+	chmod +x fakebin/git &&
+	for i in 1 2 3
+	do
+		write_issue .roadmap/issues/I-$i.md I-$i done "Done $i" || return 1
+	done &&
+	git commit -qam "three done" &&
+	PATH="$PWD/fakebin:$PATH" roadmap-refresh -v 2>err &&
+	grep "parsed 3 blobs" err &&
+	test_path_is_missing git.log &&
+	roadmap-list --committed --status done --format "%(id)" >actual &&
+	printf "I-1\nI-2\nI-3\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'with alternates the objects are left to git, and the refresh indexes the same' '
+	git clone -q --shared . shared &&
+	(
+		cd shared &&
+		git config roadmap.path .roadmap/issues &&
+		{ test-odb .git/objects </dev/null; test $? = 2; } &&
+		roadmap-refresh -q &&
+		write_issue .roadmap/issues/I-4.md I-4 done "Done 4" &&
+		git commit -qam "four done" &&
+		roadmap-refresh -v 2>err &&
+		grep "parsed 1 blobs" err &&
+		roadmap-list --committed --status done --format "%(id)" >actual &&
+		printf "I-1\nI-2\nI-3\nI-4\n" >expect &&
+		test_cmp expect actual
+	)
+'
+
+test_done
