@@ -221,7 +221,7 @@ static void seed_row(struct apply *ap, const char *path, struct file_row *row)
 	if (!ap->have_gi || (i = gitindex_seek(&ap->gi, path, len)) >= ap->gi.nr)
 		return;
 	e = &ap->gi.e[i];
-	if (strcmp(e->path, path) || memcmp(e->oid, row->oid, OID_RAW) || e->mode != row->mode)
+	if (strcmp(e->path, path) || memcmp(gitindex_oid(e), row->oid, OID_RAW) || e->mode != row->mode)
 		return;
 	gitindex_entry_stat(e, &gs);
 	if (gs.mtime_ns >= ap->gi_written || gs.ctime_ns >= ap->gi_written)
@@ -721,10 +721,9 @@ void add_reason(struct refresh_stats *st, const char *s)
 /* A row HEAD has, as git's index tells it: a folder ("d/") or an issue file. */
 struct vrow {
 	const char *key;
-	size_t len;
-	int tree;
-	unsigned mode;
 	const unsigned char *oid;
+	unsigned len;
+	unsigned mode;		/* 040000: a folder (key ends in '/') */
 };
 
 /*
@@ -748,8 +747,9 @@ static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *nd
 	prev = top;
 	ALLOC_GROW(*dirs, *ndirs + 1, dalloc);
 	(*dirs)[(*ndirs)++] = top;
-	ALLOC_GROW(*out, *nr + 1, alloc);
-	(*out)[(*nr)++] = (struct vrow){ top, rl + 1, 1, 040000, t->oid };
+	/* room for every entry at once: growing by copies pages the array in twice */
+	ALLOC_GROW(*out, gi->nr + 64, alloc);
+	(*out)[(*nr)++] = (struct vrow){ top, t->oid, rl + 1, 040000 };
 	lastlen = rl + 1;	/* the deepest folder emitted: a prefix of the entry's path */
 	for (i = gitindex_seek(gi, top, rl + 1); i < gi->nr; i++) {
 		const struct gitindex_entry *e = &gi->e[i];
@@ -780,13 +780,13 @@ static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *nd
 			ALLOC_GROW(*dirs, *ndirs + 1, dalloc);
 			(*dirs)[(*ndirs)++] = d;
 			ALLOC_GROW(*out, *nr + 1, alloc);
-			(*out)[(*nr)++] = (struct vrow){ d, k + 1, 1, 040000, t->oid };
+			(*out)[(*nr)++] = (struct vrow){ d, t->oid, k + 1, 040000 };
 		}
 		lastlen = dirlen;
 		prev = e->path;
 		if ((e->mode == 0100644 || e->mode == 0100755) && issue_base_name(e->path + dirlen, e->len - dirlen)) {
 			ALLOC_GROW(*out, *nr + 1, alloc);
-			(*out)[(*nr)++] = (struct vrow){ e->path, e->len, 0, e->mode, e->oid };
+			(*out)[(*nr)++] = (struct vrow){ e->path, gitindex_oid(e), e->len, e->mode };
 		}
 	}
 	return 0;
@@ -832,7 +832,7 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 			const unsigned char *sv = w->val.mv_data;
 
 			if (c < 0) {
-				add_action(w, v[j].tree ? ACT_TREE_PUT : ACT_ADD, v[j].key, v[j].len,
+				add_action(w, v[j].mode == 040000 ? ACT_TREE_PUT : ACT_ADD, v[j].key, v[j].len,
 					   v[j].oid, NULL)->mode = v[j].mode;
 				j++;
 				continue;
@@ -844,7 +844,7 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 				walk_step(w, MDB_NEXT);
 				continue;
 			}
-			if (v[j].tree && w->val.mv_size > OID_RAW && !memcmp(sv + 1, v[j].oid, OID_RAW)) {
+			if (v[j].mode == 040000 && w->val.mv_size > OID_RAW && !memcmp(sv + 1, v[j].oid, OID_RAW)) {
 				/* an unchanged folder: skip it whole, here and in the rows */
 				size_t plen = v[j].len;
 				strbuf_reset(&skip);
@@ -855,7 +855,7 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 				walk_seek(w, skip.buf, plen);
 				continue;
 			}
-			if (v[j].tree)
+			if (v[j].mode == 040000)
 				add_action(w, ACT_TREE_PUT, v[j].key, v[j].len, v[j].oid, NULL);
 			else if (memcmp(sv + 1, v[j].oid, OID_RAW) ||
 				 (sv[0] == ROW_FILE_EXEC) != (v[j].mode == 0100755))

@@ -181,14 +181,13 @@ int gitindex_parse(struct gitindex *gi, const void *buf, size_t size)
 			goto fail;
 		gi->e[i].mode = mode;
 		gi->e[i].stat = p;
-		gi->e[i].oid = p + 40;
 		name = p + fixed;
 		if (version < 4) {
 			/* the flags hold the name's length when it is below 4095 */
 			size_t len = flags & 0xfff;
 			const unsigned char *nul = len < 0xfff && len < (size_t)(end - name) && !name[len] ?
 				name + len : memchr(name, '\0', end - name);
-			if (!nul)
+			if (!nul || nul - name > 0x7fffffff)
 				goto fail;
 			gi->e[i].path = (const char *)name;
 			gi->e[i].len = nul - name;

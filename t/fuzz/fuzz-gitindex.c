@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < gi.nr; i++) {
 			const struct gitindex_entry *e = &gi.e[i];
 			size_t len = strlen(e->path);
-			CHECK(e->oid >= buf && e->oid + 20 <= buf + size);
+			CHECK(gitindex_oid(e) >= buf && gitindex_oid(e) + 20 <= buf + size);
 			CHECK(gitindex_seek(&gi, e->path, len) <= i);
 		}
 		for (i = 0; i < gi.tnr; i++) {

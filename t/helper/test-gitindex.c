@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 	if (gitindex_read(&gi, argv[1]) < 0)
 		return 1;
 	for (i = 0; i < gi.nr; i++) {
-		oid_to_hex(hex, gi.e[i].oid);
+		oid_to_hex(hex, gitindex_oid(&gi.e[i]));
 		printf("%06o %s 0\t%s\n", gi.e[i].mode, hex, gi.e[i].path);
 	}
 	for (i = 0; i < gi.tnr; i++) {
