@@ -1,4 +1,3 @@
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,96 +472,6 @@ static int consider_num(struct answer *a, const struct query *q, struct index *i
 	return 0;
 }
 
-/*
- * Half of a long candidate list, considered on the other core: each
- * answer costs a B-tree lookup and a page fault or two in the record
- * table, which the two cores take side by side. Its own read
- * transaction must see the snapshot the caller's sees.
- */
-struct half {
-	struct answer a;
-	const struct query *q;
-	struct index *ix;
-	MDB_txn *txn;
-	const uint32_t *n;
-	size_t nr;
-	const struct overlay *ov;
-	const char *roots;
-	size_t rootslen;
-	int rc;
-};
-
-#define HALF_MIN 256	/* below, a thread costs more than it saves */
-
-static void *consider_half(void *data)
-{
-	struct half *h = data;
-	size_t i;
-
-	for (i = 0; i < h->nr && !h->rc; i++)
-		h->rc = consider_num(&h->a, h->q, h->ix, h->txn, h->n[i], h->ov, h->roots,
-				     h->rootslen, 1);
-	return NULL;
-}
-
-/* Consider the candidates n[0..nr), on both cores when there are many. */
-static int consider_nums(struct answer *a, const struct query *q, struct index *ix, MDB_txn *txn,
-			 const uint32_t *n, size_t nr, const struct overlay *ov,
-			 const char *roots, size_t rootslen)
-{
-	struct half h;
-	pthread_t t;
-	size_t i, mid = nr / 2, base;
-	int rc = 0;
-
-	memset(&h, 0, sizeof(h));
-	if (nr < HALF_MIN || mdb_txn_begin(ix->env, NULL, MDB_RDONLY, &h.txn))
-		mid = nr;
-	else if (mdb_txn_id(h.txn) != mdb_txn_id(txn)) {
-		mdb_txn_abort(h.txn);	/* a writer came between: one core */
-		mid = nr;
-	}
-	if (mid < nr) {
-		strbuf_init(&h.a.arena, 0);
-		strbuf_init(&h.a.warnings, 0);
-		h.q = q;
-		h.ix = ix;
-		h.n = n + mid;
-		h.nr = nr - mid;
-		h.ov = ov;
-		h.roots = roots;
-		h.rootslen = rootslen;
-		if (pthread_create(&t, NULL, consider_half, &h)) {
-			mdb_txn_abort(h.txn);
-			strbuf_release(&h.a.arena);
-			strbuf_release(&h.a.warnings);
-			mid = nr;
-		}
-	}
-	for (i = 0; i < mid && !rc; i++)
-		rc = consider_num(a, q, ix, txn, n[i], ov, roots, rootslen, 1);
-	if (mid == nr)
-		return rc;
-	pthread_join(t, NULL);
-	mdb_txn_abort(h.txn);
-	/* the other half's results follow this one's, in the one arena */
-	base = a->arena.len;
-	strbuf_add(&a->arena, h.a.arena.buf, h.a.arena.len);
-	ALLOC_GROW(a->r, a->nr + h.a.nr, a->alloc);
-	for (i = 0; i < h.a.nr; i++) {
-		struct result *r = &a->r[a->nr++];
-		*r = h.a.r[i];
-		r->at += base;
-		r->at_id += base;
-		r->at_rec += base;
-	}
-	a->invalid += h.a.invalid;
-	free(h.a.r);
-	strbuf_release(&h.a.arena);
-	strbuf_release(&h.a.warnings);
-	return rc ? rc : h.rc;
-}
-
 static const struct query *sort_query;	/* for qsort's comparison */
 
 struct first_value {
@@ -696,8 +605,10 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 		}
 		mdb_cursor_close(c);
 	} else {
-		rc = consider_nums(a, q, ix, txn, nl.n, nl.nr, q->committed ? NULL : &ov,
-				   rootsbuf, rootslen);
+		for (i = 0; i < nl.nr; i++)
+			if ((rc = consider_num(a, q, ix, txn, nl.n[i], q->committed ? NULL : &ov,
+					       rootsbuf, rootslen, 1)))
+				break;
 	}
 	if (rc) {
 		rc = lmdb_error(rc, "cannot read the index");

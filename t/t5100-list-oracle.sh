@@ -97,7 +97,7 @@ filtered () {
 	EOF
 }
 
-# Many candidates are considered on both cores (lib/query.c, from 256 on).
+# Filtered queries go through the posting lists, not the whole table.
 test_expect_success 'committed: filtered queries, from few answers to many, equal the oracle' '
 	(
 		cd repo &&
