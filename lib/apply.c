@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,12 +190,25 @@ struct apply {
 	struct catfile cf;	/* a bulk walk's blobs, when started */
 	int have_cf;
 	size_t *order, nr_order, next_order;	/* the actions whose blobs git sends, in its order */
-	struct strbuf pre;	/* the records of a batch of them, read ahead */
-	struct prefetched {
-		size_t off, len;
-		int got;	/* 0, or 1: missing */
-	} *pre_at;		/* by action, from pre_from */
-	size_t pre_from;
+	/*
+	 * The records of a batch of them, read ahead: a thread reads and
+	 * parses the next batch while the actions of this one are applied,
+	 * so that git is not kept waiting on a full pipe meanwhile.
+	 */
+	struct readahead {
+		struct strbuf recs, blob, rec;
+		struct prefetched {
+			size_t off, len;
+			int got;	/* 0, or 1: missing */
+		} *at;		/* by action, from `from` */
+		size_t from, to;
+		double ms_read, ms_parse;
+		int rc;
+		struct apply *ap;
+	} ra[2];
+	int cur;		/* the batch being applied: ra[cur] */
+	pthread_t reader;
+	int reading;		/* the reader runs */
 	struct strbuf blob;
 	uint64_t nextnum;
 	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
@@ -236,7 +250,8 @@ static void seed_row(struct apply *ap, const char *path, struct file_row *row)
 static int blob_record(struct apply *ap, const struct action *a, size_t i)
 {
 	MDB_val k = { OID_RAW, (void *)a->oid }, val;
-	const struct prefetched *pf = a->need && ap->have_cf ? &ap->pre_at[i - ap->pre_from] : NULL;
+	const struct readahead *ra = &ap->ra[ap->cur];
+	const struct prefetched *pf = a->need && ap->have_cf ? &ra->at[i - ra->from] : NULL;
 	double t0, t1;
 	int rc, got;
 
@@ -251,7 +266,7 @@ static int blob_record(struct apply *ap, const struct action *a, size_t i)
 	}
 	if (pf) {
 		if (!pf->got) {
-			strbuf_add(&ap->rec, ap->pre.buf + pf->off, pf->len);
+			strbuf_add(&ap->rec, ra->recs.buf + pf->off, pf->len);
 			ap->st->parsed++;
 		}
 		got = pf->got;
@@ -878,6 +893,14 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 /* Below this many actions, libgit2 reads the blobs: a git process costs more. */
 #define CATFILE_MIN 1024
 
+/* The batches blobs are asked for and read ahead by (half a commit chunk). */
+static size_t readahead_batch(void)
+{
+	size_t n = refresh_chunk(REFRESH_CHUNK) / 2;
+
+	return n ? n : 1;
+}
+
 /* Where the blob of an action lies in the packs, to sort a batch by. */
 struct wanted {
 	uint64_t where;
@@ -902,7 +925,7 @@ static int cmp_wanted(const void *a, const void *b)
 static int start_catfile(struct apply *ap, struct walk *w, const struct repo_paths *p)
 {
 	struct strbuf oids = STRBUF_INIT, objdir = STRBUF_INIT;
-	size_t i, n = 0, batch = refresh_chunk(REFRESH_CHUNK), b;
+	size_t i, n = 0, batch = readahead_batch(), b;
 	struct wanted *want;
 	struct packidx pi;
 
@@ -952,38 +975,97 @@ static int start_catfile(struct apply *ap, struct walk *w, const struct repo_pat
 }
 
 /*
- * Read and parse the blobs git cat-file sends for actions [from, to), in
- * the order they were asked, into ap->pre: the actions then take their
- * records in path order.
+ * Read and parse the blobs git cat-file sends for actions [ra->from,
+ * ra->to), in the order they were asked, into ra: the actions then take
+ * their records in path order. Only one reader runs at a time: it owns
+ * ap->cf and ap->next_order.
  */
-static int prefetch(struct apply *ap, size_t from, size_t to)
+static int prefetch(struct apply *ap, struct readahead *ra)
 {
 	double t0 = now_ms(), t1;
 	int got;
 
-	strbuf_reset(&ap->pre);
-	ap->pre_from = from;
-	if (!ap->pre_at)
-		ap->pre_at = xcalloc(refresh_chunk(REFRESH_CHUNK), sizeof(*ap->pre_at));
-	for (; ap->next_order < ap->nr_order && ap->order[ap->next_order] < to; ap->next_order++) {
-		struct prefetched *pf = &ap->pre_at[ap->order[ap->next_order] - from];
+	strbuf_reset(&ra->recs);
+	if (!ra->at)
+		ra->at = xcalloc(readahead_batch(), sizeof(*ra->at));
+	for (; ap->next_order < ap->nr_order && ap->order[ap->next_order] < ra->to; ap->next_order++) {
+		struct prefetched *pf = &ra->at[ap->order[ap->next_order] - ra->from];
 
-		if ((got = catfile_next(&ap->cf, &ap->blob)) < 0)
+		if ((got = catfile_next(&ap->cf, &ra->blob)) < 0)
 			return -1;
 		t1 = now_ms();
-		ap->ms_read += t1 - t0;
+		ra->ms_read += t1 - t0;
 		pf->got = got;
-		pf->off = ap->pre.len;
+		pf->off = ra->recs.len;
 		if (!got) {
-			strbuf_reset(&ap->rec);
-			issue_parse(&ap->rec, ap->blob.buf, ap->blob.len);
-			strbuf_add(&ap->pre, ap->rec.buf, ap->rec.len);
+			strbuf_reset(&ra->rec);
+			issue_parse(&ra->rec, ra->blob.buf, ra->blob.len);
+			strbuf_add(&ra->recs, ra->rec.buf, ra->rec.len);
 		}
-		pf->len = ap->pre.len - pf->off;
+		pf->len = ra->recs.len - pf->off;
 		t0 = now_ms();
-		ap->ms_parse += t0 - t1;
+		ra->ms_parse += t0 - t1;
 	}
 	return 0;
+}
+
+static void *prefetch_thread(void *data)
+{
+	struct readahead *ra = data;
+
+	ra->rc = prefetch(ra->ap, ra);
+	return NULL;
+}
+
+/*
+ * At the start of the batch of action i: have its records (read by the
+ * reader started at the last batch, or now for the first), and start the
+ * reader on the next batch.
+ */
+static int next_batch(struct apply *ap, size_t i, size_t nr)
+{
+	size_t batch = readahead_batch();
+	struct readahead *ra;
+	int rc = 0;
+
+	if (ap->reading) {
+		pthread_join(ap->reader, NULL);
+		ap->reading = 0;
+		ap->cur = !ap->cur;
+		rc = ap->ra[ap->cur].rc;
+	} else {
+		ra = &ap->ra[ap->cur];
+		ra->from = i;
+		ra->to = i + batch < nr ? i + batch : nr;
+		rc = prefetch(ap, ra);
+	}
+	if (rc || i + batch >= nr)
+		return rc;
+	ra = &ap->ra[!ap->cur];
+	ra->from = i + batch;
+	ra->to = i + 2 * batch < nr ? i + 2 * batch : nr;
+	/* without a thread, the next batch is read when it comes */
+	ap->reading = !pthread_create(&ap->reader, NULL, prefetch_thread, ra);
+	return 0;
+}
+
+/* Stop the reader (an error may come mid-batch) and free the read-ahead. */
+static void release_readahead(struct apply *ap)
+{
+	int i;
+
+	if (ap->reading)
+		pthread_join(ap->reader, NULL);
+	ap->reading = 0;
+	for (i = 0; i < 2; i++) {
+		strbuf_release(&ap->ra[i].recs);
+		strbuf_release(&ap->ra[i].blob);
+		strbuf_release(&ap->ra[i].rec);
+		free(ap->ra[i].at);
+		ap->ra[i].at = NULL;
+	}
+	free(ap->order);
+	ap->order = NULL;
 }
 
 int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct apply_opts *o,
@@ -999,7 +1081,12 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	strbuf_init(&ap.rec, 0);
 	strbuf_init(&ap.oldrec, 0);
 	strbuf_init(&ap.blob, 0);
-	strbuf_init(&ap.pre, 0);
+	for (i = 0; i < 2; i++) {
+		strbuf_init(&ap.ra[i].recs, 0);
+		strbuf_init(&ap.ra[i].blob, 0);
+		strbuf_init(&ap.ra[i].rec, 0);
+		ap.ra[i].ap = &ap;
+	}
 	strbuf_init(&ap.row, 0);
 	strbuf_init(&ap.oldpost.arena, 0);
 	strbuf_init(&ap.newpost.arena, 0);
@@ -1032,9 +1119,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	if (ap.bulk && (rc = meta_put_str(txn, ix, "postings", "pending")))
 		goto out;
 	for (i = 0; i < w->nr; i++) {
-		size_t batch = refresh_chunk(REFRESH_CHUNK);
-		if (ap.have_cf && !(i % batch) &&
-		    (rc = prefetch(&ap, i, i + batch < w->nr ? i + batch : w->nr)))
+		if (ap.have_cf && !(i % readahead_batch()) && (rc = next_batch(&ap, i, w->nr)))
 			goto out;
 		if ((rc = apply_action(&ap, &w->act[i], i)))
 			goto out;
@@ -1064,18 +1149,15 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	}
 	refresh_trace("apply", w->nr);
 	/* the read-ahead is done with: give its memory back before the postings */
-	strbuf_release(&ap.pre);
-	free(ap.pre_at);
-	free(ap.order);
-	ap.pre_at = NULL;
-	ap.order = NULL;
+	release_readahead(&ap);
 	if (ap.have_gi) {
 		gitindex_release(&ap.gi);
 		ap.have_gi = 0;
 	}
 	if (getenv("ROADMAP_TRACE"))
 		fprintf(stderr, "%s: trace: of which blob reads %.1f ms, parsing %.1f ms\n",
-			progname, ap.ms_read, ap.ms_parse);
+			progname, ap.ms_read + ap.ra[0].ms_read + ap.ra[1].ms_read,
+			ap.ms_parse + ap.ra[0].ms_parse + ap.ra[1].ms_parse);
 	if (ap.bulk) {
 		/*
 		 * The postings commit in chunks too, and each commit takes the
@@ -1107,9 +1189,7 @@ out:
 	if (ap.have_cf && catfile_finish(&ap.cf) < 0 && !rc)
 		rc = error("git cat-file --batch failed");
 	strbuf_release(&ap.blob);
-	strbuf_release(&ap.pre);
-	free(ap.pre_at);
-	free(ap.order);
+	release_readahead(&ap);
 	strbuf_release(&ap.rec);
 	strbuf_release(&ap.oldrec);
 	strbuf_release(&ap.row);

@@ -194,8 +194,9 @@ bench() {
 	warm=0
 	test $tc -ge 200 || warm=2
 	# a plain command runs without a shell (-N): no shell start to
-	# subtract, which at a few ms is most of the spread
-	case $cmd in
+	# subtract, which at a few ms is most of the spread (hyperfine -N
+	# runs --prepare without a shell too: those keep it)
+	case $prep$cmd in
 	*[\|\&\;\<\>\(\)\$\`\\\"\'\*\?]*) noshell= ;;
 	*) noshell=-N ;;
 	esac
