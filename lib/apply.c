@@ -1074,7 +1074,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	struct apply ap;
 	MDB_txn *txn = *txnp;
 	uint64_t issues;
-	size_t i;
+	size_t i, every;
 	int rc;
 
 	memset(&ap, 0, sizeof(ap));
@@ -1118,13 +1118,19 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	}
 	if (ap.bulk && (rc = meta_put_str(txn, ix, "postings", "pending")))
 		goto out;
+	every = refresh_chunk(REFRESH_CHUNK) / (ap.bulk ? 1 : 4);
+	if (!every)
+		every = 1;
 	for (i = 0; i < w->nr; i++) {
 		if (ap.have_cf && !(i % readahead_batch()) && (rc = next_batch(&ap, i, w->nr)))
 			goto out;
 		if ((rc = apply_action(&ap, &w->act[i], i)))
 			goto out;
-		/* pages read through the map count as ours: let them go now and then */
-		if (!((i + 1) % 2048)) {
+		/*
+		 * pages read through the map count as ours: let them go now and
+		 * then (changes read pages all over it: more often)
+		 */
+		if (!((i + 1) % (ap.bulk ? 2048 : 512))) {
 			index_drop_pages(ix);
 			if (ap.have_gi)
 				gitindex_drop_pages(&ap.gi);
@@ -1132,9 +1138,12 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 		/*
 		 * A large walk commits in chunks, marked "building" so that no
 		 * reader answers from it; a killed run resumes from the rows
-		 * committed so far, which its walk finds unchanged.
+		 * committed so far, which its walk finds unchanged. A walk of
+		 * changes commits more often: each change dirties its own
+		 * pages of nums and files, which LMDB keeps in memory until
+		 * the commit (55 MB for 10,000 changes at 100,000 issues).
 		 */
-		if ((i + 1) % refresh_chunk(REFRESH_CHUNK) || i + 1 == w->nr)
+		if ((i + 1) % every || i + 1 == w->nr)
 			continue;
 		issues += ap.issue_delta;
 		ap.issue_delta = 0;

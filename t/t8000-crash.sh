@@ -235,6 +235,16 @@ test_expect_success 'an incremental refresh (modify, add, delete, rename), kille
 	grep "up to date" err
 '
 
+test_expect_success 'an incremental refresh that commits in chunks (not bulk), killed at every step' '
+	git checkout -q large &&
+	# more actions than a quarter chunk, fewer than a chunk: not bulk
+	crash_steps "chunked incremental" large "restore_index base" 137 200 "roadmap-refresh" &&
+	test $steps -ge 3 &&
+	restore_index base &&
+	ROADMAP_TEST_CHUNK=200 roadmap-refresh -v 2>err &&
+	grep "incremental (HEAD moved from" err
+'
+
 test_expect_success 'a large incremental refresh that goes bulk, killed at every step' '
 	git checkout -q large &&
 	bound=$(parses "restore_index base" "roadmap-refresh") &&
