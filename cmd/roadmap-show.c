@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "index.h"
+#include "odb.h"
 #include "query.h"
 #include "catfile.h"
 #include "repo.h"
@@ -25,15 +26,34 @@ static const struct option longopts[] = {
 };
 
 /* Print the blob of path in HEAD (which the healed index matches), as git reads it. */
-static int show_committed(const struct repo_paths *p, const char *path)
+/* HEAD's blob at path, as indexed: read in-process, or by git when lib/odb cannot. */
+static int show_committed(struct index *ix, const struct repo_paths *p, const char *path)
 {
 	struct strbuf spec = STRBUF_INIT, out = STRBUF_INIT;
 	char *argv[] = { "git", "cat-file", "blob", NULL, NULL };
-	int ret;
+	MDB_val k = { strlen(path), (void *)path }, v;
+	struct file_row row;
+	MDB_txn *txn;
+	struct odb db;
+	int ret = -1, type, have = 0;
 
-	strbuf_addf(&spec, "HEAD:%s", path);
-	argv[3] = spec.buf;
-	ret = git_capture(&out, p, argv);
+	if (!index_begin(ix, &txn, 0)) {
+		have = !mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
+			row.kind != ROW_TREE;
+		mdb_txn_abort(txn);
+	}
+	strbuf_addf(&spec, "%s/objects", p->commondir);
+	if (have && !odb_open(&db, spec.buf)) {
+		ret = odb_read(&db, row.oid, &type, &out) || type != ODB_BLOB ? -1 : 0;
+		odb_close(&db);
+	}
+	if (ret) {
+		strbuf_reset(&spec);
+		strbuf_addf(&spec, "HEAD:%s", path);
+		argv[3] = spec.buf;
+		strbuf_reset(&out);
+		ret = git_capture(&out, p, argv);
+	}
 	if (!ret)
 		fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&spec);
@@ -98,7 +118,7 @@ int main(int argc, char **argv)
 			ret = 1;
 		}
 		for (j = 0; j < a.nr; j++)
-			if ((committed ? show_committed(&paths, a.r[j].path) :
+			if ((committed ? show_committed(ix, &paths, a.r[j].path) :
 			     show_file(&paths, a.r[j].path)) < 0)
 				ret = EXIT_FATAL;
 		answer_release(&a);

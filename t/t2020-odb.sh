@@ -76,7 +76,7 @@ test_expect_success 'the tree at a path of a commit' '
 	test "$(test-odb .git/objects --path $(git rev-parse HEAD) .roadmap/issues/big.md)" = unreadable
 '
 
-test_expect_success 'a refresh after a commit starts no git process' '
+test_expect_success 'a refresh after a commit, and show --committed, start no git process' '
 	roadmap-refresh -q &&
 	mkdir -p fakebin &&
 	real=$(command -v git) &&
@@ -92,7 +92,13 @@ test_expect_success 'a refresh after a commit starts no git process' '
 	test_path_is_missing git.log &&
 	roadmap-list --committed --status done --format "%(id)" >actual &&
 	printf "I-1\nI-2\nI-3\n" >expect &&
-	test_cmp expect actual
+	test_cmp expect actual &&
+	echo "an edit not committed" >>.roadmap/issues/I-2.md &&
+	PATH="$PWD/fakebin:$PATH" roadmap-show --committed I-2 >actual &&
+	git show HEAD:.roadmap/issues/I-2.md >expect &&
+	test_cmp expect actual &&
+	test_path_is_missing git.log &&
+	git checkout .roadmap/issues/I-2.md
 '
 
 test_expect_success 'with alternates the objects are left to git, and the refresh indexes the same' '
