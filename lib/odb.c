@@ -15,6 +15,8 @@
 
 /* git's own bound is 4095 (pack.depth); deeper is a broken pack */
 #define MAX_DELTA_DEPTH 10000
+/* larger is left to git: a broken header must not make us allocate it */
+#define MAX_OBJECT ((size_t)1 << 30)
 
 static const char *const type_names[] = { NULL, "commit", "tree", "blob", "tag" };
 
@@ -76,7 +78,7 @@ static int inflate_into(const unsigned char *src, size_t *srclen, size_t want, s
 		z.avail_out = avail > UINT32_MAX ? UINT32_MAX : (uInt)avail;
 		rc = inflate(&z, Z_NO_FLUSH);
 		strbuf_setlen(out, out->len + (z.total_out - before));
-	} while (rc == Z_OK && (want == SIZE_MAX || out->len - start <= want));
+	} while (rc == Z_OK && out->len - start <= (want == SIZE_MAX ? MAX_OBJECT : want));
 	*srclen = z.total_in;
 	inflateEnd(&z);
 	if (rc != Z_STREAM_END || (want != SIZE_MAX && out->len - start != want))
@@ -250,6 +252,8 @@ static int read_packed(struct odb *db, size_t n, uint64_t off, int *type, struct
 		size |= (size_t)(c & 0x7f) << shift;
 		shift += 7;
 	}
+	if (size > MAX_OBJECT)
+		return -1;
 	if (t >= ODB_COMMIT && t <= ODB_TAG) {
 		used = end - p;
 		strbuf_reset(out);
