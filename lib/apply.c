@@ -206,6 +206,7 @@ struct apply {
 		int rc;
 		struct apply *ap;
 	} ra[2];
+	size_t batch;		/* actions a batch: readahead_batch() */
 	int cur;		/* the batch being applied: ra[cur] */
 	pthread_t reader;
 	int reading;		/* the reader runs */
@@ -925,7 +926,7 @@ static int cmp_wanted(const void *a, const void *b)
 static int start_catfile(struct apply *ap, struct walk *w, const struct repo_paths *p)
 {
 	struct strbuf oids = STRBUF_INIT, objdir = STRBUF_INIT;
-	size_t i, n = 0, batch = readahead_batch(), b;
+	size_t i, n = 0, batch = ap->batch, b;
 	struct wanted *want;
 	struct packidx pi;
 
@@ -987,7 +988,7 @@ static int prefetch(struct apply *ap, struct readahead *ra)
 
 	strbuf_reset(&ra->recs);
 	if (!ra->at)
-		ra->at = xcalloc(readahead_batch(), sizeof(*ra->at));
+		ra->at = xcalloc(ap->batch, sizeof(*ra->at));
 	for (; ap->next_order < ap->nr_order && ap->order[ap->next_order] < ra->to; ap->next_order++) {
 		struct prefetched *pf = &ra->at[ap->order[ap->next_order] - ra->from];
 
@@ -1024,7 +1025,7 @@ static void *prefetch_thread(void *data)
  */
 static int next_batch(struct apply *ap, size_t i, size_t nr)
 {
-	size_t batch = readahead_batch();
+	size_t batch = ap->batch;
 	struct readahead *ra;
 	int rc = 0;
 
@@ -1078,6 +1079,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	int rc;
 
 	memset(&ap, 0, sizeof(ap));
+	ap.batch = readahead_batch();
 	strbuf_init(&ap.rec, 0);
 	strbuf_init(&ap.oldrec, 0);
 	strbuf_init(&ap.blob, 0);
@@ -1122,7 +1124,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	if (!every)
 		every = 1;
 	for (i = 0; i < w->nr; i++) {
-		if (ap.have_cf && !(i % readahead_batch()) && (rc = next_batch(&ap, i, w->nr)))
+		if (ap.have_cf && !(i % ap.batch) && (rc = next_batch(&ap, i, w->nr)))
 			goto out;
 		if ((rc = apply_action(&ap, &w->act[i], i)))
 			goto out;
