@@ -29,34 +29,33 @@ static const struct option longopts[] = {
 /* HEAD's blob at path, as indexed: read in-process, or by git when lib/odb cannot. */
 static int show_committed(struct index *ix, const struct repo_paths *p, const char *path)
 {
-	struct strbuf spec = STRBUF_INIT, out = STRBUF_INIT;
-	char *argv[] = { "git", "cat-file", "blob", NULL, NULL };
+	struct strbuf out = STRBUF_INIT;
 	MDB_val k = { strlen(path), (void *)path }, v;
 	struct file_row row;
 	MDB_txn *txn;
 	struct odb db;
-	int ret = -1, type, have = 0;
+	int ret, have = 0, opened;
 
 	if (!index_begin(ix, &txn, 0)) {
 		have = !mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
 			row.kind != ROW_TREE;
 		mdb_txn_abort(txn);
 	}
-	strbuf_addf(&spec, "%s/objects", p->commondir);
-	if (have && !odb_open(&db, spec.buf)) {
-		ret = odb_read(&db, row.oid, &type, &out) || type != ODB_BLOB ? -1 : 0;
-		odb_close(&db);
-	}
-	if (ret) {
-		strbuf_reset(&spec);
+	if (have) {
+		opened = !odb_open(&db, p->objdir);
+		ret = odb_read_blob(opened ? &db : NULL, p, row.oid, &out) ? -1 : 0;
+		if (opened)
+			odb_close(&db);
+	} else {
+		struct strbuf spec = STRBUF_INIT;
+		char *argv[] = { "git", "cat-file", "blob", NULL, NULL };
 		strbuf_addf(&spec, "HEAD:%s", path);
 		argv[3] = spec.buf;
-		strbuf_reset(&out);
 		ret = git_capture(&out, p, argv);
+		strbuf_release(&spec);
 	}
 	if (!ret)
 		fwrite(out.buf, 1, out.len, stdout);
-	strbuf_release(&spec);
 	strbuf_release(&out);
 	return ret;
 }

@@ -925,7 +925,7 @@ static int cmp_wanted(const void *a, const void *b)
  */
 static int start_catfile(struct apply *ap, struct walk *w, const struct repo_paths *p)
 {
-	struct strbuf oids = STRBUF_INIT, objdir = STRBUF_INIT;
+	struct strbuf oids = STRBUF_INIT;
 	size_t i, n = 0, batch = ap->batch, b;
 	struct wanted *want;
 	struct packidx pi;
@@ -944,9 +944,7 @@ static int start_catfile(struct apply *ap, struct walk *w, const struct repo_pat
 			w->act[i].need = 0;
 		return 0;
 	}
-	strbuf_addf(&objdir, "%s/objects", p->commondir);
-	packidx_open(&pi, objdir.buf);
-	strbuf_release(&objdir);
+	packidx_open(&pi, p->objdir);
 	want = xmalloc((batch < n ? batch : n) * sizeof(*want));
 	ap->order = xmalloc(n * sizeof(*ap->order));
 	strbuf_grow(&oids, n * (OID_HEX + 1));
@@ -1220,15 +1218,8 @@ struct odb_reader {
 static int odb_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
 {
 	struct odb_reader *r = ctx;
-	char hex[OID_HEX + 1];
-	char *argv[] = { "git", "cat-file", "blob", hex, NULL };
-	int type;
 
-	if (!odb_read(&r->db, oid, &type, out) && type == ODB_BLOB)
-		return 0;
-	oid_to_hex(hex, oid);
-	strbuf_reset(out);
-	return git_capture(out, r->p, argv) < 0 ? 1 : 0;
+	return odb_read_blob(&r->db, r->p, oid, out);
 }
 
 /* Whether a rebase (HEAD moving in many steps, maybe detached) is under way. */
@@ -1301,16 +1292,11 @@ int refresh_from_gitindex(struct index *ix, const struct repo_paths *p, struct r
 	o.roots = &roots;
 	o.stamp = &stamp;
 	o.commit = hex;
-	{
-		struct strbuf objdir = STRBUF_INIT;
-		strbuf_addf(&objdir, "%s/objects", p->commondir);
-		reader.p = p;
-		if (!odb_open(&reader.db, objdir.buf)) {
-			have_reader = 1;
-			o.read_blob = odb_blob;
-			o.blob_ctx = &reader;
-		}
-		strbuf_release(&objdir);
+	reader.p = p;
+	if (!odb_open(&reader.db, p->objdir)) {
+		have_reader = 1;
+		o.read_blob = odb_blob;
+		o.blob_ctx = &reader;
 	}
 	rc = apply_walk(ix, &txn, &w, &o, st);
 	/* a full map, or anything unusual: the whole refresh runs, with its retries */

@@ -90,21 +90,16 @@ int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **tx
 static int trees_here(unsigned char (*oids)[OID_RAW], const struct repo_paths *p, const char *commit,
 		      const char *roots, size_t rootslen)
 {
-	struct strbuf objdir = STRBUF_INIT;
 	unsigned char c[OID_RAW];
 	struct odb db;
 	const char *r;
 	int ret = 0;
 
-	strbuf_addf(&objdir, "%s/objects", p->commondir);
-	if (hex_to_oid(c, commit) || odb_open(&db, objdir.buf)) {
-		strbuf_release(&objdir);
+	if (hex_to_oid(c, commit) || odb_open(&db, p->objdir))
 		return -1;
-	}
 	for (r = roots; !ret && r < roots + rootslen; r += strlen(r) + 1, oids++)
 		ret = odb_commit_path(&db, c, r, *oids) < 0 ? -1 : 0;
 	odb_close(&db);
-	strbuf_release(&objdir);
 	return ret;
 }
 

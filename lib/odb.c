@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "catfile.h"
 #include "index.h"
 #include "odb.h"
 #include "sha1.h"
@@ -312,6 +313,20 @@ int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf 
 	if (rc)
 		return rc;
 	return check_oid(oid, *type, out->buf, out->len);
+}
+
+int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
+		  struct strbuf *out)
+{
+	char hex[OID_HEX + 1];
+	char *argv[] = { "git", "cat-file", "blob", hex, NULL };
+	int type;
+
+	if (db && !odb_read(db, oid, &type, out) && type == ODB_BLOB)
+		return 0;
+	oid_to_hex(hex, oid);
+	strbuf_reset(out);
+	return git_capture(out, p, argv) < 0 ? 1 : 0;
 }
 
 /* The entry called name[0..len) of tree buf: its oid and whether it is a tree. */

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "packidx.h"
+#include "repo.h"
 #include "strbuf.h"
 
 /*
@@ -40,6 +41,12 @@ int odb_open(struct odb *db, const char *objdir);
  */
 int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out);
 void odb_close(struct odb *db);
+/*
+ * The blob oid: read here (db may be NULL: none open), else by
+ * "git cat-file blob". Returns 0, or 1 when neither has it.
+ */
+int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
+		  struct strbuf *out);
 
 /*
  * The tree at path ("a/b") in commit `commit`: 0 with its oid, 1 when

@@ -14,8 +14,9 @@ void repo_paths_release(struct repo_paths *p)
 {
 	free(p->gitdir);
 	free(p->commondir);
+	free(p->objdir);
 	free(p->workdir);
-	p->gitdir = p->commondir = p->workdir = NULL;
+	p->gitdir = p->commondir = p->objdir = p->workdir = NULL;
 }
 
 static char *abspath(const char *path)
@@ -73,7 +74,9 @@ static void set_commondir(struct repo_paths *p)
 		p->commondir = resolve_in(p->gitdir, sb.buf);
 	if (!p->commondir)
 		p->commondir = xstrdup(p->gitdir);
-	strbuf_release(&sb);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/objects", p->commondir);
+	p->objdir = strbuf_detach(&sb, NULL);
 	strbuf_release(&path);
 }
 

@@ -16,6 +16,7 @@
 struct repo_paths {
 	char *gitdir;		/* per-worktree: HEAD, index, roadmap/ */
 	char *commondir;	/* shared: refs, objects, config, hooks */
+	char *objdir;		/* commondir/objects */
 	char *workdir;		/* with a trailing '/'; NULL for a bare repository */
 };
 
