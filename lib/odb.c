@@ -104,10 +104,10 @@ static int check_oid(const unsigned char *oid, int type, const char *buf, size_t
 
 static int read_loose(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out)
 {
-	struct strbuf path = STRBUF_INIT, raw = STRBUF_INIT, obj = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, raw = STRBUF_INIT;
 	char hex[OID_HEX + 1];
 	const char *sp, *nul;
-	size_t used, size;
+	size_t used, size, hdr;
 	int ret = -1, t;
 
 	oid_to_hex(hex, oid);
@@ -116,25 +116,27 @@ static int read_loose(struct odb *db, const unsigned char *oid, int *type, struc
 		ret = 1;	/* not loose */
 		goto out;
 	}
+	/* "<type> <size>\0<content>", inflated in place: the header is cut after */
 	used = raw.len;
-	if (inflate_into((const unsigned char *)raw.buf, &used, SIZE_MAX, &obj) < 0 ||
-	    !(nul = memchr(obj.buf, '\0', obj.len)) || !(sp = memchr(obj.buf, ' ', nul - obj.buf)))
+	strbuf_reset(out);
+	if (inflate_into((const unsigned char *)raw.buf, &used, SIZE_MAX, out) < 0 ||
+	    !(nul = memchr(out->buf, '\0', out->len)) || !(sp = memchr(out->buf, ' ', nul - out->buf)))
 		goto out;
 	for (t = 1; t <= ODB_TAG; t++)
-		if ((size_t)(sp - obj.buf) == strlen(type_names[t]) &&
-		    !memcmp(obj.buf, type_names[t], sp - obj.buf))
+		if ((size_t)(sp - out->buf) == strlen(type_names[t]) &&
+		    !memcmp(out->buf, type_names[t], sp - out->buf))
 			break;
 	size = strtoull(sp + 1, NULL, 10);
-	if (t > ODB_TAG || size != obj.len - (nul + 1 - obj.buf))
+	hdr = nul + 1 - out->buf;
+	if (t > ODB_TAG || size != out->len - hdr)
 		goto out;
 	*type = t;
-	strbuf_reset(out);
-	strbuf_add(out, nul + 1, size);
+	memmove(out->buf, out->buf + hdr, size);
+	strbuf_setlen(out, size);
 	ret = 0;
 out:
 	strbuf_release(&path);
 	strbuf_release(&raw);
-	strbuf_release(&obj);
 	return ret;
 }
 
