@@ -24,6 +24,7 @@ PROGRAMS += roadmap-refresh
 PROGRAMS += roadmap-reindex
 PROGRAMS += roadmap-show
 PROGRAMS += roadmap-status
+PROGRAMS += roadmap-watch
 
 LIB_OBJS =
 LIB_OBJS += lib/apply.o
@@ -46,6 +47,7 @@ LIB_OBJS += lib/sha1.o
 LIB_OBJS += lib/repo.o
 LIB_OBJS += lib/strbuf.o
 LIB_OBJS += lib/usage.o
+LIB_OBJS += lib/watch.o
 LIB_OBJS += lib/xalloc.o
 
 TEST_PROGRAMS =

@@ -13,6 +13,7 @@
 #include "record.h"
 #include "sha1.h"
 #include "usage.h"
+#include "watch.h"
 #include "xalloc.h"
 
 struct disk_file {
@@ -474,8 +475,8 @@ static int cmp_ovfile(const void *a, const void *b)
 	return strcmp(((const struct overlay_file *)a)->path, ((const struct overlay_file *)b)->path);
 }
 
-int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
-		    const struct repo_paths *p, const char *roots, size_t rootslen)
+int overlay_scan(struct overlay *ov, struct index *ix, MDB_txn *txn,
+		 const struct repo_paths *p, const char *roots, size_t rootslen)
 {
 	struct strbuf rec = STRBUF_INIT, buf = STRBUF_INIT;
 	const char *root;
@@ -487,6 +488,85 @@ int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		rc = overlay_root(ov, ix, txn, p, root, &rec, &buf);
 	if (ov->nr)
 		qsort(ov->files, ov->nr, sizeof(*ov->files), cmp_ovfile);
+	strbuf_release(&rec);
+	strbuf_release(&buf);
+	return rc;
+}
+
+int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
+		    const struct repo_paths *p, const char *roots, size_t rootslen)
+{
+	if (p->workdir && !watch_overlay(ov, ix, txn, p))
+		return 0;
+	return overlay_scan(ov, ix, txn, p, roots, rootslen);
+}
+
+static int cmp_skipped(const void *a, const void *b)
+{
+	return strcmp(((const struct overlay_skipped *)a)->path,
+		      ((const struct overlay_skipped *)b)->path);
+}
+
+/* Drop what ov says of path: its entry, its skipped name, its stat data to record. */
+static void forget_path(struct overlay *ov, const char *path)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < ov->nr; i++)
+		if (strcmp(ov->files[i].path, path))
+			ov->files[j++] = ov->files[i];
+		else
+			free(ov->files[i].path), free(ov->files[i].rec);
+	ov->nr = j;
+	for (i = j = 0; i < ov->nr_skipped; i++)
+		if (strcmp(ov->skipped[i].path, path))
+			ov->skipped[j++] = ov->skipped[i];
+		else
+			free(ov->skipped[i].path);
+	ov->nr_skipped = j;
+	for (i = j = 0; i < ov->nr_stats; i++)
+		if (strcmp(ov->stats[i].path, path))
+			ov->stats[j++] = ov->stats[i];
+		else
+			free(ov->stats[i].path);
+	ov->nr_stats = j;
+}
+
+int overlay_update_path(struct overlay *ov, struct index *ix, MDB_txn *txn,
+			const struct repo_paths *p, const char *path)
+{
+	struct strbuf full = STRBUF_INIT, rec = STRBUF_INIT, buf = STRBUF_INIT;
+	const char *slash = strrchr(path, '/');
+	struct disk_file df;
+	struct file_row row;
+	MDB_val k = { strlen(path), (void *)path }, v;
+	int have_row, rc = 0;
+
+	forget_path(ov, path);
+	have_row = !mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
+		row.kind != ROW_TREE;
+	memset(&df, 0, sizeof(df));
+	df.path = (char *)path;
+	df.dirlen = slash ? (size_t)(slash - path + 1) : 0;
+	strbuf_addf(&full, "%s%s", p->workdir, path);
+	if (!lstat(full.buf, &df.st)) {
+		if (S_ISDIR(df.st.st_mode)) {
+			rc = 1;		/* a directory now: the caller scans again */
+			goto out;
+		}
+		if (S_ISLNK(df.st.st_mode)) {
+			struct scan sc = { NULL, 0, 0, ov };
+			char *dir = xmemdupz(path, df.dirlen);
+			skip_name(&sc, dir, path + df.dirlen, OVERLAY_SYMLINK);
+			free(dir);
+		}
+		df.ok = S_ISREG(df.st.st_mode);
+	}
+	check_file(ov, ix, txn, p, &df, have_row ? &row : NULL, &rec, &buf, time(NULL));
+	qsort(ov->files, ov->nr, sizeof(*ov->files), cmp_ovfile);
+	qsort(ov->skipped, ov->nr_skipped, sizeof(*ov->skipped), cmp_skipped);
+out:
+	strbuf_release(&full);
 	strbuf_release(&rec);
 	strbuf_release(&buf);
 	return rc;
@@ -546,7 +626,10 @@ int overlay_save_stats(struct overlay *ov, struct index *ix)
 		if ((rc = mdb_put(txn, ix->files, &k, &v, 0)))
 			break;
 	}
+	ov->saved_txnid = mdb_txn_id(txn);
 	rc = i < ov->nr_stats ? -1 : index_commit(txn, "stat data");
+	if (rc)
+		ov->saved_txnid = 0;
 	if (i < ov->nr_stats)
 		mdb_txn_abort(txn);
 	index_unlock(ix);

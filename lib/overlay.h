@@ -55,13 +55,29 @@ struct overlay {
 	size_t nr_stats, alloc_stats;
 	struct overlay_skipped *skipped;	/* *.md names that are no regular file */
 	size_t nr_skipped, alloc_skipped;
+	size_t saved_txnid;	/* the transaction overlay_save_stats() committed */
 };
 
-#define OVERLAY_INIT { NULL, 0, 0, NULL, 0, 0, NULL, 0, 0 }
+#define OVERLAY_INIT { NULL, 0, 0, NULL, 0, 0, NULL, 0, 0, 0 }
 
-/* Compare the working tree under the roots ("a\0b\0") with the rows of txn. */
+/*
+ * Compare the working tree under the roots ("a\0b\0") with the rows of
+ * txn: from roadmap-watch when it runs and answers for txn (watch.h),
+ * else by overlay_scan().
+ */
 int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		    const struct repo_paths *p, const char *roots, size_t rootslen);
+/* The same, always by reading the roots from disk. */
+int overlay_scan(struct overlay *ov, struct index *ix, MDB_txn *txn,
+		 const struct repo_paths *p, const char *roots, size_t rootslen);
+/*
+ * Bring what ov says of one file (path relative to the work tree, under
+ * a root, named as an issue) up to date with the disk and the rows of
+ * txn, as overlay_scan() would. Returns 1 when path is now a directory:
+ * only a new scan can tell what it holds.
+ */
+int overlay_update_path(struct overlay *ov, struct index *ix, MDB_txn *txn,
+			const struct repo_paths *p, const char *path);
 /* The overlay entry of path, or NULL when the file is as in HEAD. */
 const struct overlay_file *overlay_find(const struct overlay *ov, const char *path, size_t len);
 /* Record the stat data of the files found clean; skipped when a refresh runs. */
