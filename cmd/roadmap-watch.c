@@ -63,7 +63,7 @@ static const struct option longopts[] = {
 struct watched {
 	int wd;
 	char *rel;		/* the folder, relative to the work tree, with '/' */
-	char *only;		/* on the way to a root: the one name that matters */
+	char *only;		/* on the way to a root: the names that matter, "a/b" */
 };
 
 struct watcher {
@@ -80,7 +80,7 @@ struct watcher {
 	struct overlay ov;
 	struct strbuf snap;	/* "dev ino" of the index file ov is for */
 	size_t txn_lo, txn_hi;	/* ... and the transactions it holds for */
-	unsigned long queries, scans;
+	unsigned long queries, answered, scans;
 };
 
 static volatile sig_atomic_t stop_now;
@@ -90,6 +90,22 @@ static void on_signal(int sig)
 	stop_now = sig;
 }
 
+static const struct watched *find_wd(const struct watcher *wt, int wd)
+{
+	size_t lo = 0, hi = wt->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (wt->w[mid].wd == wd)
+			return &wt->w[mid];
+		if (wt->w[mid].wd < wd)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static void add_watch(struct watcher *wt, const char *rel, size_t len, const char *only)
 {
 	struct strbuf full = STRBUF_INIT;
@@ -97,7 +113,8 @@ static void add_watch(struct watcher *wt, const char *rel, size_t len, const cha
 	int wd;
 
 	strbuf_addf(&full, "%s%.*s", wt->p.workdir, (int)len, rel);
-	wd = inotify_add_watch(wt->ino_fd, full.buf, only ? DIR_MASK : ROOT_MASK);
+	/* IN_MASK_ADD: a folder both on the way to a root and under one gets both */
+	wd = inotify_add_watch(wt->ino_fd, full.buf, (only ? DIR_MASK : ROOT_MASK) | IN_MASK_ADD);
 	strbuf_release(&full);
 	if (wd < 0) {
 		if (errno == ENOSPC)
@@ -106,8 +123,19 @@ static void add_watch(struct watcher *wt, const char *rel, size_t len, const cha
 			wt->rescan = 1;	/* try again at the next query */
 		return;
 	}
-	if (wt->nr && wt->w[wt->nr - 1].wd >= wd)
-		return;		/* the same folder twice (nested roots) */
+	if ((w = (struct watched *)find_wd(wt, wd))) {
+		/* the same folder again, for another root: it matters for both */
+		if (!only || !w->only) {
+			free(w->only);
+			w->only = NULL;
+		} else {
+			char *both = xmalloc(strlen(w->only) + strlen(only) + 2);
+			sprintf(both, "%s/%s", w->only, only);
+			free(w->only);
+			w->only = both;
+		}
+		return;
+	}
 	ALLOC_GROW(wt->w, wt->nr + 1, wt->alloc);
 	w = &wt->w[wt->nr++];
 	w->wd = wd;
@@ -201,22 +229,6 @@ static int watch_roots(struct watcher *wt, const char *roots, size_t rootslen)
 	return 0;
 }
 
-static const struct watched *find_wd(const struct watcher *wt, int wd)
-{
-	size_t lo = 0, hi = wt->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (wt->w[mid].wd == wd)
-			return &wt->w[mid];
-		if (wt->w[mid].wd < wd)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 static void event(struct watcher *wt, const struct inotify_event *ev)
 {
 	const struct watched *w;
@@ -229,8 +241,11 @@ static void event(struct watcher *wt, const struct inotify_event *ev)
 	if (!ev->len)
 		return;
 	if (w->only) {
-		if (!strcmp(ev->name, w->only))
-			wt->rescan = 1;
+		const char *at = w->only;
+		size_t len = strlen(ev->name);
+		for (; at; at = strchr(at, '/'), at = at ? at + 1 : NULL)
+			if (!strncmp(at, ev->name, len) && (at[len] == '/' || !at[len]))
+				wt->rescan = 1;
 		return;
 	}
 	if ((ev->mask & IN_ISDIR) || !strcmp(ev->name, ".git")) {
@@ -420,11 +435,13 @@ static int serve(struct watcher *wt, int fd)
 			watch_encode(&body, &wt->ov);
 			strbuf_addf(&head, "ok %zu\n", body.len);
 			reply(fd, head.buf, &body);
+			wt->answered++;
 		}
 		save_stats(wt);
 	} else if (!strcmp(line.buf, "status")) {
-		strbuf_addf(&body, "pid %ld\nworktree %s\nwatching %zu folders\nqueries %lu\nscans %lu\n",
-			    (long)getpid(), wt->p.workdir, wt->nr, wt->queries, wt->scans);
+		strbuf_addf(&body, "pid %ld\nworktree %s\nwatching %zu folders\n"
+			    "queries %lu\nanswered %lu\nscans %lu\n", (long)getpid(), wt->p.workdir,
+			    wt->nr, wt->queries, wt->answered, wt->scans);
 		strbuf_addf(&head, "ok %zu\n", body.len);
 		reply(fd, head.buf, &body);
 	} else if (!strcmp(line.buf, "stop")) {
@@ -492,7 +509,8 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		usage_bad_arg(usage_str, "unexpected argument", argv[optind]);
 	if (action && detach)
-		usage_bad_arg(usage_str, "--detach starts a watcher", action == 's' ? "--stop" : "--status");
+		usage_bad_arg(usage_str, "--detach cannot be combined with",
+			      action == 's' ? "--stop" : "--status");
 	memset(&wt, 0, sizeof(wt));
 	wt.ino_fd = -1;
 	strbuf_init(&wt.snap, 0);
@@ -500,27 +518,13 @@ int main(int argc, char **argv)
 		exit(EXIT_FATAL);
 	if (!wt.p.workdir)
 		die("a bare repository has no work tree to watch");
-	if (index_open(&wt.ix, &wt.p) < 0)
-		exit(EXIT_FATAL);
 	if (action) {
-		int rc = ask(wt.ix, action == 's' ? "stop\n" : "status\n", quiet);
+		int rc;
+		if (index_open(&wt.ix, &wt.p) < 0)
+			exit(EXIT_FATAL);
+		rc = ask(wt.ix, action == 's' ? "stop\n" : "status\n", quiet);
 		finish_stdout();
 		return rc;
-	}
-
-	/* one watcher per work tree: the lock is held for its whole life */
-	strbuf_addf(&sb, "%s", wt.ix->path);
-	*strrchr(sb.buf, '/') = 0;
-	sb.len = strlen(sb.buf);
-	strbuf_addstr(&sb, "/watch.lock");
-	if ((lockfd = open(sb.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
-		die_errno("cannot open '%s'", sb.buf);
-	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK)
-			die_errno("cannot lock '%s'", sb.buf);
-		if (!quiet)
-			fprintf(stderr, "%s: a watcher runs already for %s\n", progname, wt.p.workdir);
-		return 0;
 	}
 	if (detach) {
 		pid_t pid;
@@ -535,8 +539,30 @@ int main(int argc, char **argv)
 				;
 			return ok ? 0 : EXIT_FATAL;
 		}
+		/* keep no descriptor of the caller's open (a pipe it waits on) */
 		close(ready[0]);
+		if (ready[1] > 3)
+			close_range(3, ready[1] - 1, 0);
+		close_range(ready[1] + 1, ~0U, 0);
 		setsid();
+	}
+	/* after the fork: an LMDB environment is not to be used across one */
+	if (index_open(&wt.ix, &wt.p) < 0)
+		exit(EXIT_FATAL);
+
+	/* one watcher per work tree: the lock is held for its whole life */
+	strbuf_addf(&sb, "%s/roadmap/watch.lock", wt.p.gitdir);
+	if ((lockfd = open(sb.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
+		die_errno("cannot open '%s'", sb.buf);
+	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
+		char ok = 1;
+		if (errno != EWOULDBLOCK)
+			die_errno("cannot lock '%s'", sb.buf);
+		if (!quiet)
+			fprintf(stderr, "%s: a watcher runs already for %s\n", progname, wt.p.workdir);
+		if (detach && write(ready[1], &ok, 1) < 0)
+			exit(EXIT_FATAL);
+		return 0;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
