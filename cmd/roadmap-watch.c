@@ -306,7 +306,7 @@ static int update(struct watcher *wt)
 	MDB_val roots = { 0, NULL };
 	size_t txnid, i;
 	struct stat a, b;
-	int fd, rc = 0;
+	int fd, rc = 0, scanned;
 
 	/* a quarantined or deleted index: follow the file that has the name now */
 	if (!mdb_env_get_fd(wt->ix->env, &fd) && !fstat(fd, &a) &&
@@ -337,7 +337,7 @@ static int update(struct watcher *wt)
 	} else {
 		wt->rescan = 1;		/* a refresh changed the rows */
 	}
-	if (wt->rescan) {
+	if ((scanned = wt->rescan)) {
 		/* watch first: a change during the scan is seen by both */
 		if (watch_roots(wt, roots.mv_data, roots.mv_size) < 0)
 			rc = -1;
@@ -350,6 +350,8 @@ static int update(struct watcher *wt)
 		wt->txn_lo = wt->txn_hi = txnid;
 	}
 	mdb_txn_abort(txn);
+	if (scanned)
+		index_drop_pages(wt->ix);	/* a scan touches every row: RSS back to a few MiB */
 	if (rc) {
 		wt->rescan = 1;
 		strbuf_reset(&wt->snap);

@@ -250,6 +250,20 @@ for N in "$@"; do
 			check "list --committed selective ids" "$exp_sel" "$(ids "$RES/$N-sel-c.out")"
 		bench sel-wt "list (selective, working tree)" sel-c "ms<100" "$R" "" "$RL $SEL" &&
 			check "list (working tree) selective ids" "$exp_sel" "$(ids "$RES/$N-sel-wt.out")"
+		# the same with roadmap-watch answering for the working tree;
+		# stopped at once, so that it does not rescan during the rows below
+		t0=$(now_ms)
+		if (cd "$R" && $BIN/roadmap-watch --detach -q); then
+			echo "roadmap-watch --detach (indexes HEAD, scans the roots): $(( $(now_ms) - t0 )) ms"
+			bench sel-watch "list (selective, working tree, roadmap-watch)" sel-c "ms<100" "$R" "" "$RL $SEL" &&
+				check "list (working tree, roadmap-watch) selective ids" "$exp_sel" \
+					"$(ids "$RES/$N-sel-watch.out")"
+			(cd "$R" && $BIN/roadmap-watch --status | grep -q "^answered [1-9]") ||
+				problem "roadmap-watch answered no query"
+			(cd "$R" && $BIN/roadmap-watch --stop)
+		else
+			problem "roadmap-watch --detach failed"
+		fi
 	fi
 	# what a working-tree answer cannot go below: a stat of every file
 	bench gdf "(d) git diff-files (stats every tracked file)" - - "$R" "" "git diff-files --quiet"
