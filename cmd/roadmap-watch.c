@@ -185,7 +185,7 @@ static void watch_tree(struct watcher *wt, struct strbuf *rel)
 /* Start over: a new inotify instance watching the roots of the snapshot. */
 static int watch_roots(struct watcher *wt, const char *roots, size_t rootslen)
 {
-	struct strbuf rel = STRBUF_INIT;
+	struct strbuf rel = STRBUF_INIT, full = STRBUF_INIT;
 	const char *root;
 	size_t i;
 
@@ -206,25 +206,36 @@ static int watch_roots(struct watcher *wt, const char *roots, size_t rootslen)
 	if ((wt->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
 		return error_errno("inotify");
 	for (root = roots; root < roots + rootslen; root += strlen(root) + 1) {
-		const char *c;
-		/* the folders on the way: a root made, removed or replaced later */
-		for (c = root; c; c = strchr(c, '/')) {
-			size_t at = c == root ? 0 : (size_t)(c - root + 1);
-			const char *next = root + at, *end = strchr(next, '/');
-			char *only = xmemdupz(next, end ? (size_t)(end - next) : strlen(next));
-			strbuf_reset(&rel);
-			strbuf_add(&rel, root, at);
-			add_watch(wt, rel.buf, rel.len, only);
-			free(only);
-			if (c != root)
-				c++;
-			else if (!strchr(root, '/'))
-				break;
-		}
+		const char *c = root;
+		int real = 1;
+
+		/*
+		 * The folders on the way, each for the name of the next one: a
+		 * root made, removed or replaced later. A root reached through
+		 * a symbolic link holds nothing (overlay_scan opens it with
+		 * O_NOFOLLOW), so nothing under a link is watched.
+		 */
 		strbuf_reset(&rel);
-		strbuf_addf(&rel, "%s/", root);
-		watch_tree(wt, &rel);
+		while (*c && real) {
+			size_t len = strcspn(c, "/");
+			struct stat st;
+			char *next = xmemdupz(c, len);
+
+			add_watch(wt, rel.buf, rel.len, next);
+			free(next);
+			strbuf_add(&rel, c, len);
+			strbuf_addch(&rel, '/');
+			strbuf_reset(&full);
+			/* without the '/', which would follow a link */
+			strbuf_addf(&full, "%s%.*s", wt->p.workdir, (int)rel.len - 1, rel.buf);
+			real = !lstat(full.buf, &st) && S_ISDIR(st.st_mode);
+			c += len;
+			c += *c == '/';
+		}
+		if (real)
+			watch_tree(wt, &rel);
 	}
+	strbuf_release(&full);
 	strbuf_release(&rel);
 	return 0;
 }

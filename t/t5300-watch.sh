@@ -207,6 +207,28 @@ test_expect_success 'a root made after the watcher started' '
 	)
 '
 
+test_expect_success 'a root reached through a symbolic link holds nothing, watched or not' '
+	(
+		cd repo &&
+		git config --add roadmap.path .roadmap/issues &&
+		git config --add roadmap.path linked/issues &&
+		mkdir -p real/issues &&
+		printf -- "---\nid: via-link\ntitle: Link\nstatus: todo\n---\n" >real/issues/v.md &&
+		ln -s real linked &&
+		same_as_scan &&
+		! grep via-link watched &&
+		echo "edit: 1" >>real/issues/v.md &&
+		printf -- "---\nid: via-link-2\ntitle: Link\nstatus: todo\n---\n" >real/issues/w.md &&
+		same_as_scan &&
+		! grep via-link watched &&
+		rm linked && mv real linked &&
+		same_as_scan &&
+		grep "\"id\": \"via-link-2\"" watched &&
+		rm -r linked &&
+		git config --unset-all roadmap.path
+	)
+'
+
 test_expect_success 'a rebuilt index, and a deleted one' '
 	(
 		cd repo &&
