@@ -550,6 +550,8 @@ int main(int argc, char **argv)
 			close(ready[1]);
 			while (read(ready[0], &ok, 1) < 0 && errno == EINTR)
 				;
+			repo_paths_release(&wt.p);
+			strbuf_release(&wt.snap);
 			return ok ? 0 : EXIT_FATAL;
 		}
 		/* keep no descriptor of the caller's open (a pipe it waits on) */
@@ -575,6 +577,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: a watcher runs already for %s\n", progname, wt.p.workdir);
 		if (detach && write(ready[1], &ok, 1) < 0)
 			exit(EXIT_FATAL);
+		index_close(wt.ix);
+		repo_paths_release(&wt.p);
+		strbuf_release(&sb);
+		strbuf_release(&wt.snap);
 		return 0;
 	}
 	memset(&sa, 0, sizeof(sa));
