@@ -536,6 +536,9 @@ int main(int argc, char **argv)
 		if (index_open(&wt.ix, &wt.p) < 0)
 			exit(EXIT_FATAL);
 		rc = ask(wt.ix, action == 's' ? "stop\n" : "status\n", quiet);
+		index_close(wt.ix);
+		repo_paths_release(&wt.p);
+		strbuf_release(&wt.snap);
 		finish_stdout();
 		return rc;
 	}
