@@ -46,6 +46,7 @@ LIB_OBJS += lib/refresh.o
 LIB_OBJS += lib/sha1.o
 LIB_OBJS += lib/repo.o
 LIB_OBJS += lib/strbuf.o
+LIB_OBJS += lib/treewalk.o
 LIB_OBJS += lib/usage.o
 LIB_OBJS += lib/watch.o
 LIB_OBJS += lib/xalloc.o

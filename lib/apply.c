@@ -16,6 +16,7 @@
 #include "packidx.h"
 #include "postings.h"
 #include "record.h"
+#include "treewalk.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -1222,6 +1223,35 @@ static int odb_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
 	return odb_read_blob(&r->db, r->p, oid, out);
 }
 
+static int odb_tree(void *ctx, const unsigned char *oid, struct strbuf *out)
+{
+	int type;
+
+	return odb_read(ctx, oid, &type, out) || type != ODB_TREE;
+}
+
+/*
+ * The actions from HEAD's trees, read in-process, when few folders
+ * changed: the walk then grows with the changes, not with the files.
+ * Returns 1 (w left empty) when many did, or a tree cannot be read here:
+ * git's index, which lists every file, is then cheaper or the only way.
+ */
+static int tree_actions(struct walk *w, struct odb *db, unsigned char (*root_oids)[OID_RAW],
+			const struct strbuf *roots)
+{
+	struct tree_walk tw = { odb_tree, db, TREE_WALK_MAX, 0, NULL };
+	int rc = tree_walk_roots(w, &tw, root_oids, roots);
+
+	free(tw.failed);
+	if (rc) {
+		free_actions(w);
+		w->rc = 0;
+		w->valid = 0;
+	}
+	refresh_trace("trees", tw.trees);
+	return rc ? 1 : 0;
+}
+
 /* Whether a rebase (HEAD moving in many steps, maybe detached) is under way. */
 static int rebasing(const struct repo_paths *p)
 {
@@ -1282,19 +1312,25 @@ int refresh_from_gitindex(struct index *ix, const struct repo_paths *p, struct r
 		goto out;
 	w.ix = ix;
 	w.txn = txn;
-	if (gitindex_actions(&w, p, oids, &roots) || w.nr > refresh_chunk(REFRESH_CHUNK))
-		goto out;
-	refresh_trace("walk", w.nr);
+	reader.p = p;
+	have_reader = !odb_open(&reader.db, p->objdir);
 	st->mode = "incremental";
-	snprintf(st->reason, sizeof(st->reason), "HEAD moved from %.12s to %.12s; read from git's index",
+	snprintf(st->reason, sizeof(st->reason), "HEAD moved from %.12s to %.12s; read from ",
 		 indexed, hex);
+	if (have_reader && !tree_actions(&w, &reader.db, oids, &roots))
+		add_reason(st, "HEAD's trees");
+	else if (!gitindex_actions(&w, p, oids, &roots))
+		add_reason(st, "git's index");
+	else
+		goto out;
+	if (w.nr > refresh_chunk(REFRESH_CHUNK))
+		goto out;	/* a large walk: roadmap-reindex commits it in chunks */
+	refresh_trace("walk", w.nr);
 	o.p = p;
 	o.roots = &roots;
 	o.stamp = &stamp;
 	o.commit = hex;
-	reader.p = p;
-	if (!odb_open(&reader.db, p->objdir)) {
-		have_reader = 1;
+	if (have_reader) {
 		o.read_blob = odb_blob;
 		o.blob_ctx = &reader;
 	}

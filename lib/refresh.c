@@ -13,119 +13,68 @@
 #include "issue.h"
 #include "record.h"
 #include "refresh.h"
+#include "treewalk.h"
 #include "usage.h"
 #include "xalloc.h"
 
-/* Merge-walk `tree` (whose directory key is prefix, ending in '/') against the rows. */
-static void walk_tree(struct walk *w, struct strbuf *prefix, git_tree *tree)
+/* The tree oid of each root ("a\0b\0") in `tree`: zeros where it has no folder. Owned. */
+static unsigned char (*root_tree_oids(git_tree *tree, const struct strbuf *roots))[OID_RAW]
 {
-	size_t i, n = git_tree_entrycount(tree), plen = prefix->len;
+	unsigned char (*oids)[OID_RAW];
+	const char *r;
+	size_t n = 0, i = 0;
 
-	for (i = 0; i < n && !w->rc; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const char *name = git_tree_entry_name(e);
-		const unsigned char *oid = git_tree_entry_id(e)->id;
-		git_filemode_t mode = git_tree_entry_filemode(e);
-		int is_tree = mode == GIT_FILEMODE_TREE, same;
-
-		if (!is_tree && !((mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
-				  issue_name(name)))
-			continue;	/* symlinks, gitlinks and other files are not issues */
-		strbuf_setlen(prefix, plen);
-		strbuf_addstr(prefix, name);
-		if (is_tree)
-			strbuf_addch(prefix, '/');
-		walk_delete_before(w, prefix->buf, plen, prefix->buf, prefix->len);
-		same = w->valid && !walk_cmp(w, prefix->buf, prefix->len);
-		if (!is_tree) {
-			/* the kind byte of a stored row says whether it is executable */
-			int exec = mode == GIT_FILEMODE_BLOB_EXECUTABLE;
-			const unsigned char *v = w->val.mv_data;
-			if (!same)
-				add_action(w, ACT_ADD, prefix->buf, prefix->len, oid, NULL)->mode = mode;
-			else if (memcmp(v + 1, oid, OID_RAW) || (v[0] == ROW_FILE_EXEC) != exec)
-				add_action(w, ACT_MODIFY, prefix->buf, prefix->len, oid, &w->val)->mode = mode;
-			if (same)
-				walk_step(w, MDB_NEXT);
-			continue;
-		}
-		if (same && !w->full && w->val.mv_size > OID_RAW &&
-		    !memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW)) {
-			/* an unchanged subtree: skip its rows whole ('0' follows '/') */
-			prefix->buf[prefix->len - 1] = '0';
-			walk_seek(w, prefix->buf, prefix->len);
-			continue;
-		}
-		if (!same || memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW))
-			add_action(w, ACT_TREE_PUT, prefix->buf, prefix->len, oid, NULL);
-		if (same)
-			walk_step(w, MDB_NEXT);
-		{
-			git_tree *sub;
-			if (git_tree_lookup(&sub, w->repo, git_tree_entry_id(e)) < 0) {
-				repo_error(prefix->buf);
-				w->rc = -1;
-				break;
-			}
-			walk_tree(w, prefix, sub);
-			git_tree_free(sub);
-		}
+	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
+		n++;
+	oids = xcalloc(n ? n : 1, sizeof(*oids));
+	for (r = roots->buf; tree && r < roots->buf + roots->len; r += strlen(r) + 1, i++) {
+		git_tree_entry *e = NULL;
+		if (!git_tree_entry_bypath(&e, tree, r) && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			memcpy(oids[i], git_tree_entry_id(e)->id, OID_RAW);
+		git_error_clear();
+		git_tree_entry_free(e);
 	}
-	strbuf_setlen(prefix, plen);
-	walk_delete_before(w, prefix->buf, plen, NULL, 0);
+	return oids;
 }
 
-/* Walk one root: `tree` is HEAD's tree at the root, or NULL when there is none. */
-static void walk_root(struct walk *w, const char *root, git_tree *tree)
+/* libgit2's object database hands the walk its trees raw */
+static int load_tree(void *odb, const unsigned char *oid, struct strbuf *out)
 {
-	struct strbuf prefix = STRBUF_INIT;
-	const unsigned char *oid = tree ? git_tree_id(tree)->id : NULL;
+	git_odb_object *obj = NULL;
+	git_oid id;
+	int bad;
 
-	strbuf_addf(&prefix, "%s/", root);
-	walk_seek(w, prefix.buf, prefix.len);
-	if (tree) {
-		int same = w->valid && !walk_cmp(w, prefix.buf, prefix.len);
-		if (same && !w->full && !memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW)) {
-			strbuf_release(&prefix);
-			return;
-		}
-		if (!same || memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW))
-			add_action(w, ACT_TREE_PUT, prefix.buf, prefix.len, oid, NULL);
-		if (same)
-			walk_step(w, MDB_NEXT);
-		walk_tree(w, &prefix, tree);
-	} else {
-		walk_delete_before(w, prefix.buf, prefix.len, NULL, 0);
+	memcpy(id.id, oid, OID_RAW);
+	bad = git_odb_read(&obj, odb, &id) < 0 || git_odb_object_type(obj) != GIT_OBJECT_TREE;
+	if (!bad) {
+		strbuf_reset(out);
+		strbuf_add(out, git_odb_object_data(obj), git_odb_object_size(obj));
 	}
-	strbuf_release(&prefix);
+	git_error_clear();
+	git_odb_object_free(obj);
+	return bad;
 }
 
 /* Walk every root of `roots` ("a\0b\0") in HEAD's `tree` (NULL: unborn). */
 static int walk_roots(struct walk *w, git_tree *tree, const struct strbuf *roots)
 {
-	const char *root;
+	unsigned char (*oids)[OID_RAW] = root_tree_oids(tree, roots);
+	struct tree_walk tw = { load_tree, NULL, 0, 0, NULL };
+	git_odb *odb;
 	int rc;
 
-	if ((rc = mdb_cursor_open(w->txn, w->ix->files, &w->cur)))
-		return rc;
-	for (root = roots->buf; root < roots->buf + roots->len && !w->rc; root += strlen(root) + 1) {
-		git_tree_entry *e = NULL;
-		git_tree *sub = NULL;
-
-		if (tree && !git_tree_entry_bypath(&e, tree, root) &&
-		    git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-		    git_tree_lookup(&sub, w->repo, git_tree_entry_id(e)) < 0) {
-			git_tree_entry_free(e);
-			w->rc = repo_error(root);
-			break;
-		}
-		walk_root(w, root, sub);
-		git_tree_free(sub);
-		git_tree_entry_free(e);
+	if (git_repository_odb(&odb, w->repo) < 0) {
+		free(oids);
+		return repo_error("cannot open the object database");
 	}
-	mdb_cursor_close(w->cur);
-	w->cur = NULL;
-	return w->rc;
+	tw.ctx = odb;
+	rc = tree_walk_roots(w, &tw, oids, roots);
+	if (rc && !w->rc)
+		error("cannot read the tree of '%s' in HEAD", tw.failed ? tw.failed : "");
+	git_odb_free(odb);
+	free(tw.failed);
+	free(oids);
+	return w->rc ? w->rc : rc ? -1 : 0;
 }
 
 int refresh_diff(struct diff *out, struct index *ix, git_repository *repo, git_tree *tree,
@@ -312,22 +261,9 @@ static int read_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
 static int gitindex_actions_head(struct walk *w, const struct repo_paths *p, git_tree *tree,
 				 const struct strbuf *roots)
 {
-	unsigned char (*oids)[OID_RAW];
-	const char *r;
-	size_t n = 0, i = 0;
-	int ret;
+	unsigned char (*oids)[OID_RAW] = root_tree_oids(tree, roots);
+	int ret = gitindex_actions(w, p, oids, roots);
 
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		n++;
-	oids = xcalloc(n ? n : 1, sizeof(*oids));
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1, i++) {
-		git_tree_entry *e = NULL;
-		if (!git_tree_entry_bypath(&e, tree, r) && git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			memcpy(oids[i], git_tree_entry_id(e)->id, OID_RAW);
-		git_error_clear();
-		git_tree_entry_free(e);
-	}
-	ret = gitindex_actions(w, p, oids, roots);
 	free(oids);
 	return ret;
 }

@@ -124,6 +124,83 @@ test_expect_success 'a refresh after a commit, and show --committed, start no gi
 	git checkout .roadmap/issues/I-2.md
 '
 
+# same_as_rebuild: the index lists what a rebuild from scratch lists, and fsck --full agrees
+same_as_rebuild () {
+	roadmap-fsck --full &&
+	roadmap-list --committed --json >incremental 2>/dev/null
+	test $? -le 1 &&
+	roadmap-refresh --rebuild -q &&
+	roadmap-list --committed --json >rebuilt 2>/dev/null
+	test $? -le 1 &&
+	test_cmp rebuilt incremental
+}
+
+test_expect_success 'few folders changed: the refresh reads HEAD'"'"'s trees; many: git'"'"'s index' '
+	git init -q folders &&
+	(
+		cd folders &&
+		for d in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20
+		do
+			for i in 1 2 3
+			do
+				write_issue .roadmap/issues/m$d/$d-$i.md $d-$i todo "Issue $d-$i" || return 1
+			done
+		done &&
+		git add . && git commit -qm folders &&
+		roadmap-refresh -q &&
+
+		write_issue .roadmap/issues/m05/05-2.md 05-2 done "One changed" &&
+		git commit -qam one &&
+		roadmap-refresh -v 2>err &&
+		grep "read from HEAD.s trees" err &&
+		grep "modified 1, deleted 0; parsed 1 blobs" err &&
+		same_as_rebuild &&
+
+		mkdir -p .roadmap/issues/m07/deep/er &&
+		git mv .roadmap/issues/m07/07-1.md .roadmap/issues/m07/deep/er/ &&
+		git mv .roadmap/issues/m08/08-1.md .roadmap/issues/m09/ &&
+		git rm -q .roadmap/issues/m10/10-1.md &&
+		chmod +x .roadmap/issues/m11/11-1.md &&
+		git add -A && git commit -qm "moves, a removal, a mode" &&
+		roadmap-refresh -v 2>err &&
+		grep "read from HEAD.s trees" err &&
+		grep "added 2, modified 1, deleted 3; parsed 0 blobs" err &&
+		same_as_rebuild &&
+
+		git rm -rq .roadmap/issues/m07 &&
+		git commit -qm "a folder removed" &&
+		roadmap-refresh -v 2>err &&
+		grep "read from HEAD.s trees" err &&
+		same_as_rebuild &&
+
+		for d in 01 02 03 04 05 06 08 09 11 12 13 14 15 16 17 18 19 20
+		do
+			write_issue .roadmap/issues/m$d/$d-3.md $d-3 done "Many changed" || return 1
+		done &&
+		git commit -qam many &&
+		roadmap-refresh -v 2>err &&
+		grep "read from git.s index" err &&
+		grep "modified 18, deleted 0; parsed 18 blobs" err &&
+		same_as_rebuild
+	)
+'
+
+test_expect_success 'HEAD moved where git'"'"'s index did not follow (update-ref): HEAD'"'"'s trees' '
+	(
+		cd folders &&
+		write_issue .roadmap/issues/m01/01-1.md 01-1 done "Then undone" &&
+		git commit -qam "to be undone" &&
+		roadmap-refresh -q &&
+		git update-ref refs/heads/main HEAD~1 &&
+		test_must_fail git diff --cached --quiet &&
+		roadmap-refresh -v 2>err &&
+		grep "read from HEAD.s trees" err &&
+		grep "modified 1, deleted 0; parsed 0 blobs, reused 1" err &&
+		same_as_rebuild &&
+		git reset -q --hard
+	)
+'
+
 test_expect_success 'with alternates the objects are left to git, and the refresh indexes the same' '
 	git clone -q --shared . shared &&
 	(
