@@ -28,6 +28,8 @@ int odb_open(struct odb *db, const char *objdir)
 	int alternates;
 
 	memset(db, 0, sizeof(*db));
+	strbuf_init(&db->delta, 0);
+	strbuf_init(&db->result, 0);
 	strbuf_addf(&path, "%s/info/alternates", objdir);
 	alternates = !stat(path.buf, &st);
 	strbuf_release(&path);
@@ -47,6 +49,8 @@ void odb_close(struct odb *db)
 		if (db->packs[i].map)
 			munmap((void *)db->packs[i].map, db->packs[i].size);
 	free(db->packs);
+	strbuf_release(&db->delta);
+	strbuf_release(&db->result);
 	packidx_close(&db->idx);
 	free(db->objdir);
 	memset(db, 0, sizeof(*db));
@@ -229,88 +233,117 @@ static int apply_delta(const struct strbuf *base, const unsigned char *d, size_t
 	return out->len == dstlen ? 0 : -1;
 }
 
-static int read_any(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out, int depth);
+/* One link of a delta chain: the delta's data, and the size it inflates to. */
+struct delta_link {
+	const unsigned char *data, *end;
+	size_t size;
+};
 
-/* The object at off in pack n (no id check: the caller's object is checked whole). */
-static int read_packed(struct odb *db, size_t n, uint64_t off, int *type, struct strbuf *out, int depth)
+/*
+ * The object at off in pack n (no id check: the caller's object is
+ * checked whole). A delta chain is followed down to its base first, and
+ * then applied upwards in two buffers kept in db: a recursion would hold
+ * a fresh buffer per link (trees have chains of up to 50), and touching
+ * that much new memory cost more than the inflating.
+ */
+static int read_packed(struct odb *db, size_t n, uint64_t off, int *type, struct strbuf *out)
 {
-	const struct odb_pack *pk = map_pack(db, n);
-	const unsigned char *p, *end;
-	struct strbuf base = STRBUF_INIT, delta = STRBUF_INIT;
-	size_t size, used;
-	unsigned c;
-	int t, shift = 4, ret = -1;
+	struct delta_link *chain = NULL;
+	size_t depth = 0, alloc = 0;
+	int ret = -1;
 
-	if (!pk || off < 12 || off >= pk->size - 20 || depth > MAX_DELTA_DEPTH)
-		return -1;
-	p = pk->map + off;
-	end = pk->map + pk->size - 20;	/* the trailing checksum */
-	c = *p++;
-	t = (c >> 4) & 7;
-	size = c & 15;
-	while (c & 0x80) {
-		if (p >= end || shift > 56)
-			return -1;
+	for (;;) {
+		const struct odb_pack *pk = map_pack(db, n);
+		const unsigned char *p, *end;
+		size_t size, used;
+		unsigned c;
+		int t, shift = 4;
+
+		if (!pk || off < 12 || off >= pk->size - 20 || depth > MAX_DELTA_DEPTH)
+			goto out;
+		p = pk->map + off;
+		end = pk->map + pk->size - 20;	/* the trailing checksum */
 		c = *p++;
-		size |= (size_t)(c & 0x7f) << shift;
-		shift += 7;
-	}
-	if (size > MAX_OBJECT)
-		return -1;
-	if (t >= ODB_COMMIT && t <= ODB_TAG) {
-		used = end - p;
-		strbuf_reset(out);
-		if (inflate_into(p, &used, size, out) < 0)
-			return -1;
-		*type = t;
-		return 0;
-	}
-	if (t == 6) {		/* OFS_DELTA: the base is rel bytes before */
-		uint64_t rel;
-		if (p >= end)
-			return -1;
-		c = *p++;
-		rel = c & 0x7f;
+		t = (c >> 4) & 7;
+		size = c & 15;
 		while (c & 0x80) {
-			if (p >= end || rel > (UINT64_MAX >> 8))
-				return -1;
+			if (p >= end || shift > 56)
+				goto out;
 			c = *p++;
-			rel = ((rel + 1) << 7) | (c & 0x7f);
+			size |= (size_t)(c & 0x7f) << shift;
+			shift += 7;
 		}
-		if (!rel || rel > off)
-			return -1;
-		ret = read_packed(db, n, off - rel, type, &base, depth + 1);
-	} else if (t == 7) {	/* REF_DELTA: the base is named */
-		if (end - p < 20)
-			return -1;
-		ret = read_any(db, p, type, &base, depth + 1);
-		p += 20;
-		if (ret > 0)
-			ret = -1;
+		if (size > MAX_OBJECT)
+			goto out;
+		if (t >= ODB_COMMIT && t <= ODB_TAG) {
+			used = end - p;
+			strbuf_reset(out);
+			if (inflate_into(p, &used, size, out) < 0)
+				goto out;
+			*type = t;
+			break;
+		}
+		ALLOC_GROW(chain, depth + 1, alloc);
+		if (t == 6) {		/* OFS_DELTA: the base is rel bytes before */
+			uint64_t rel;
+			if (p >= end)
+				goto out;
+			c = *p++;
+			rel = c & 0x7f;
+			while (c & 0x80) {
+				if (p >= end || rel > (UINT64_MAX >> 8))
+					goto out;
+				c = *p++;
+				rel = ((rel + 1) << 7) | (c & 0x7f);
+			}
+			if (!rel || rel > off)
+				goto out;
+			chain[depth++] = (struct delta_link){ p, end, size };
+			off -= rel;
+		} else if (t == 7) {	/* REF_DELTA: the base is named */
+			const unsigned char *base = p;
+			if (end - p < 20)
+				goto out;
+			chain[depth++] = (struct delta_link){ p + 20, end, size };
+			if (packidx_find(&db->idx, base, &n, &off)) {
+				if (read_loose(db, base, type, out))
+					goto out;
+				break;
+			}
+		} else {
+			goto out;
+		}
 	}
-	if (!ret) {
-		used = end - p;
-		ret = inflate_into(p, &used, size, &delta) < 0 ||
-			apply_delta(&base, (const unsigned char *)delta.buf, delta.len, out) < 0 ? -1 : 0;
+	while (depth--) {
+		struct strbuf swap;
+		size_t used = chain[depth].end - chain[depth].data;
+		strbuf_reset(&db->delta);
+		if (inflate_into(chain[depth].data, &used, chain[depth].size, &db->delta) < 0 ||
+		    apply_delta(out, (const unsigned char *)db->delta.buf, db->delta.len, &db->result) < 0)
+			goto out;
+		swap = *out;
+		*out = db->result;
+		db->result = swap;
 	}
-	strbuf_release(&base);
-	strbuf_release(&delta);
+	ret = 0;
+out:
+	free(chain);
 	return ret;
 }
 
-static int read_any(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out, int depth)
+static int read_any(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out)
 {
 	size_t n;
 	uint64_t off;
 
 	if (!packidx_find(&db->idx, oid, &n, &off))
-		return read_packed(db, n, off, type, out, depth);
+		return read_packed(db, n, off, type, out);
 	return read_loose(db, oid, type, out);
 }
 
 int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out)
 {
-	int rc = read_any(db, oid, type, out, 0);
+	int rc = read_any(db, oid, type, out);
 
 	if (rc)
 		return rc;

@@ -29,6 +29,7 @@ struct odb {
 		size_t size;
 		int failed;
 	} *packs;
+	struct strbuf delta, result;	/* a delta chain's buffers, kept from read to read */
 };
 
 /* Returns 0, or 1 when objdir has alternates (objects elsewhere: ask git). */
