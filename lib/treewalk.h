@@ -16,9 +16,12 @@
 /*
  * An incremental refresh reads HEAD's trees only when at most this many
  * folders changed; past that, git's index (one read, every file listed
- * with its folders' tree oids) is cheaper than inflating the trees.
+ * with its folders' tree oids) is cheaper than inflating the trees. At
+ * 100k issues in 41 folders, a folder's tree (2,500 entries, at the end
+ * of a delta chain) costs about 3 ms of CPU, and git's index about 25 ms
+ * in all: 41 trees took 120 ms (perf stat, t/perf's changed-100 branch).
  */
-#define TREE_WALK_MAX 16
+#define TREE_WALK_MAX 8
 
 /* Read tree oid, raw, into out: 0, or non-zero when it cannot. */
 typedef int (*tree_loader)(void *ctx, const unsigned char *oid, struct strbuf *out);
