@@ -22,7 +22,7 @@ struct term {
 	uint32_t last;		/* the last file number + 1: no posting twice */
 };
 
-struct postings_bulk {
+struct bulk {
 	struct strbuf arena;
 	struct term *t;
 	size_t nr, alloc;
@@ -46,7 +46,7 @@ static uint64_t hash_term(MDB_dbi db, const void *key, size_t klen)
 	return h;
 }
 
-static void grow_slots(struct postings_bulk *b)
+static void grow_slots(struct bulk *b)
 {
 	size_t i;
 
@@ -64,7 +64,7 @@ static void grow_slots(struct postings_bulk *b)
 
 static int collect(MDB_dbi db, const void *key, size_t klen, void *data)
 {
-	struct postings_bulk *b = data;
+	struct bulk *b = data;
 	struct term *t;
 	size_t s;
 
@@ -96,7 +96,7 @@ static int collect(MDB_dbi db, const void *key, size_t klen, void *data)
 	return 0;
 }
 
-static const struct postings_bulk *sort_bulk;	/* for qsort's comparison */
+static const struct bulk *sort_bulk;	/* for qsort's comparison */
 
 /* LMDB's default order: by database here, then memcmp, then shorter first */
 static int cmp_terms(const void *pa, const void *pb)
@@ -112,42 +112,8 @@ static int cmp_terms(const void *pa, const void *pb)
 	return c ? c : (a->klen > b->klen) - (a->klen < b->klen);
 }
 
-int postings_bulk_add(struct postings_bulk *b, struct index *ix, uint32_t num, const char *path,
-		      const char *rec, size_t reclen)
-{
-	int rc;
-
-	b->num = num;
-	if ((rc = index_postings(ix, path, rec, reclen, collect, b)))
-		return rc;
-	ALLOC_GROW(b->file, b->nfile + 2, b->afile);
-	b->file[b->nfile++] = b->num;
-	b->file[b->nfile++] = b->npairs;
-	return 0;
-}
-
-struct postings_bulk *postings_bulk_new(void)
-{
-	struct postings_bulk *b = xcalloc(1, sizeof(*b));
-
-	strbuf_init(&b->arena, 0);
-	return b;
-}
-
-void postings_bulk_free(struct postings_bulk *b)
-{
-	if (!b)
-		return;
-	free(b->pair);
-	free(b->file);
-	free(b->slot);
-	free(b->t);
-	strbuf_release(&b->arena);
-	free(b);
-}
-
 /* Read every record in `nums`, in number order, into b. */
-static int collect_all(struct postings_bulk *b, struct index *ix, MDB_txn *txn)
+static int collect_all(struct bulk *b, struct index *ix, MDB_txn *txn)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
@@ -159,19 +125,21 @@ static int collect_all(struct postings_bulk *b, struct index *ix, MDB_txn *txn)
 	while (!(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))) {
 		const char *path, *rec;
 		size_t plen, reclen;
-		uint32_t num;
 		char *p;
 
 		if (num_row_decode(&v, &path, &plen, &rec, &reclen) < 0) {
 			rc = MDB_CORRUPTED;
 			break;
 		}
-		memcpy(&num, k.mv_data, sizeof(num));
+		memcpy(&b->num, k.mv_data, sizeof(b->num));
 		p = xmemdupz(path, plen);
-		rc = postings_bulk_add(b, ix, num, p, rec, reclen);
+		rc = index_postings(ix, p, rec, reclen, collect, b);
 		free(p);
 		if (rc)
 			break;
+		ALLOC_GROW(b->file, b->nfile + 2, b->afile);
+		b->file[b->nfile++] = b->num;
+		b->file[b->nfile++] = b->npairs;
 		/* the records read through the map count as ours: let them go */
 		if (!(++n % 4096))
 			index_drop_pages(ix);
@@ -185,7 +153,7 @@ static int collect_all(struct postings_bulk *b, struct index *ix, MDB_txn *txn)
  * c[0], c[1]: cursors on `terms` and `issues` in txn, opened when first
  * needed (MDB_MULTIPLE puts go through a cursor).
  */
-static int put_term(struct postings_bulk *b, struct index *ix, MDB_txn *txn, MDB_cursor **c,
+static int put_term(struct bulk *b, struct index *ix, MDB_txn *txn, MDB_cursor **c,
 		    const struct term *t, uint32_t *nums)
 {
 	MDB_val k = { t->klen, b->arena.buf + t->off }, empty = { 0, "" };
@@ -212,21 +180,18 @@ static void close_cursors(MDB_cursor **c)
 	c[0] = c[1] = NULL;
 }
 
-int postings_rebuild(struct index *ix, MDB_txn **txnp, uint64_t *issues, struct postings_bulk *got)
+int postings_rebuild(struct index *ix, MDB_txn **txnp, uint64_t *issues)
 {
-	struct postings_bulk *bp = got ? got : postings_bulk_new(), b;
+	struct bulk b = { STRBUF_INIT, NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL, 0, 0, 0 };
 	uint32_t *order = NULL, *nums = NULL, *at = NULL, start;
 	size_t i, j, chunk = refresh_chunk(POSTINGS_CHUNK);
 	MDB_cursor *c[2] = { NULL, NULL };
 	int rc;
 
 	*issues = 0;
-	if (!(rc = mdb_drop(*txnp, ix->terms, 0)) && !(rc = mdb_drop(*txnp, ix->issues, 0)) &&
-	    !(rc = mdb_drop(*txnp, ix->invalid, 0)) && !(rc = mdb_drop(*txnp, ix->dups, 0)) && !got)
-		rc = collect_all(bp, ix, *txnp);
-	b = *bp;	/* freed below, field by field */
-	free(bp);
-	if (rc)
+	if ((rc = mdb_drop(*txnp, ix->terms, 0)) || (rc = mdb_drop(*txnp, ix->issues, 0)) ||
+	    (rc = mdb_drop(*txnp, ix->invalid, 0)) || (rc = mdb_drop(*txnp, ix->dups, 0)) ||
+	    (rc = collect_all(&b, ix, *txnp)))
 		goto out;
 	free(b.slot);
 	b.slot = NULL;
