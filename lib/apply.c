@@ -187,7 +187,6 @@ struct apply {
 	struct strbuf rec, oldrec, row;
 	int issue_delta, invalid_delta;
 	int bulk;		/* postings are rebuilt at the end, not kept */
-	struct postings_bulk *collect;	/* ... from here, when the walk writes every record */
 	double ms_read, ms_parse;	/* for ROADMAP_TRACE */
 	struct catfile cf;	/* a bulk walk's blobs, when started */
 	int have_cf;
@@ -444,9 +443,7 @@ static int apply_action(struct apply *ap, const struct action *a, size_t i)
 		v.mv_size = ap->row.len;
 		v.mv_data = ap->row.buf;
 		/* numbers only grow: a build appends */
-		if ((rc = put_in_order(ap->txn, ap->ix->nums, &nk, &v)) ||
-		    (ap->collect && (rc = postings_bulk_add(ap->collect, ap->ix, row.num, a->path,
-							     ap->rec.buf, ap->rec.len))))
+		if ((rc = put_in_order(ap->txn, ap->ix->nums, &nk, &v)))
 			return rc;
 	}
 	v.mv_size = ap->rec.len;
@@ -1120,13 +1117,6 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 		}
 		strbuf_release(&file);
 	}
-	/*
-	 * A rebuild writes every record, in number order: their postings are
-	 * collected as they are written (while git sends the next blobs),
-	 * instead of reading 40 MB of records again at 100k issues.
-	 */
-	if (ap.bulk && o->rebuild)
-		ap.collect = postings_bulk_new();
 	if (ap.bulk && (rc = meta_put_str(txn, ix, "postings", "pending")))
 		goto out;
 	every = refresh_chunk(REFRESH_CHUNK) / (ap.bulk ? 1 : 4);
@@ -1189,9 +1179,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 			goto out;
 		free_actions(w);	/* not needed any more: give the memory back */
 		malloc_trim(0);
-		rc = postings_rebuild(ix, &txn, &issues, ap.collect);
-		ap.collect = NULL;
-		if (rc ||
+		if ((rc = postings_rebuild(ix, &txn, &issues)) ||
 		    (rc = meta_put_str(txn, ix, "postings", "ok")))
 			goto out;
 		ap.txn = txn;
@@ -1212,7 +1200,6 @@ out:
 		rc = error("git cat-file --batch failed");
 	strbuf_release(&ap.blob);
 	release_readahead(&ap);
-	postings_bulk_free(ap.collect);
 	strbuf_release(&ap.rec);
 	strbuf_release(&ap.oldrec);
 	strbuf_release(&ap.row);
