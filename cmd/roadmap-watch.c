@@ -314,7 +314,7 @@ static int update(struct watcher *wt)
 {
 	struct strbuf snap = STRBUF_INIT, file = STRBUF_INIT;
 	MDB_txn *txn;
-	MDB_val roots = { 0, NULL };
+	MDB_val roots = { 0, "" };	/* none: an index never built */
 	size_t txnid, i;
 	struct stat a, b;
 	int fd, rc = 0, scanned;
@@ -333,7 +333,7 @@ static int update(struct watcher *wt)
 	watch_snapshot(&snap, wt->ix, txn);
 	txnid = split_snapshot(&file, snap.buf);
 	meta_get(txn, wt->ix, "roots", &roots);
-	if (roots.mv_size != wt->rootslen || memcmp(roots.mv_data, wt->roots, roots.mv_size))
+	if (!wt->roots || roots.mv_size != wt->rootslen || memcmp(roots.mv_data, wt->roots, roots.mv_size))
 		wt->rescan = 1;
 	if (!wt->rescan && !strcmp(file.buf, wt->snap.buf) && txnid >= wt->txn_lo &&
 	    txnid <= wt->txn_hi) {
