@@ -337,7 +337,8 @@ static int update(struct watcher *wt)
 		wt->rescan = 1;
 	if (!wt->rescan && !strcmp(file.buf, wt->snap.buf) && txnid >= wt->txn_lo &&
 	    txnid <= wt->txn_hi) {
-		qsort(wt->touched, wt->nr_touched, sizeof(*wt->touched), cmp_str);
+		if (wt->nr_touched)
+			qsort(wt->touched, wt->nr_touched, sizeof(*wt->touched), cmp_str);
 		for (i = 0; i < wt->nr_touched && !wt->rescan; i++)
 			if (!i || strcmp(wt->touched[i], wt->touched[i - 1]))
 				wt->rescan = overlay_update_path(&wt->ov, wt->ix, txn, &wt->p,

@@ -563,8 +563,10 @@ int overlay_update_path(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		df.ok = S_ISREG(df.st.st_mode);
 	}
 	check_file(ov, ix, txn, p, &df, have_row ? &row : NULL, &rec, &buf, time(NULL));
-	qsort(ov->files, ov->nr, sizeof(*ov->files), cmp_ovfile);
-	qsort(ov->skipped, ov->nr_skipped, sizeof(*ov->skipped), cmp_skipped);
+	if (ov->nr)
+		qsort(ov->files, ov->nr, sizeof(*ov->files), cmp_ovfile);
+	if (ov->nr_skipped)
+		qsort(ov->skipped, ov->nr_skipped, sizeof(*ov->skipped), cmp_skipped);
 out:
 	strbuf_release(&full);
 	strbuf_release(&rec);
