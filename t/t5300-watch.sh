@@ -43,6 +43,18 @@ same_as_scan () {
 	test_cmp scanned.check watched.check
 }
 
+# gone <pid>: wait (up to 10 s) until the process has exited; a zombie
+# counts as gone (the detached watcher's parent is init, which may not reap)
+gone () {
+	i=0
+	while kill -0 "$1" 2>/dev/null && ! grep -q "^[0-9]* (.*) Z" "/proc/$1/stat" 2>/dev/null
+	do
+		i=$((i + 1))
+		test $i -lt 100 || return 1
+		sleep 0.1
+	done
+}
+
 # answered <n>: the watcher answered n queries more than at the last call
 answered () {
 	now=$(status_of answered) &&
@@ -261,7 +273,7 @@ test_expect_success 'a killed watcher: its socket stays, queries scan, a new one
 		cd repo &&
 		pid=$(status_of pid) &&
 		kill -9 "$pid" &&
-		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done &&
+		gone "$pid" &&
 		test -S .git/roadmap/watch.sock &&
 		test_must_fail roadmap-watch --status 2>err &&
 		grep "no watcher runs" err &&
@@ -297,7 +309,7 @@ test_expect_success '--stop: the watcher exits and takes its socket along' '
 		cd repo &&
 		pid=$(status_of pid) &&
 		roadmap-watch --stop &&
-		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done &&
+		gone "$pid" &&
 		test_path_is_missing .git/roadmap/watch.sock &&
 		test_must_fail roadmap-watch --status 2>/dev/null &&
 		check_oracle
