@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "heal.h"
@@ -54,7 +55,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-#define DIR_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | \
+#define DIR_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_ATTRIB | \
 		  IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
 #define ROOT_MASK (DIR_MASK | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE)
 /* more file events than this between two queries: scan instead */
@@ -240,6 +241,17 @@ static int watch_roots(struct watcher *wt, const char *roots, size_t rootslen)
 	return 0;
 }
 
+/* Check path anew at the next query. */
+static void touch(struct watcher *wt, const char *path)
+{
+	if (wt->nr_touched >= MAX_TOUCHED) {
+		wt->rescan = 1;
+		return;
+	}
+	ALLOC_GROW(wt->touched, wt->nr_touched + 1, wt->alloc_touched);
+	wt->touched[wt->nr_touched++] = xstrdup(path);
+}
+
 static void event(struct watcher *wt, const struct inotify_event *ev)
 {
 	const struct watched *w;
@@ -249,8 +261,12 @@ static void event(struct watcher *wt, const struct inotify_event *ev)
 		wt->rescan = 1;
 		return;
 	}
-	if (!ev->len)
+	if (!ev->len) {
+		/* a watched folder's own permissions: can the scan still enter it? */
+		if (ev->mask & IN_ATTRIB)
+			wt->rescan = 1;
 		return;
+	}
 	if (w->only) {
 		const char *at = w->only;
 		size_t len = strlen(ev->name);
@@ -262,13 +278,10 @@ static void event(struct watcher *wt, const struct inotify_event *ev)
 	if ((ev->mask & IN_ISDIR) || !strcmp(ev->name, ".git")) {
 		wt->rescan = 1;
 	} else if (issue_name(ev->name)) {
-		if (wt->nr_touched >= MAX_TOUCHED) {
-			wt->rescan = 1;
-			return;
-		}
-		ALLOC_GROW(wt->touched, wt->nr_touched + 1, wt->alloc_touched);
-		wt->touched[wt->nr_touched] = xmalloc(strlen(w->rel) + ev->len + 1);
-		sprintf(wt->touched[wt->nr_touched++], "%s%s", w->rel, ev->name);
+		char *path = xmalloc(strlen(w->rel) + strlen(ev->name) + 1);
+		sprintf(path, "%s%s", w->rel, ev->name);
+		touch(wt, path);
+		free(path);
 	}
 }
 
@@ -322,10 +335,11 @@ static int update(struct watcher *wt)
 	/* a quarantined or deleted index: follow the file that has the name now */
 	if (!mdb_env_get_fd(wt->ix->env, &fd) && !fstat(fd, &a) &&
 	    (stat(wt->ix->path, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev)) {
+		struct index *fresh;
+		if (index_open(&fresh, &wt->p) < 0)
+			return -1;	/* keep the old one: try again at the next query */
 		index_close(wt->ix);
-		wt->ix = NULL;
-		if (index_open(&wt->ix, &wt->p) < 0)
-			return -1;
+		wt->ix = fresh;
 	}
 	read_events(wt);
 	if (index_begin(wt->ix, &txn, 0))
@@ -337,6 +351,9 @@ static int update(struct watcher *wt)
 		wt->rescan = 1;
 	if (!wt->rescan && !strcmp(file.buf, wt->snap.buf) && txnid >= wt->txn_lo &&
 	    txnid <= wt->txn_hi) {
+		/* files with other links may have changed through them, unseen */
+		for (i = 0; i < wt->ov.nr_linked; i++)
+			touch(wt, wt->ov.linked[i]);
 		if (wt->nr_touched)
 			qsort(wt->touched, wt->nr_touched, sizeof(*wt->touched), cmp_str);
 		for (i = 0; i < wt->nr_touched && !wt->rescan; i++)
@@ -408,16 +425,22 @@ static void reply(int fd, const char *head, const struct strbuf *body)
 	strbuf_release(&out);
 }
 
-/* Read one request line (a client that sends none within a second is dropped). */
+/* Read one request line (a client that has not sent it within a second is dropped). */
 static int read_request(int fd, struct strbuf *line)
 {
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	strbuf_reset(line);
 	while (line->len < 256) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
+		long left;
 		char c;
 		ssize_t n;
 
-		if (poll(&pfd, 1, 1000) <= 0)
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = 1000 - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
 			return -1;
 		if ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
 			continue;
@@ -499,6 +522,15 @@ int main(int argc, char **argv)
 	int c, detach = 0, quiet = 0, action = 0, lockfd, sock, ready[2] = { -1, -1 };
 
 	set_progname(argv[0]);
+	/*
+	 * Descriptors 0-2 open, as git's sanitize_stdfds() makes them: a
+	 * closed one would be reused for LMDB's lock file, which the detach
+	 * then points at /dev/null, dropping the locks that mark us alive.
+	 */
+	while ((c = open("/dev/null", O_RDWR)) >= 0 && c <= 2)
+		;
+	if (c > 2)
+		close(c);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (c) {

@@ -195,7 +195,7 @@ static int apply_delta(const struct strbuf *base, const unsigned char *d, size_t
 	const unsigned char *p = d, *end = d + dlen;
 	size_t srclen = delta_varint(&p, end), dstlen = delta_varint(&p, end);
 
-	if (srclen != base->len || dstlen == SIZE_MAX)
+	if (srclen != base->len || dstlen > MAX_OBJECT)
 		return -1;
 	strbuf_reset(out);
 	strbuf_grow(out, dstlen);

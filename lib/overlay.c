@@ -356,6 +356,10 @@ static void check_file(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	unsigned char oid[OID_RAW];
 	unsigned mode;
 
+	if (df->ok && df->st.st_nlink > 1) {
+		ALLOC_GROW(ov->linked, ov->nr_linked + 1, ov->alloc_linked);
+		ov->linked[ov->nr_linked++] = xstrdup(df->path);
+	}
 	if (!df->ok) {
 		/* gone between readdir and stat, or not a regular file */
 		if (row) {
@@ -530,6 +534,12 @@ static void forget_path(struct overlay *ov, const char *path)
 		else
 			free(ov->stats[i].path);
 	ov->nr_stats = j;
+	for (i = j = 0; i < ov->nr_linked; i++)
+		if (strcmp(ov->linked[i], path))
+			ov->linked[j++] = ov->linked[i];
+		else
+			free(ov->linked[i]);
+	ov->nr_linked = j;
 }
 
 int overlay_update_path(struct overlay *ov, struct index *ix, MDB_txn *txn,
@@ -543,8 +553,9 @@ int overlay_update_path(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	int have_row, rc = 0;
 
 	forget_path(ov, path);
-	have_row = !mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
-		row.kind != ROW_TREE;
+	/* as the scan takes it: a row it cannot decode is a row, with nothing known */
+	if ((have_row = !mdb_get(txn, ix->files, &k, &v)) && file_row_decode(&row, &v))
+		memset(&row, 0, sizeof(row));
 	memset(&df, 0, sizeof(df));
 	df.path = (char *)path;
 	df.dirlen = slash ? (size_t)(slash - path + 1) : 0;
@@ -654,5 +665,8 @@ void overlay_release(struct overlay *ov)
 	for (i = 0; i < ov->nr_skipped; i++)
 		free(ov->skipped[i].path);
 	free(ov->skipped);
+	for (i = 0; i < ov->nr_linked; i++)
+		free(ov->linked[i]);
+	free(ov->linked);
 	memset(ov, 0, sizeof(*ov));
 }

@@ -56,9 +56,16 @@ struct overlay {
 	struct overlay_skipped *skipped;	/* *.md names that are no regular file */
 	size_t nr_skipped, alloc_skipped;
 	size_t saved_txnid;	/* the transaction overlay_save_stats() committed */
+	/*
+	 * Files with more than one link: a write through another name makes
+	 * no event in the roots' folders, so roadmap-watch checks them anew
+	 * at every query.
+	 */
+	char **linked;
+	size_t nr_linked, alloc_linked;
 };
 
-#define OVERLAY_INIT { NULL, 0, 0, NULL, 0, 0, NULL, 0, 0, 0 }
+#define OVERLAY_INIT { NULL, 0, 0, NULL, 0, 0, NULL, 0, 0, 0, NULL, 0, 0 }
 
 /*
  * Compare the working tree under the roots ("a\0b\0") with the rows of

@@ -17,7 +17,7 @@ static unsigned normalize_mode(unsigned mode)
 {
 	if ((mode & 0170000) == 040000)
 		return 040000;
-	if (mode & 0111)
+	if (mode & 0100)
 		return 0100755;
 	if ((mode & 0170000) == 0160000 || (mode & 0170000) == 0120000)
 		return mode & 0170000;

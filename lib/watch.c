@@ -137,9 +137,14 @@ int watch_ask(int fd, const char *line, struct strbuf *out, int timeout_ms)
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		long long left = deadline - ms_now();
 		ssize_t n;
+		int ready;
 
-		if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
+		if (left <= 0)
 			return -1;	/* too slow: the caller scans */
+		if ((ready = poll(&pfd, 1, (int)left)) < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0)
+			return -1;
 		strbuf_grow(out, 65536);
 		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))

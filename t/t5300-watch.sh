@@ -134,6 +134,21 @@ test_expect_success 'touch, chmod, an edit undone, an invalid edit, a symlink, a
 	)
 '
 
+test_expect_success 'a write through a hard link outside the roots' '
+	(
+		cd repo &&
+		f=$(git ls-files .roadmap/issues | grep "\.md\$" | grep -v "[\" ]" | sed -n 50p) &&
+		mkdir -p ../outside &&
+		ln "$f" ../outside/link.md &&
+		same_as_scan &&
+		sed "s/^title: .*/title: written through the link/" ../outside/link.md >tmp &&
+		cat tmp >../outside/link.md &&
+		same_as_scan &&
+		grep "written through the link" watched &&
+		rm ../outside/link.md
+	)
+'
+
 test_expect_success 'many uncommitted changes (modify, delete, rename, add)' '
 	(
 		cd repo &&
@@ -281,6 +296,20 @@ test_expect_success 'a killed watcher: its socket stays, queries scan, a new one
 		check_oracle &&
 		roadmap-watch --detach &&
 		test "$(status_of pid)" != "$pid" &&
+		same_as_scan
+	)
+'
+
+test_expect_success 'a watcher started with its standard descriptors closed keeps its LMDB locks' '
+	(
+		cd repo &&
+		pid=$(status_of pid) &&
+		roadmap-watch --stop &&
+		gone "$pid" &&
+		roadmap-watch --detach <&- >&- 2>&- &&
+		pid=$(status_of pid) &&
+		ls -l /proc/$pid/fd >fds &&
+		grep "index.mdb-lock\$" fds &&
 		same_as_scan
 	)
 '
