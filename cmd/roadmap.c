@@ -14,7 +14,7 @@
 static const char usage_str[] =
 	"roadmap <command> [<args>]\n"
 	"\n"
-	"commands: list, show, refresh, status, fsck, check, diff-index, install-hooks\n"
+	"commands: list, show, refresh, status, fsck, check, diff-index, watch, install-hooks\n"
 	"(each is also a program roadmap-<command>)";
 
 int main(int argc, char **argv)
