@@ -519,6 +519,7 @@ int main(int argc, char **argv)
 	struct watcher wt;
 	struct strbuf sb = STRBUF_INIT;
 	struct sigaction sa;
+	sigset_t stops, waiting;
 	int c, detach = 0, quiet = 0, action = 0, lockfd, sock, ready[2] = { -1, -1 };
 
 	set_progname(argv[0]);
@@ -646,11 +647,21 @@ int main(int argc, char **argv)
 				close(null);
 		}
 	}
+	/*
+	 * The signals that stop the watcher come in only while it waits
+	 * (ppoll): one that came just before the wait would wait a minute.
+	 */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stops, &waiting);
 	while (!stop_now) {
 		struct pollfd pfd[2] = { { sock, POLLIN, 0 }, { wt.ino_fd, POLLIN, 0 } };
+		struct timespec minute = { 60, 0 };
 		struct stat st;
 
-		if (poll(pfd, 2, 60000) < 0 && errno != EINTR)
+		if (ppoll(pfd, 2, &minute, &waiting) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN)
 			read_events(&wt);	/* keep the kernel's queue short */

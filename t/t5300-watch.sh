@@ -345,6 +345,17 @@ test_expect_success '--stop: the watcher exits and takes its socket along' '
 	)
 '
 
+test_expect_success 'SIGTERM: the watcher exits and takes its socket along' '
+	(
+		cd repo &&
+		roadmap-watch --detach &&
+		pid=$(status_of pid) &&
+		kill -TERM "$pid" &&
+		gone "$pid" &&
+		test_path_is_missing .git/roadmap/watch.sock
+	)
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 129 roadmap-watch --stop --detach &&
 	test_expect_code 129 roadmap-watch --bogus &&
