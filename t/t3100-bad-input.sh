@@ -12,8 +12,6 @@ never die of a signal.'
 
 R=.roadmap/issues
 VALID_IDS="V-1 V-2 V-3 NAMED"
-ORACLE_CACHE=$SHARNESS_TRASH_DIRECTORY/oracle.cache
-export ORACLE_CACHE
 
 test -x /usr/bin/time && test_set_prereq TIME
 # ASan takes more memory, and does not run under valgrind

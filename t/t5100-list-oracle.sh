@@ -11,16 +11,7 @@ record, and warn about as many invalid files as the oracle finds.
 
 . ./test-lib.sh
 
-if ! python3 -c 'import yaml' 2>/dev/null
-then
-	skip_all='python3 with PyYAML is not available'
-	test_done
-fi
-
-GEN="$TEST_DIRECTORY/lib/gen-issues.py"
-# parse results keyed by content: each blob is parsed by the oracle once
-ORACLE_CACHE="$SHARNESS_TRASH_DIRECTORY/oracle-cache"
-export ORACLE_CACHE
+require_pyyaml
 
 
 # the invalid files are not listed

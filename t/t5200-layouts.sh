@@ -11,10 +11,6 @@ expectations first, then generated corpora against t/lib/oracle.py.
 
 . ./test-lib.sh
 
-GEN="$TEST_DIRECTORY/lib/gen-issues.py"
-ORACLE_CACHE="$SHARNESS_TRASH_DIRECTORY/oracle-cache"
-export ORACLE_CACHE
-
 if python3 -c 'import yaml' 2>/dev/null
 then
 	test_set_prereq PYYAML

@@ -11,17 +11,9 @@ a watcher that is dead, stopped or gone must cost correctness nothing.
 
 . ./test-lib.sh
 
-if ! python3 -c 'import yaml' 2>/dev/null
-then
-	skip_all='python3 with PyYAML is not available'
-	test_done
-fi
+require_pyyaml
 
-GEN="$TEST_DIRECTORY/lib/gen-issues.py"
-ORACLE_CACHE="$SHARNESS_TRASH_DIRECTORY/oracle-cache"
-export ORACLE_CACHE
-
-# status_of <key>: the watcher's count of <key> (queries, scans)
+# status_of <key>: a line of roadmap-watch --status (pid, queries, answered, scans)
 status_of () {
 	roadmap-watch --status >status &&
 	sed -n "s/^$1 //p" status
@@ -58,8 +50,8 @@ gone () {
 # answered <n>: the watcher answered n queries more than at the last call
 answered () {
 	now=$(status_of answered) &&
-	test "$now" -eq $((${last_queries:-0} + $1)) &&
-	last_queries=$now
+	test "$now" -eq $((${last_answered:-0} + $1)) &&
+	last_answered=$now
 }
 
 test_expect_success 'setup: 2,000 issues, and a watcher' '
@@ -90,7 +82,7 @@ test_expect_success 'a second watcher for the same work tree is not started' '
 test_expect_success 'clean tree: the watcher answers, as the oracle and the scan do' '
 	(
 		cd repo &&
-		last_queries=$(status_of answered) &&
+		last_answered=$(status_of answered) &&
 		check_oracle &&
 		answered 1 &&
 		same_as_scan &&
@@ -263,7 +255,7 @@ test_expect_success 'a rebuilt index, and a deleted one' '
 		same_as_scan &&
 		rm .git/roadmap/index.mdb &&
 		check_oracle &&
-		last_queries=$(status_of answered) &&
+		last_answered=$(status_of answered) &&
 		same_as_scan &&
 		answered 3
 	)

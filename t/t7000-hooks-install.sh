@@ -2,9 +2,6 @@
 test_description='roadmap-install-hooks: install, reinstall, uninstall, chaining to user hooks, core.hooksPath; hooks are silent, a failing one prints one line'
 . ./test-lib.sh
 
-ORACLE_CACHE=$SHARNESS_TRASH_DIRECTORY/oracle-cache
-export ORACLE_CACHE
-
 HOOKS="post-checkout post-commit post-merge post-rewrite pre-commit"
 
 test -x "$SHARNESS_BUILD_DIRECTORY/roadmap-check" && test_set_prereq CHECK

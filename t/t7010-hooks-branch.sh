@@ -2,9 +2,6 @@
 test_description='hooks keep the index at HEAD: commit, amend, checkout, switch, reset, update-ref, gc'
 . ./test-lib.sh
 
-ORACLE_CACHE=$SHARNESS_TRASH_DIRECTORY/oracle-cache
-export ORACLE_CACHE
-
 test_expect_success 'setup: a repository with the hooks installed' '
 	git init -q &&
 	roadmap-install-hooks -q >out 2>err &&

@@ -2,9 +2,6 @@
 test_description='hooks keep the index at HEAD: merge (fast-forward, true, conflicts, --abort, --squash), pull'
 . ./test-lib.sh
 
-ORACLE_CACHE=$SHARNESS_TRASH_DIRECTORY/oracle-cache
-export ORACLE_CACHE
-
 test_expect_success 'setup: a repository with the hooks installed' '
 	git init -q &&
 	printf "/remote.git/\n/other/\n" >>.git/info/exclude &&

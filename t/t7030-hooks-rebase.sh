@@ -2,9 +2,6 @@
 test_description='hooks keep the index at HEAD: rebase (both backends, -i, conflicts, --abort), cherry-pick, revert'
 . ./test-lib.sh
 
-ORACLE_CACHE=$SHARNESS_TRASH_DIRECTORY/oracle-cache
-export ORACLE_CACHE
-
 # topic_branch <name> <seed>: a branch from base with three commits:
 # generated issues, and changes to F2 and F3 (which main does not touch)
 topic_branch () {

@@ -2,9 +2,6 @@
 test_description='hooks keep the index at HEAD: stash, bisect, worktrees, clone, sparse checkout'
 . ./test-lib.sh
 
-ORACLE_CACHE=$SHARNESS_TRASH_DIRECTORY/oracle-cache
-export ORACLE_CACHE
-
 # rm_check_files: what check_oracle and the tests leave in the current directory
 rm_check_files () {
 	rm -f actual expect err invalid out ids

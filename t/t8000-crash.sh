@@ -18,15 +18,8 @@ was not committed, and a reader never answers from the half-built index.
 
 . ./test-lib.sh
 
-if ! python3 -c 'import yaml' 2>/dev/null
-then
-	skip_all='python3 with PyYAML is not available'
-	test_done
-fi
+require_pyyaml
 
-GEN="$TEST_DIRECTORY/lib/gen-issues.py"
-ORACLE_CACHE="$SHARNESS_TRASH_DIRECTORY/oracle-cache"
-export ORACLE_CACHE
 LOG="$SHARNESS_TRASH_DIRECTORY/crash-log"
 # actions per chunk of a bulk walk, files per chunk of postings: many write
 # steps in a repository of 100 issues

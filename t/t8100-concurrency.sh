@@ -13,15 +13,8 @@ must pass in both worktrees after.
 
 . ./test-lib.sh
 
-if ! python3 -c 'import yaml' 2>/dev/null
-then
-	skip_all='python3 with PyYAML is not available'
-	test_done
-fi
+require_pyyaml
 
-GEN="$TEST_DIRECTORY/lib/gen-issues.py"
-ORACLE_CACHE="$SHARNESS_TRASH_DIRECTORY/oracle-cache"
-export ORACLE_CACHE
 T=$SHARNESS_TRASH_DIRECTORY
 
 # rounds per loop

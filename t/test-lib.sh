@@ -90,10 +90,25 @@ index_path () {
 	git rev-parse --git-path roadmap/index.mdb
 }
 
+# the oracle (an independent parse with PyYAML) and the issue generator;
+# the oracle's parse results are kept by content: each blob is parsed once
+ORACLE="$TEST_DIRECTORY/lib/oracle.py"
+GEN="$TEST_DIRECTORY/lib/gen-issues.py"
+ORACLE_CACHE="$SHARNESS_TRASH_DIRECTORY/oracle-cache"
+export ORACLE_CACHE
+
+# require_pyyaml: skip the whole file when the oracle cannot run
+require_pyyaml () {
+	if ! python3 -c 'import yaml' 2>/dev/null
+	then
+		skip_all='python3 with PyYAML is not available'
+		test_done
+	fi
+}
+
 # check_oracle [--committed]: roadmap-list --json equals the independent
 # parse of t/lib/oracle.py, and its invalid-file warning counts what the
 # oracle finds invalid
-ORACLE="$TEST_DIRECTORY/lib/oracle.py"
 check_oracle () {
 	roadmap-list --json "$@" >actual 2>err
 	test $? -le 1 &&
