@@ -25,8 +25,10 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Print the blob of path in HEAD (which the healed index matches), as git reads it. */
-/* HEAD's blob at path, as indexed: read in-process, or by git when lib/odb cannot. */
+/*
+ * Print HEAD's blob at path (the healed index has its oid): read
+ * in-process, or by git when lib/odb cannot.
+ */
 static int show_committed(struct index *ix, const struct repo_paths *p, const char *path)
 {
 	struct strbuf out = STRBUF_INIT;
