@@ -14,7 +14,8 @@
  * blobs. Starting git for them (cat-file twice) costs more than the
  * reading: a few ms each, on every commit a hook follows. This reads
  * loose objects and packs (.idx version 2, offset and ref deltas) with
- * zlib, and checks every object against its id. What it cannot read
+ * zlib, and checks loose objects against their ids (packed ones, as
+ * git, it takes on zlib's checksums). What it cannot read
  * here (alternates, a missing object, a form it does not know) it says
  * so, and the caller asks git: git stays the judge of what is there.
  */
@@ -37,7 +38,7 @@ int odb_open(struct odb *db, const char *objdir);
 /*
  * The object oid: its type and content. Returns 0, 1 when it is not in
  * this database, -1 when it cannot be read here (a broken or unknown
- * form, or content that does not hash to oid). Nothing is reported:
+ * form, or a loose object that does not hash to oid). Nothing is reported:
  * the caller asks git, which says what is wrong.
  */
 int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out);
