@@ -809,8 +809,7 @@ static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *nd
 	lastlen = rl + 1;	/* the deepest folder emitted: a prefix of the entry's path */
 	for (i = gitindex_seek(gi, top, rl + 1); i < gi->nr; i++) {
 		const struct gitindex_entry *e = &gi->e[i];
-		const char *slash = memrchr(e->path, '/', e->len);
-		size_t dirlen = slash ? (size_t)(slash - e->path) + 1 : 0, k;
+		size_t dirlen = e->dirlen, k;
 
 		if (e->len <= rl || memcmp(e->path, top, rl + 1))
 			break;
@@ -882,10 +881,13 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 		refresh_trace("gi-rows", nv);
 		if (!ret)
 			walk_seek(w, v[0].key, rl + 1);
-		while (!ret && (j < nv || walk_has_prefix(w, v[0].key, rl + 1))) {
-			int c = j >= nv ? 1 : !walk_has_prefix(w, v[0].key, rl + 1) ? -1 :
-				-walk_cmp(w, v[j].key, v[j].len);
+		while (!ret) {
+			int in = walk_has_prefix(w, v[0].key, rl + 1), c;
 			const unsigned char *sv = w->val.mv_data;
+
+			if (j >= nv && !in)
+				break;
+			c = j >= nv ? 1 : !in ? -1 : -walk_cmp(w, v[j].key, v[j].len);
 
 			if (c < 0) {
 				add_action(w, v[j].mode == 040000 ? ACT_TREE_PUT : ACT_ADD, v[j].key, v[j].len,

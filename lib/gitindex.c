@@ -143,6 +143,25 @@ int gitindex_read(struct gitindex *gi, const char *file)
 	return 0;
 }
 
+/*
+ * Entry i's folder, and whether it comes after entry i - 1 in git's order,
+ * which the lookups rely on (the checksum is not checked: it costs a hash
+ * of the file). Paths hold no NUL, so this is strcmp's order.
+ */
+static int set_dirlen(struct gitindex_entry *e, uint32_t i)
+{
+	const char *slash = memrchr(e[i].path, '/', e[i].len);
+
+	e[i].dirlen = slash ? (unsigned)(slash - e[i].path) + 1 : 0;
+	if (i) {
+		unsigned n = e[i - 1].len < e[i].len ? e[i - 1].len : e[i].len;
+		int c = memcmp(e[i - 1].path, e[i].path, n);
+		if (c > 0 || (!c && e[i - 1].len >= e[i].len))
+			return -1;
+	}
+	return 0;
+}
+
 int gitindex_parse(struct gitindex *gi, const void *buf, size_t size)
 {
 	const unsigned char *p = buf, *end;
@@ -191,6 +210,9 @@ int gitindex_parse(struct gitindex *gi, const void *buf, size_t size)
 				goto fail;
 			gi->e[i].path = (const char *)name;
 			gi->e[i].len = nul - name;
+			/* while the path is in the cache: its folder, and git's order */
+			if (set_dirlen(gi->e, i) < 0)
+				goto fail;
 			/* entries are padded with NULs to a multiple of 8 bytes */
 			p += (fixed + (nul - name) + 8) & ~(size_t)7;
 		} else {
@@ -211,14 +233,13 @@ int gitindex_parse(struct gitindex *gi, const void *buf, size_t size)
 	}
 	if (version == 4) {
 		gi->paths = strbuf_detach(&v4, NULL);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			gi->e[i].path = gi->paths + v4off[i];
+			if (set_dirlen(gi->e, i) < 0)
+				goto fail;
+		}
 	}
 	gi->nr = n;
-	/* git's order, which the lookups rely on (we skip the checksum: it costs a hash of the file) */
-	for (i = 1; i < n; i++)
-		if (strcmp(gi->e[i - 1].path, gi->e[i].path) >= 0)
-			goto fail;
 	/* extensions: a split index ("link") or a sparse one ("sdir") we do not follow */
 	while (end - p >= 8) {
 		uint32_t size = be32(p + 4);

@@ -21,8 +21,9 @@ struct gitindex_entry {
 	const char *path;	/* NUL-terminated */
 	const unsigned char *stat;	/* ctime, mtime (s, ns), dev, ino, mode, uid, gid, size: 32-bit, big-endian */
 	unsigned len;		/* strlen(path) */
+	unsigned dirlen;	/* of its folder, with the '/': 0 at the top */
 	unsigned mode;
-};	/* 24 bytes: 100,000 of them are a build's to page in */
+};	/* 32 bytes: 100,000 of them are a build's to page in */
 
 /* The entry's blob oid (20 bytes), which follows its stat data. */
 static inline const unsigned char *gitindex_oid(const struct gitindex_entry *e)
