@@ -179,6 +179,10 @@ static int postings(struct index *ix, MDB_txn *txn, const char *path, uint32_t n
 	return index_postings(ix, path, recval->mv_data, recval->mv_size, put_posting, &ps);
 }
 
+/* Readers at once (lib/odb: one a core), and the batches they and the actions hold. */
+#define READERS 2
+#define SLOTS (READERS + 1)
+
 struct apply {
 	struct index *ix;
 	MDB_txn *txn;
@@ -194,13 +198,24 @@ struct apply {
 	int issue_delta, invalid_delta;
 	int bulk;		/* postings are rebuilt at the end, not kept */
 	double ms_read, ms_parse;	/* for ROADMAP_TRACE */
-	struct catfile cf;	/* a bulk walk's blobs, when started */
-	int have_cf;
-	size_t *order, nr_order, next_order;	/* the actions whose blobs git sends, in its order */
 	/*
-	 * The records of a batch of them, read ahead: a thread reads and
-	 * parses the next batch while the actions of this one are applied,
-	 * so that git is not kept waiting on a full pipe meanwhile.
+	 * A large walk's blobs, read ahead: in-process (lib/odb, one reader
+	 * each), or from git cat-file --batch where lib/odb cannot read the
+	 * repository (alternates)
+	 */
+	int ahead;
+	struct odb odb[READERS];
+	unsigned odb_reads[READERS];
+	int have_odb;
+	struct catfile cf;
+	int have_cf;
+	const struct action *act;	/* the walk's */
+	size_t *order, nr_order;	/* the actions whose blobs are read, in that order */
+	size_t *batch_order;	/* where each batch begins in order[] */
+	/*
+	 * The records of a batch of them, read ahead: threads read and parse
+	 * the next batches while the actions of this one are applied (batch
+	 * b in ra[b % SLOTS]): two from lib/odb, one from git's single stream.
 	 */
 	struct readahead {
 		struct strbuf recs, blob, rec;
@@ -208,15 +223,15 @@ struct apply {
 			size_t off, len;
 			int got;	/* 0, or 1: missing */
 		} *at;		/* by action, from `from` */
-		size_t from, to;
+		size_t b, from, to;
 		double ms_read, ms_parse;
 		int rc;
 		struct apply *ap;
-	} ra[2];
+		pthread_t thread;
+		int reading;	/* its reader runs */
+	} ra[SLOTS];
 	size_t batch;		/* actions a batch: readahead_batch() */
-	int cur;		/* the batch being applied: ra[cur] */
-	pthread_t reader;
-	int reading;		/* the reader runs */
+	size_t started;		/* batches whose reading began */
 	struct strbuf blob;
 	uint64_t nextnum;
 	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
@@ -258,8 +273,8 @@ static void seed_row(struct apply *ap, const char *path, struct file_row *row)
 static int blob_record(struct apply *ap, const struct action *a, size_t i)
 {
 	MDB_val k = { OID_RAW, (void *)a->oid }, val;
-	const struct readahead *ra = &ap->ra[ap->cur];
-	const struct prefetched *pf = a->need && ap->have_cf ? &ra->at[i - ra->from] : NULL;
+	const struct readahead *ra = &ap->ra[i / ap->batch % SLOTS];
+	const struct prefetched *pf = a->need && ap->ahead ? &ra->at[i - ra->from] : NULL;
 	double t0, t1;
 	int rc, got;
 
@@ -960,13 +975,16 @@ static int cmp_wanted(const void *a, const void *b)
 }
 
 /*
- * Ask git cat-file --batch for the blobs of every add and change the cache
- * lacks: batch by batch of actions (the batches prefetch() reads), and
- * within a batch in pack order, which git reads fastest and in the least
- * memory (packidx.h). ap->order gets the actions in the order asked.
+ * Read the blobs of every add and change the cache lacks ahead: batch by
+ * batch of actions (the batches prefetch() reads), and within a batch in
+ * pack order, which reads fastest and in the least memory (packidx.h).
+ * ap->order gets the actions in that order. lib/odb reads them, or git
+ * cat-file --batch where it cannot (alternates; ROADMAP_TEST_CATFILE=1):
+ * in-process, no pipe carries every blob (git writes each in two writes).
  */
-static int start_catfile(struct apply *ap, struct walk *w, const struct repo_paths *p)
+static int start_reading(struct apply *ap, struct walk *w, const struct repo_paths *p)
 {
+	const char *test_catfile = getenv("ROADMAP_TEST_CATFILE");
 	struct strbuf oids = STRBUF_INIT;
 	size_t i, n = 0, batch = ap->batch, b;
 	struct wanted *want;
@@ -989,10 +1007,12 @@ static int start_catfile(struct apply *ap, struct walk *w, const struct repo_pat
 	packidx_open(&pi, p->objdir);
 	want = xmalloc((batch < n ? batch : n) * sizeof(*want));
 	ap->order = xmalloc(n * sizeof(*ap->order));
+	ap->batch_order = xmalloc((w->nr / batch + 2) * sizeof(*ap->batch_order));
 	strbuf_grow(&oids, n * (OID_HEX + 1));
 	for (b = 0; b < w->nr; b += batch) {
 		size_t end = b + batch < w->nr ? b + batch : w->nr, m = 0;
 
+		ap->batch_order[b / batch] = ap->nr_order;
 		for (i = b; i < end; i++)
 			if (w->act[i].need) {
 				want[m].where = packidx_where(&pi, w->act[i].oid);
@@ -1007,32 +1027,60 @@ static int start_catfile(struct apply *ap, struct walk *w, const struct repo_pat
 			ap->order[ap->nr_order++] = want[i].act;
 		}
 	}
+	ap->batch_order[b / batch] = ap->nr_order;
 	free(want);
 	packidx_close(&pi);
+	ap->act = w->act;
+	ap->ahead = 1;
+	if (!(test_catfile && !strcmp(test_catfile, "1")) && !odb_open(&ap->odb[0], p->objdir)) {
+		if (!odb_open(&ap->odb[1], p->objdir)) {
+			ap->have_odb = 1;
+			strbuf_release(&oids);
+			return 0;
+		}
+		odb_close(&ap->odb[0]);
+	}
 	if (catfile_start(&ap->cf, p, "--batch", strbuf_detach(&oids, NULL), n * (OID_HEX + 1), 1) < 0)
 		return -1;
 	ap->have_cf = 1;
 	return 0;
 }
 
+/* Blob o of ap->order, for batch b: 0, 1 when it is missing, -1 on an error. */
+static int next_blob(struct apply *ap, size_t b, size_t o, struct strbuf *out)
+{
+	int r = b % READERS;
+
+	if (!ap->have_odb)
+		return catfile_next(&ap->cf, out);
+	/*
+	 * a sweep in pack order: the pages behind it are not needed again
+	 * (each fault maps 64 KiB around it: let them go often)
+	 */
+	if (!(++ap->odb_reads[r] % 64))
+		odb_drop_pages(&ap->odb[r]);
+	return odb_read_blob(&ap->odb[r], ap->o->p, ap->act[ap->order[o]].oid, out);
+}
+
 /*
- * Read and parse the blobs git cat-file sends for actions [ra->from,
- * ra->to), in the order they were asked, into ra: the actions then take
- * their records in path order. Only one reader runs at a time: it owns
- * ap->cf and ap->next_order.
+ * Read and parse the blobs of batch ra->b (actions [ra->from, ra->to)), in
+ * the order asked, into ra: the actions then take their records in path
+ * order. A reader owns lib/odb's odb[b % READERS], or git's stream (one
+ * reader at a time then).
  */
 static int prefetch(struct apply *ap, struct readahead *ra)
 {
 	double t0 = now_ms(), t1;
+	size_t o;
 	int got;
 
 	strbuf_reset(&ra->recs);
 	if (!ra->at)
 		ra->at = xcalloc(ap->batch, sizeof(*ra->at));
-	for (; ap->next_order < ap->nr_order && ap->order[ap->next_order] < ra->to; ap->next_order++) {
-		struct prefetched *pf = &ra->at[ap->order[ap->next_order] - ra->from];
+	for (o = ap->batch_order[ra->b]; o < ap->batch_order[ra->b + 1]; o++) {
+		struct prefetched *pf = &ra->at[ap->order[o] - ra->from];
 
-		if ((got = catfile_next(&ap->cf, &ra->blob)) < 0)
+		if ((got = next_blob(ap, ra->b, o, &ra->blob)) < 0)
 			return -1;
 		t1 = now_ms();
 		ra->ms_read += t1 - t0;
@@ -1058,47 +1106,59 @@ static void *prefetch_thread(void *data)
 	return NULL;
 }
 
+static void start_batch(struct apply *ap, size_t b, size_t nr)
+{
+	struct readahead *ra = &ap->ra[b % SLOTS];
+
+	ra->b = b;
+	ra->from = b * ap->batch;
+	ra->to = ra->from + ap->batch < nr ? ra->from + ap->batch : nr;
+	ra->rc = 0;
+	ap->started = b + 1;
+	ra->reading = !pthread_create(&ra->thread, NULL, prefetch_thread, ra);
+	if (!ra->reading)
+		ra->rc = prefetch(ap, ra);	/* no thread: read now */
+}
+
 /*
- * At the start of the batch of action i: have its records (read by the
- * reader started at the last batch, or now for the first), and start the
- * reader on the next batch.
+ * At the start of the batch of action i: have its records (read by a
+ * reader started before, or now), and start readers on the next batches:
+ * two at once from lib/odb, one from git's stream.
  */
 static int next_batch(struct apply *ap, size_t i, size_t nr)
 {
-	size_t batch = ap->batch;
-	struct readahead *ra;
-	int rc = 0;
+	size_t b = i / ap->batch, nb = (nr + ap->batch - 1) / ap->batch;
+	struct readahead *ra = &ap->ra[b % SLOTS];
+	int rc;
 
-	if (ap->reading) {
-		pthread_join(ap->reader, NULL);
-		ap->reading = 0;
-		ap->cur = !ap->cur;
-		rc = ap->ra[ap->cur].rc;
-	} else {
-		ra = &ap->ra[ap->cur];
+	if (ap->started <= b) {
+		ra->b = b;
 		ra->from = i;
-		ra->to = i + batch < nr ? i + batch : nr;
+		ra->to = i + ap->batch < nr ? i + ap->batch : nr;
+		ap->started = b + 1;
 		rc = prefetch(ap, ra);
+	} else {
+		if (ra->reading)
+			pthread_join(ra->thread, NULL);
+		ra->reading = 0;
+		rc = ra->rc;
 	}
-	if (rc || i + batch >= nr)
-		return rc;
-	ra = &ap->ra[!ap->cur];
-	ra->from = i + batch;
-	ra->to = i + 2 * batch < nr ? i + 2 * batch : nr;
-	/* without a thread, the next batch is read when it comes */
-	ap->reading = !pthread_create(&ap->reader, NULL, prefetch_thread, ra);
-	return 0;
+	while (!rc && ap->started < nb && ap->started <= b + (ap->have_odb ? READERS : 1))
+		start_batch(ap, ap->started, nr);
+	return rc;
 }
 
-/* Stop the reader (an error may come mid-batch) and free the read-ahead. */
+/* Stop the readers (an error may come mid-batch) and free the read-ahead. */
 static void release_readahead(struct apply *ap)
 {
 	int i;
 
-	if (ap->reading)
-		pthread_join(ap->reader, NULL);
-	ap->reading = 0;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < SLOTS; i++) {
+		if (ap->ra[i].reading)
+			pthread_join(ap->ra[i].thread, NULL);
+		ap->ra[i].reading = 0;
+	}
+	for (i = 0; i < SLOTS; i++) {
 		strbuf_release(&ap->ra[i].recs);
 		strbuf_release(&ap->ra[i].blob);
 		strbuf_release(&ap->ra[i].rec);
@@ -1107,6 +1167,13 @@ static void release_readahead(struct apply *ap)
 	}
 	free(ap->order);
 	ap->order = NULL;
+	free(ap->batch_order);
+	ap->batch_order = NULL;
+	if (ap->have_odb) {
+		odb_close(&ap->odb[0]);
+		odb_close(&ap->odb[1]);
+		ap->have_odb = 0;
+	}
 }
 
 int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct apply_opts *o,
@@ -1123,7 +1190,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	strbuf_init(&ap.rec, 0);
 	strbuf_init(&ap.oldrec, 0);
 	strbuf_init(&ap.blob, 0);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < SLOTS; i++) {
 		strbuf_init(&ap.ra[i].recs, 0);
 		strbuf_init(&ap.ra[i].blob, 0);
 		strbuf_init(&ap.ra[i].rec, 0);
@@ -1146,7 +1213,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	/* a large walk keeps no postings on the way: they are made anew at the end */
 	ap.bulk = o->rebuild || w->nr > refresh_chunk(REFRESH_CHUNK) ||
 		meta_equals(txn, ix, "postings", "pending", 7);
-	if ((w->nr > CATFILE_MIN || !o->read_blob) && (rc = start_catfile(&ap, w, o->p)))
+	if ((w->nr > CATFILE_MIN || !o->read_blob) && (rc = start_reading(&ap, w, o->p)))
 		goto out;
 	refresh_trace("catfile", w->nr);
 	if (w->nr > CATFILE_MIN) {
@@ -1165,7 +1232,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	if (!every)
 		every = 1;
 	for (i = 0; i < w->nr; i++) {
-		if (ap.have_cf && !(i % ap.batch) && (rc = next_batch(&ap, i, w->nr)))
+		if (ap.ahead && !(i % ap.batch) && (rc = next_batch(&ap, i, w->nr)))
 			goto out;
 		if ((rc = apply_action(&ap, &w->act[i], i)))
 			goto out;
@@ -1211,8 +1278,8 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	}
 	if (getenv("ROADMAP_TRACE"))
 		fprintf(stderr, "%s: trace: of which blob reads %.1f ms, parsing %.1f ms\n",
-			progname, ap.ms_read + ap.ra[0].ms_read + ap.ra[1].ms_read,
-			ap.ms_parse + ap.ra[0].ms_parse + ap.ra[1].ms_parse);
+			progname, ap.ms_read + ap.ra[0].ms_read + ap.ra[1].ms_read + ap.ra[2].ms_read,
+			ap.ms_parse + ap.ra[0].ms_parse + ap.ra[1].ms_parse + ap.ra[2].ms_parse);
 	if (ap.bulk) {
 		/*
 		 * The postings commit in chunks too, and each commit takes the

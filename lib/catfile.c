@@ -172,7 +172,8 @@ int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv
 	int fds[2], status;
 	pid_t pid;
 
-	if (pipe(fds) < 0)
+	/* close-on-exec: a git another thread starts meanwhile must not hold our pipe open */
+	if (pipe2(fds, O_CLOEXEC) < 0)
 		return error_errno("cannot run git");
 	pid = fork();
 	if (!pid) {

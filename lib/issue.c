@@ -453,7 +453,7 @@ static int parse_events(struct parse *ps, size_t *idoff, size_t *idlen)
  * are libyaml's own: fuzz-parse compares the two on every input.
  */
 int issue_simple_off;
-unsigned long issue_simple_count;
+__thread unsigned long issue_simple_count;
 
 struct simple {
 	struct parse *ps;

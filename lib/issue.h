@@ -30,10 +30,11 @@
 int issue_parse(struct strbuf *out, const char *buf, size_t len);
 /*
  * For tests: set, issue_parse() hands every file to libyaml (no fast path
- * for simple files); the count is of the files the fast path parsed.
+ * for simple files); the count is of the files the fast path parsed, by
+ * this thread (a build parses on two).
  */
 extern int issue_simple_off;
-extern unsigned long issue_simple_count;
+extern __thread unsigned long issue_simple_count;
 
 /*
  * The id an issue file has when its front matter names none: the base

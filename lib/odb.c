@@ -41,6 +41,15 @@ int odb_open(struct odb *db, const char *objdir)
 	return 0;
 }
 
+void odb_drop_pages(struct odb *db)
+{
+	size_t i;
+
+	for (i = 0; db->packs && i < db->idx.nr; i++)
+		if (db->packs[i].map)
+			madvise((void *)db->packs[i].map, db->packs[i].size, MADV_DONTNEED);
+}
+
 void odb_close(struct odb *db)
 {
 	size_t i;

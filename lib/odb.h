@@ -42,6 +42,8 @@ int odb_open(struct odb *db, const char *objdir);
  * the caller asks git, which says what is wrong.
  */
 int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out);
+/* Let the pages of the packs read so far go (a sweep of every blob would keep them all). */
+void odb_drop_pages(struct odb *db);
 void odb_close(struct odb *db);
 /*
  * The blob oid: read here (db may be NULL: none open), else by

@@ -72,6 +72,36 @@ test_expect_success 'committed: roadmap-list --json --committed equals the oracl
 	)
 '
 
+# A build reads its blobs in-process, two readers at once, or (where it
+# cannot: alternates) from git cat-file --batch: in small batches, both
+# come to the oracle's answer. A git in PATH logs each cat-file --batch.
+test_expect_success 'a build in small batches, read in-process or by git cat-file, equals the oracle' '
+	mkdir -p bin &&
+	cat >bin/git <<-EOF &&
+	#!/bin/sh
+	case "\$*" in *"cat-file --batch"*) echo batch >>"$PWD/batch.log" ;; esac
+	exec "$(command -v git)" "\$@"
+	EOF
+	chmod +x bin/git &&
+	(
+		cd repo &&
+		for how in 0 1
+		do
+			rm -f .git/roadmap/index.mdb* "$PWD/../batch.log" &&
+			PATH="$PWD/../bin:$PATH" ROADMAP_TEST_CATFILE=$how ROADMAP_TEST_CHUNK=300 \
+				roadmap-refresh -q &&
+			if test $how = 1
+			then
+				test_line_count = 1 ../batch.log
+			else
+				test_path_is_missing ../batch.log
+			fi &&
+			roadmap-fsck --full &&
+			check_oracle --committed || return 1
+		done
+	)
+'
+
 # filtered <field> <value>: the oracle's records (in "all") whose field is
 # value, or holds it in a list, as --status/--label match
 filtered () {

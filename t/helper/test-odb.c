@@ -2,7 +2,7 @@
  * test-odb <objects-dir>: read each object id given on stdin with lib/odb,
  * and print what git cat-file --batch-check prints: "<oid> <type> <size>",
  * "<oid> missing" when it is not in the database, "<oid> unreadable" when
- * lib/odb cannot read it (every object read is checked against its id).
+ * lib/odb cannot read it (a loose object is checked against its id).
  * test-odb <objects-dir> --path <commit> <path>: the tree at path, as
  * odb_commit_path() finds it: "<oid>", "none", or "unreadable".
  * Exits 2 when the database has alternates (lib/odb leaves it to git).
