@@ -231,23 +231,39 @@ int index_begin(struct index *ix, MDB_txn **txn, int write)
 
 void index_drop_pages(struct index *ix)
 {
-	/* LMDB does not export its map's address: find it in our mappings */
-	FILE *maps = fopen("/proc/self/maps", "r");
-	char line[4096];
-	size_t plen = strlen(ix->path);
+	MDB_envinfo info;
+	int i;
 
-	if (!maps)
-		return;
-	while (fgets(line, sizeof(line), maps)) {
-		size_t len = strlen(line);
-		unsigned long start, end;
+	/*
+	 * LMDB does not export its map's address: find it in our mappings,
+	 * once for each map size (LMDB maps anew only when the size changes)
+	 */
+	mdb_env_info(ix->env, &info);
+	if (info.me_mapsize != ix->map_size) {
+		FILE *maps = fopen("/proc/self/maps", "r");
+		char line[4096];
+		size_t plen = strlen(ix->path);
 
-		if (len > plen + 1 && line[len - 1] == '\n' &&
-		    !memcmp(line + len - 1 - plen, ix->path, plen) &&
-		    sscanf(line, "%lx-%lx", &start, &end) == 2)
-			madvise((void *)start, end - start, MADV_DONTNEED);
+		ix->nmap = 0;
+		ix->map_size = 0;
+		if (!maps)
+			return;
+		while (fgets(line, sizeof(line), maps)) {
+			size_t len = strlen(line);
+			unsigned long start, end;
+
+			if (len > plen + 1 && line[len - 1] == '\n' &&
+			    !memcmp(line + len - 1 - plen, ix->path, plen) &&
+			    sscanf(line, "%lx-%lx", &start, &end) == 2 && ix->nmap < 4) {
+				ix->map[ix->nmap].start = start;
+				ix->map[ix->nmap++].end = end;
+			}
+		}
+		fclose(maps);
+		ix->map_size = info.me_mapsize;
 	}
-	fclose(maps);
+	for (i = 0; i < ix->nmap; i++)
+		madvise((void *)ix->map[i].start, ix->map[i].end - ix->map[i].start, MADV_DONTNEED);
 }
 
 /*

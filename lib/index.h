@@ -58,6 +58,10 @@ struct index {
 	char *lockpath;		/* the refresh lock beside it */
 	int lockfd;
 	int readonly;		/* why we may not write it (errno), or 0 */
+	/* LMDB's map, as /proc/self/maps showed it at this map size (index_drop_pages) */
+	struct { unsigned long start, end; } map[4];
+	int nmap;
+	size_t map_size;
 };
 
 enum row_kind { ROW_FILE = 'F', ROW_FILE_EXEC = 'X', ROW_TREE = 'T' };
