@@ -1269,10 +1269,13 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 		issues += ap.issue_delta;
 		ap.issue_delta = 0;
 		if ((rc = put_held_files_rows(&ap)) ||
-		    (rc = put_progress(&ap, o->roots, issues, "building", w->act[i].path)) ||
-		    (rc = index_commit(txn, "a chunk of the walk")))
+		    (rc = put_progress(&ap, o->roots, issues, "building", w->act[i].path)))
 			goto out;
+		/* a commit that fails has freed its transaction too */
+		rc = index_commit(txn, "a chunk of the walk");
 		txn = NULL;
+		if (rc)
+			goto out;
 		index_drop_pages(ix);
 		if ((rc = index_begin(ix, &txn, 1)))
 			goto out;

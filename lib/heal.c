@@ -226,9 +226,8 @@ int index_advance(struct index *ix, const struct repo_paths *p)
 		if (meta_equals(txn, ix, "commit", indexed.buf, indexed.len) &&
 		    meta_equals(txn, ix, "state", "clean", 5) &&
 		    !meta_put_str(txn, ix, "commit", hex) &&
-		    !put_last_refresh(txn, ix, &st, now_ms() - start) &&
-		    !index_commit(txn, "the new commit"))
-			ok = 1;
+		    !put_last_refresh(txn, ix, &st, now_ms() - start))
+			ok = !index_commit(txn, "the new commit");	/* ends txn, failing or not */
 		else
 			mdb_txn_abort(txn);
 	}

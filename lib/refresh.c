@@ -337,10 +337,12 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		snprintf(st->reason, sizeof(st->reason), "HEAD is %.12s", hex);
 		/* the config may have changed without touching the roots */
 		if (!meta_equals(txn, ix, "config", stamp.buf, stamp.len)) {
-			if ((rc = meta_put(txn, ix, "config", stamp.buf, stamp.len)) ||
-			    (rc = index_commit(txn, "the config stamp")))
+			if ((rc = meta_put(txn, ix, "config", stamp.buf, stamp.len)))
 				goto out;
+			rc = index_commit(txn, "the config stamp");	/* ends txn, failing or not */
 			txn = NULL;
+			if (rc)
+				goto out;
 		}
 		rc = 0;
 		goto out;
