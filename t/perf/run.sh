@@ -311,7 +311,7 @@ for N in "$@"; do
 		bench noop "refresh, up to date (no-op)" - "ms<3,rss<64" "$R" "" "$RF -q"
 		bench full "refresh from empty (full build)" catfile "ratio<=2,rss<64" "$R" \
 			"rm -f $IDX*" "$RF -q"
-		# roadmap's own peak, apart from its git cat-file child's
+		# roadmap's own peak, apart from any child's (git, where lib/odb cannot read)
 		own_rss=$(cd "$R" && rm -f "$IDX"* && ROADMAP_TRACE=1 $RF -q 2>&1 |
 			sed -n 's/.*VmHWM:[[:space:]]*\([0-9]*\) kB.*/\1/p' | sort -n | tail -1)
 		idx_size=$(du -b "$IDX" | cut -f1)
@@ -388,7 +388,7 @@ for N in "$@"; do
 	"$PY" "$PERF/report.py" "$ROWS"
 	test -z "$have_roadmap" || echo "index: $idx_size bytes apparent, $idx_alloc allocated"
 	test -z "$have_roadmap" || test -z "$own_rss" ||
-		echo "full build: roadmap's own peak RSS $((own_rss / 1024)) MiB (ROADMAP_TRACE=1); the RSS column is the peak of the process tree, git cat-file's included"
+		echo "full build: roadmap's own peak RSS $((own_rss / 1024)) MiB (ROADMAP_TRACE=1); the RSS column is the peak of the process tree (a git cat-file child, where roadmap cannot read the objects itself, included)"
 	test -z "$have_roadmap" || "$PY" - "$RES" "$N" <<-\PYEOF
 	import json, sys
 	res, n = sys.argv[1], sys.argv[2]
