@@ -1322,10 +1322,11 @@ out:
 	if (txn)
 		mdb_txn_abort(txn);
 	*txnp = NULL;
+	/* the readers first: one may be reading git's stream */
+	release_readahead(&ap);
 	if (ap.have_cf && catfile_finish(&ap.cf) < 0 && !rc)
 		rc = error("git cat-file --batch failed");
 	strbuf_release(&ap.blob);
-	release_readahead(&ap);
 	strbuf_release(&ap.rec);
 	strbuf_release(&ap.oldrec);
 	strbuf_release(&ap.row);

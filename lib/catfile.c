@@ -169,6 +169,11 @@ int catfile_finish(struct catfile *cf)
 
 int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[])
 {
+	return git_capture_status(out, p, argv) ? -1 : 0;
+}
+
+int git_capture_status(struct strbuf *out, const struct repo_paths *p, char *const argv[])
+{
 	int fds[2], status;
 	pid_t pid;
 
@@ -198,7 +203,7 @@ int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv
 		strbuf_setlen(out, out->len + n);
 	}
 	close(fds[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return -1;
-	return 0;
+	return WEXITSTATUS(status);
 }

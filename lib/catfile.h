@@ -49,6 +49,8 @@ int catfile_next(struct catfile *cf, struct strbuf *out);
  * message went to stderr).
  */
 int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
+/* The same, returning git's exit status, or -1 when it could not run. */
+int git_capture_status(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
 
 /* All of git's output (for --batch-check's short answers). */
 int catfile_read_all(struct catfile *cf, struct strbuf *out);

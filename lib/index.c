@@ -38,6 +38,9 @@ static int env_open(struct index *ix)
 	/* never map less than the file already holds */
 	if (!stat(ix->path, &st) && (size_t)st.st_size * 2 > mapsize)
 		mapsize = (size_t)st.st_size * 2;
+	/* a new map, maybe of the same size elsewhere: index_drop_pages looks anew */
+	ix->nmap = 0;
+	ix->map_size = 0;
 	if ((rc = mdb_env_create(&ix->env)) ||
 	    (rc = mdb_env_set_maxdbs(ix->env, 16)) ||
 	    (rc = mdb_env_set_mapsize(ix->env, mapsize)))

@@ -369,7 +369,13 @@ int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned cha
 		return 0;
 	oid_to_hex(hex, oid);
 	strbuf_reset(out);
-	return git_capture(out, p, argv) < 0 ? 1 : 0;
+	if (!git_capture(out, p, argv))
+		return 0;
+	/* missing (a partial clone), or there and unreadable: git cat-file -e tells */
+	argv[1] = "cat-file";
+	argv[2] = "-e";
+	strbuf_reset(out);
+	return git_capture_status(out, p, argv) == 1 ? 1 : -1;
 }
 
 /* The entry called name[0..len) of tree buf: its oid and whether it is a tree. */

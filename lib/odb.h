@@ -47,7 +47,8 @@ void odb_drop_pages(struct odb *db);
 void odb_close(struct odb *db);
 /*
  * The blob oid: read here (db may be NULL: none open), else by
- * "git cat-file blob". Returns 0, or 1 when neither has it.
+ * "git cat-file blob". Returns 0, 1 when neither has it, or -1 when it is
+ * there and git cannot read it either (git said why).
  */
 int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
 		  struct strbuf *out);

@@ -218,4 +218,39 @@ test_expect_success 'with alternates the objects are left to git, and the refres
 	)
 '
 
+# A blob git has but neither lib/odb nor git can read fails the refresh,
+# which leaves the index as it was; a blob that is not there at all (a
+# partial clone) is left out with a warning and the rest is indexed.
+test_expect_success 'a blob there but unreadable fails the refresh; a missing one is left out' '
+	git init -q broken &&
+	(
+		cd broken &&
+		git config roadmap.path .roadmap/issues &&
+		write_issue .roadmap/issues/A.md A todo &&
+		git add . && git commit -qm one &&
+		roadmap-refresh -q &&
+		write_issue .roadmap/issues/B.md B todo &&
+		write_issue .roadmap/issues/C.md C todo &&
+		git add . && git commit -qm two &&
+		oid=$(git rev-parse HEAD:.roadmap/issues/B.md) &&
+		file=.git/objects/$(echo $oid | cut -c1-2)/$(echo $oid | cut -c3-) &&
+		mv "$file" saved && printf garbage >"$file" &&
+		test_expect_code 128 roadmap-refresh -q 2>err &&
+		grep "is corrupt" err &&
+		roadmap-status --json >status &&
+		grep "\"commit\": \"$(git rev-parse HEAD~1)\"" status &&
+		rm -f "$file" &&
+		roadmap-refresh -q 2>err &&
+		grep "^roadmap-refresh: warning: .roadmap/issues/B.md: blob missing (partial or sparse clone?)\$" err &&
+		roadmap-list --committed --format "%(id)" >actual &&
+		printf "A\nC\n" >expect &&
+		test_cmp expect actual &&
+		mv saved "$file" &&
+		roadmap-refresh --rebuild -q &&
+		roadmap-list --committed --format "%(id)" >actual &&
+		printf "A\nB\nC\n" >expect &&
+		test_cmp expect actual
+	)
+'
+
 test_done
