@@ -203,9 +203,7 @@ struct apply {
 	 * each), or from git cat-file --batch where lib/odb cannot read the
 	 * repository (alternates)
 	 */
-	int ahead;
 	struct odb odb[READERS];
-	unsigned odb_reads[READERS];
 	int have_odb;
 	/*
 	 * readers at once: two in a bulk walk; one in a walk of changes,
@@ -279,7 +277,7 @@ static int blob_record(struct apply *ap, const struct action *a, size_t i)
 {
 	MDB_val k = { OID_RAW, (void *)a->oid }, val;
 	const struct readahead *ra = &ap->ra[i / ap->batch % SLOTS];
-	const struct prefetched *pf = a->need && ap->ahead ? &ra->at[i - ra->from] : NULL;
+	const struct prefetched *pf = a->need && (ap->have_odb || ap->have_cf) ? &ra->at[i - ra->from] : NULL;
 	double t0, t1;
 	int rc, got;
 
@@ -990,6 +988,7 @@ static int cmp_wanted(const void *a, const void *b)
 static int start_reading(struct apply *ap, struct walk *w, const struct repo_paths *p)
 {
 	const char *test_catfile = getenv("ROADMAP_TEST_CATFILE");
+	int in_process = !(test_catfile && !strcmp(test_catfile, "1"));
 	struct strbuf oids = STRBUF_INIT;
 	size_t i, n = 0, batch = ap->batch, b;
 	int r;
@@ -1037,9 +1036,8 @@ static int start_reading(struct apply *ap, struct walk *w, const struct repo_pat
 	free(want);
 	packidx_close(&pi);
 	ap->act = w->act;
-	ap->ahead = 1;
 	ap->readers = ap->bulk ? READERS : 1;
-	for (r = 0; r < ap->readers && !(test_catfile && !strcmp(test_catfile, "1")); r++)
+	for (r = 0; r < ap->readers && in_process; r++)
 		if (odb_open(&ap->odb[r], p->objdir))
 			break;
 	if (r == ap->readers) {
@@ -1067,7 +1065,7 @@ static int next_blob(struct apply *ap, size_t b, size_t o, struct strbuf *out)
 	 * a sweep in pack order: the pages behind it are not needed again
 	 * (each fault maps 64 KiB around it: let them go often)
 	 */
-	if (!(++ap->odb_reads[r] % 64))
+	if ((o - ap->batch_order[b]) % 64 == 63)
 		odb_drop_pages(&ap->odb[r]);
 	return odb_read_blob(&ap->odb[r], ap->o->p, ap->act[ap->order[o]].oid, out);
 }
@@ -1116,7 +1114,8 @@ static void *prefetch_thread(void *data)
 	return NULL;
 }
 
-static void start_batch(struct apply *ap, size_t b, size_t nr)
+/* Batch b of nr actions begins: its slot, ready for a reader. */
+static struct readahead *begin_batch(struct apply *ap, size_t b, size_t nr)
 {
 	struct readahead *ra = &ap->ra[b % SLOTS];
 
@@ -1125,6 +1124,13 @@ static void start_batch(struct apply *ap, size_t b, size_t nr)
 	ra->to = ra->from + ap->batch < nr ? ra->from + ap->batch : nr;
 	ra->rc = 0;
 	ap->started = b + 1;
+	return ra;
+}
+
+static void start_batch(struct apply *ap, size_t b, size_t nr)
+{
+	struct readahead *ra = begin_batch(ap, b, nr);
+
 	ra->reading = !pthread_create(&ra->thread, NULL, prefetch_thread, ra);
 	if (!ra->reading)
 		ra->rc = prefetch(ap, ra);	/* no thread: read now */
@@ -1142,11 +1148,7 @@ static int next_batch(struct apply *ap, size_t i, size_t nr)
 	int rc;
 
 	if (ap->started <= b) {
-		ra->b = b;
-		ra->from = i;
-		ra->to = i + ap->batch < nr ? i + ap->batch : nr;
-		ap->started = b + 1;
-		rc = prefetch(ap, ra);
+		rc = prefetch(ap, begin_batch(ap, b, nr));
 	} else {
 		if (ra->reading)
 			pthread_join(ra->thread, NULL);
@@ -1240,7 +1242,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	if (!every)
 		every = 1;
 	for (i = 0; i < w->nr; i++) {
-		if (ap.ahead && !(i % ap.batch) && (rc = next_batch(&ap, i, w->nr)))
+		if ((ap.have_odb || ap.have_cf) && !(i % ap.batch) && (rc = next_batch(&ap, i, w->nr)))
 			goto out;
 		if ((rc = apply_action(&ap, &w->act[i], i)))
 			goto out;
