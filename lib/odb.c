@@ -363,6 +363,7 @@ int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned cha
 {
 	char hex[OID_HEX + 1];
 	char *argv[] = { "git", "cat-file", "blob", hex, NULL };
+	char *exists[] = { "git", "cat-file", "-e", hex, NULL };
 	int type;
 
 	if (db && !odb_read(db, oid, &type, out) && type == ODB_BLOB)
@@ -372,10 +373,8 @@ int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned cha
 	if (!git_capture(out, p, argv))
 		return 0;
 	/* missing (a partial clone), or there and unreadable: git cat-file -e tells */
-	argv[1] = "cat-file";
-	argv[2] = "-e";
 	strbuf_reset(out);
-	return git_capture_status(out, p, argv) == 1 ? 1 : -1;
+	return git_capture_status(out, p, exists) == 1 ? 1 : -1;
 }
 
 /* The entry called name[0..len) of tree buf: its oid and whether it is a tree. */
