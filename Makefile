@@ -35,6 +35,7 @@ LIB_OBJS += lib/gitindex.o
 LIB_OBJS += lib/heal.o
 LIB_OBJS += lib/index.o
 LIB_OBJS += lib/issue.o
+LIB_OBJS += lib/issue_path.o
 LIB_OBJS += lib/output.o
 LIB_OBJS += lib/odb.o
 LIB_OBJS += lib/overlay.o
