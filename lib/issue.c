@@ -5,6 +5,9 @@
 #include "record.h"
 #include "xalloc.h"
 
+/* record.c's walkers follow whatever this parser makes */
+typedef char record_depth_check[RECORD_MAX_DEPTH >= ISSUE_MAX_DEPTH ? 1 : -1];
+
 /* A set of the keys of one mapping, to catch duplicates in linear time. */
 struct keyset {
 	size_t nr, alloc;

@@ -7,12 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "issue.h"
 #include "record.h"
 #include "xalloc.h"
-
-/* the walkers follow whatever the parser makes */
-typedef char record_depth_check[RECORD_MAX_DEPTH >= ISSUE_MAX_DEPTH ? 1 : -1];
 
 void put_varint(struct strbuf *sb, size_t v)
 {
