@@ -16,6 +16,10 @@
 #                    100,000 one run takes 3 to 5 minutes and 2 GB, and
 #                    evicts the page cache the other rows run in)
 #   PERF_REBUILD=1   regenerate the corpora even if cached
+#   PERF_BASE=REV    A/B: build REV beside (a temporary worktree) and run
+#                    each roadmap row with its binaries too, right after the
+#                    row, with the same preparation; a table per N compares
+#                    them (this commit / REV) and flags rows over 1.10x
 
 PERF=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$PERF/../.." && pwd)
@@ -63,6 +67,23 @@ snapshot() {
 		case $? in 126|127|13[0-9]|1[4-9][0-9]|2[0-9][0-9]) return 1 ;; esac
 	done
 }
+# PERF_BASE: the same programs built from another commit, in $BASEBIN
+BASEBIN=
+if test -n "$PERF_BASE"; then
+	BASEBIN=$RES/base-bin
+	src=$RES/base-src
+	if git -C "$TOP" worktree add -q --detach "$src" "$PERF_BASE" >/dev/null 2>&1 &&
+	   make -C "$src" -j2 all >"$RES/base-build.log" 2>&1 && mkdir -p "$BASEBIN"; then
+		for b in "$src"/roadmap "$src"/roadmap-*; do
+			test -f "$b" && test -x "$b" && cp -p "$b" "$BASEBIN/"
+		done
+		BASE_DESC=$(git -C "$src" describe --always 2>/dev/null)
+	else
+		echo "run.sh: cannot build PERF_BASE=$PERF_BASE (see $RES/base-build.log)" >&2
+		exit 1
+	fi
+	git -C "$TOP" worktree remove --force "$src"
+fi
 have_roadmap=
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	if snapshot; then have_roadmap=yes; break; fi
@@ -78,6 +99,7 @@ missing=
 test -n "$have_roadmap" || missing=" (binaries missing: roadmap rows skipped; run make all)"
 echo "roadmap: $(git -C "$TOP" describe --always --dirty 2>/dev/null), binaries built $(date -u -r "$TOP/roadmap-list" '+%H:%M:%S UTC' 2>/dev/null) (copied to $BIN)$missing"
 echo "results: $RES"
+test -z "$BASEBIN" || echo "A/B: each roadmap row runs again with the binaries of $PERF_BASE ($BASE_DESC), right after it"
 
 # --- Backlog.md CLI (baseline c) -------------------------------------------
 BL=
@@ -136,11 +158,27 @@ settle() {
 sv() { "$PY" -c "import json,sys; d=json.load(open('$REPOS/$N.stats.json')); print($1)"; }
 
 # --- one measurement -------------------------------------------------------------
-# bench KEY LABEL REF TARGET DIR PREPARE CMD [MINRUNS]
+# bench KEY LABEL REF TARGET DIR PREPARE CMD [MINRUNS]: bench_one, and
+# with PERF_BASE the same row again with the base binaries (KEY@base)
+bench() {
+	bench_one "$@"
+	brc=$?
+	case $7 in
+	*"$BIN/"*)
+		test -z "$BASEBIN" ||
+		bench_one "$1@base" "$2 [base]" "$1" - "$5" \
+			"$(printf '%s' "$6" | sed "s|$BIN/|$BASEBIN/|g")" \
+			"$(printf '%s' "$7" | sed "s|$BIN/|$BASEBIN/|g")" "$8"
+		;;
+	esac
+	return $brc
+}
+
+# bench_one KEY LABEL REF TARGET DIR PREPARE CMD [MINRUNS]
 #   one probe run (its stdout is kept in $RES/N-KEY.out, its peak RSS is the
 #   RSS column), then hyperfine with a run count fitted to the budget;
 #   MINRUNS 0: the probe is the only sample when it takes a second or more
-bench() {
+bench_one() {
 	key=$1 label=$2 ref=$3 target=$4 dir=$5 prep=$6 cmd=$7 min=${8:-$RMIN}
 	tb=$(now_ms)
 	json=$RES/$N-$key.json out=$RES/$N-$key.out
@@ -406,6 +444,25 @@ for N in "$@"; do
 	    if a and b:
 	        print("  back to back, two checkouts: %+.1f ms, %+.0f%% (%.1f -> %.1f ms)"
 	              % (b - a, 100 * (b - a) / a, a, b))
+	PYEOF
+	test -z "$BASEBIN" || "$PY" - "$ROWS" "$PERF_BASE" <<-\PYEOF
+	import json, sys
+	rows, base = sys.argv[1], sys.argv[2]
+	med = {}
+	for line in open(rows):
+	    p = line.rstrip("\n").split("\t")
+	    if len(p) >= 4 and p[0] == "time":
+	        try:
+	            med[p[1]] = (p[2], json.load(open(p[3]))["results"][0]["median"] * 1000)
+	        except (OSError, ValueError, KeyError, IndexError):
+	            pass
+	print("A/B against %s (medians, ms; this / base; SLOWER: over 1.10x)" % base)
+	for k, (label, m) in med.items():
+	    if k.endswith("@base") or k + "@base" not in med:
+	        continue
+	    b = med[k + "@base"][1]
+	    r = m / b if b else float("nan")
+	    print("  %-52s %9.1f %9.1f  %5.2fx%s" % (label[:52], m, b, r, "  SLOWER" if r > 1.10 else ""))
 	PYEOF
 	echo "(N = $N took $(( ($(now_ms) - tn) / 1000 )) s)"
 	cd "$TOP" || exit 1
