@@ -43,6 +43,7 @@ LIB_OBJS += lib/postings.o
 LIB_OBJS += lib/query.o
 LIB_OBJS += lib/record.o
 LIB_OBJS += lib/refresh.o
+LIB_OBJS += lib/refreshstats.o
 LIB_OBJS += lib/sha1.o
 LIB_OBJS += lib/repo.o
 LIB_OBJS += lib/strbuf.o

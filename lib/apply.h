@@ -3,6 +3,7 @@
 
 #include "heal.h"
 #include "index.h"
+#include "refreshstats.h"
 #include "repo.h"
 #include "strbuf.h"
 
@@ -16,20 +17,6 @@
  * the digest and the sync state. roadmap-refresh does the common case,
  * HEAD moved and git's index holds it, without starting libgit2.
  */
-
-struct refresh_stats {
-	const char *mode;	/* "up to date", "incremental", "full scan", "rebuild" */
-	char reason[512];
-	unsigned added, modified, deleted, parsed, reused;
-	double ms;
-};
-
-/* Actions per transaction in a large refresh (bounds memory and dirty pages). */
-#define REFRESH_CHUNK 16384
-/* Files per transaction when postings are made anew */
-#define POSTINGS_CHUNK 32768
-/* ROADMAP_TEST_CHUNK (tests only) or dflt */
-size_t refresh_chunk(size_t dflt);
 
 enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELETE };
 
@@ -105,22 +92,6 @@ int apply_walk(struct index *ix, MDB_txn **txn, struct walk *w, const struct app
 
 /* Drop every row (keeping the parsed blobs unless `blobs`), for a rebuild. */
 int drop_rows(struct index *ix, MDB_txn *txn, int blobs);
-
-/* What -v prints: the mode and why, every invalid file, what was done. */
-void refresh_report(struct index *ix, const struct refresh_stats *st);
-
-/*
- * Record how the index was last brought to HEAD (roadmap-status shows it):
- * st's mode, reason and counts, who ran it ($ROADMAP_BY or this program),
- * when, and how long it took. Returns 0 or an LMDB code.
- */
-int put_last_refresh(MDB_txn *txn, struct index *ix, const struct refresh_stats *st, double ms);
-
-/* Append s to st->reason. */
-void add_reason(struct refresh_stats *st, const char *s);
-
-/* ROADMAP_TRACE=1: the time and memory of each phase, on stderr. */
-void refresh_trace(const char *phase, size_t n);
 
 /*
  * The common case without libgit2: HEAD moved on a branch, git's index

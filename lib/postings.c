@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apply.h"
 #include "postings.h"
+#include "refreshstats.h"
 #include "xalloc.h"
 
 /*

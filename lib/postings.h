@@ -3,6 +3,9 @@
 
 #include "index.h"
 
+/* Files per transaction when postings are made anew */
+#define POSTINGS_CHUNK 32768
+
 /*
  * Make `terms`, `issues`, `invalid` and `dups` anew from the records in
  * `nums`, committing in chunks (*txnp is the open write transaction, and
