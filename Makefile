@@ -27,6 +27,7 @@ PROGRAMS += roadmap-status
 PROGRAMS += roadmap-watch
 
 LIB_OBJS =
+LIB_OBJS += lib/actions.o
 LIB_OBJS += lib/apply.o
 LIB_OBJS += lib/catfile.o
 LIB_OBJS += lib/fsck.o

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "actions.h"
 #include "apply.h"
 #include "catfile.h"
 #include "gitindex.h"
@@ -19,91 +20,6 @@
 #include "treewalk.h"
 #include "usage.h"
 #include "xalloc.h"
-
-
-struct action *add_action(struct walk *w, int type, const char *path, size_t len,
-				 const unsigned char *oid, const MDB_val *oldval)
-{
-	struct action *a;
-
-	ALLOC_GROW(w->act, w->nr + 1, w->alloc);
-	a = &w->act[w->nr++];
-	memset(a, 0, sizeof(*a));
-	a->type = type;
-	a->path = xmemdupz(path, len);
-	if (oid)
-		memcpy(a->oid, oid, OID_RAW);
-	a->old = NULL;
-	if (oldval && (type == ACT_MODIFY || type == ACT_DELETE)) {
-		a->old = xmalloc(sizeof(*a->old));
-		if (file_row_decode(a->old, oldval) < 0) {
-			free(a->old);
-			a->old = NULL;
-		}
-	}
-	return a;
-}
-
-void walk_step(struct walk *w, MDB_cursor_op op)
-{
-	int rc = mdb_cursor_get(w->cur, &w->key, &w->val, op);
-
-	if (!(++w->steps % 16384))
-		index_drop_pages(w->ix);
-	w->valid = !rc;
-	if (rc && rc != MDB_NOTFOUND && !w->rc)
-		w->rc = rc;
-}
-
-void walk_seek(struct walk *w, const char *key, size_t len)
-{
-	w->key.mv_data = (void *)key;
-	w->key.mv_size = len;
-	walk_step(w, MDB_SET_RANGE);
-}
-
-int walk_has_prefix(struct walk *w, const char *prefix, size_t plen)
-{
-	return w->valid && w->key.mv_size >= plen && !memcmp(w->key.mv_data, prefix, plen);
-}
-
-/* Compare the cursor's key with key[0..len): <0, 0, >0 as memcmp. */
-int walk_cmp(struct walk *w, const char *key, size_t len)
-{
-	size_t n = w->key.mv_size < len ? w->key.mv_size : len;
-	int c = memcmp(w->key.mv_data, key, n);
-
-	if (c)
-		return c;
-	return w->key.mv_size < len ? -1 : w->key.mv_size > len;
-}
-
-/*
- * The stored rows from the cursor up to `key` (exclusive, or all with
- * key NULL) under the directory prefix[0..plen) are gone.
- */
-void walk_delete_before(struct walk *w, const char *prefix, size_t plen, const char *key, size_t len)
-{
-	while (walk_has_prefix(w, prefix, plen) && (!key || walk_cmp(w, key, len) < 0)) {
-		int tree = ((const char *)w->key.mv_data)[w->key.mv_size - 1] == '/';
-		add_action(w, tree ? ACT_TREE_DELETE : ACT_DELETE, w->key.mv_data,
-			   w->key.mv_size, NULL, &w->val);
-		walk_step(w, MDB_NEXT);
-	}
-}
-
-void free_actions(struct walk *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->nr; i++) {
-		free(w->act[i].path);
-		free(w->act[i].old);
-	}
-	free(w->act);
-	w->act = NULL;
-	w->nr = w->alloc = 0;
-}
 
 /* --- applying the actions --- */
 
@@ -635,7 +551,7 @@ static int put_sync_state(struct apply *ap, const struct strbuf *roots, const ch
  * folders with their new tree ids, so no tree is read here. Returns 1
  * when git cannot (the indexed commit is gone): the walk does it then.
  */
-int diff_tree_actions(struct walk *w, const struct repo_paths *p, const char *old_hex,
+int diff_tree_actions(struct actions *acts, const struct repo_paths *p, const char *old_hex,
 			     const char *new_hex, const struct strbuf *roots)
 {
 	struct strbuf out = STRBUF_INIT, key = STRBUF_INIT;
@@ -691,9 +607,9 @@ int diff_tree_actions(struct walk *w, const struct repo_paths *p, const char *ol
 		if (om == 040000 || nm == 040000) {
 			strbuf_addch(&key, '/');
 			if (nm == 040000)
-				add_action(w, ACT_TREE_PUT, key.buf, key.len, oid, NULL);
+				actions_add(acts, ACT_TREE_PUT, key.buf, key.len, oid, NULL);
 			else
-				add_action(w, ACT_TREE_DELETE, key.buf, key.len, NULL, NULL);
+				actions_add(acts, ACT_TREE_DELETE, key.buf, key.len, NULL, NULL);
 			if (nm == 040000)
 				continue;
 			strbuf_setlen(&key, key.len - 1);	/* a folder became a file */
@@ -702,15 +618,15 @@ int diff_tree_actions(struct walk *w, const struct repo_paths *p, const char *ol
 			continue;
 		k.mv_size = key.len;
 		k.mv_data = key.buf;
-		stored = !mdb_get(w->txn, w->ix->files, &k, &v);
+		stored = !mdb_get(acts->txn, acts->ix->files, &k, &v);
 		if (nm == 0100644 || nm == 0100755) {
 			if (!stored)
-				add_action(w, ACT_ADD, key.buf, key.len, oid, NULL)->mode = nm;
+				actions_add(acts, ACT_ADD, key.buf, key.len, oid, NULL)->mode = nm;
 			else if (memcmp((const unsigned char *)v.mv_data + 1, oid, OID_RAW) ||
 				 (((const unsigned char *)v.mv_data)[0] == ROW_FILE_EXEC) != (nm == 0100755))
-				add_action(w, ACT_MODIFY, key.buf, key.len, oid, &v)->mode = nm;
+				actions_add(acts, ACT_MODIFY, key.buf, key.len, oid, &v)->mode = nm;
 		} else if (stored) {
-			add_action(w, ACT_DELETE, key.buf, key.len, NULL, &v);
+			actions_add(acts, ACT_DELETE, key.buf, key.len, NULL, &v);
 		}
 	}
 done:
@@ -801,7 +717,7 @@ static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *nd
  * skipping every folder whose tree oid is the stored one. No tree is read
  * from the pack. Returns 1 when the index cannot stand for HEAD.
  */
-int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (*root_oids)[OID_RAW],
+int gitindex_actions(struct actions *acts, const struct repo_paths *p, unsigned char (*root_oids)[OID_RAW],
 		     const struct strbuf *roots)
 {
 	static const unsigned char null_oid[OID_RAW];
@@ -814,8 +730,8 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 	rc = gitindex_read(&gi, file.buf);
 	strbuf_release(&file);
 	refresh_trace("gi-read", gi.nr);
-	if (rc < 0 || (rc = mdb_cursor_open(w->txn, w->ix->files, &w->cur)))
-		return rc < 0 ? 1 : (w->rc = rc, 1);
+	if (rc < 0 || (rc = mdb_cursor_open(acts->txn, acts->ix->files, &acts->cur)))
+		return rc < 0 ? 1 : (acts->rc = rc, 1);
 	for (root = roots->buf; root < roots->buf + roots->len && !ret; root += strlen(root) + 1, root_oids++) {
 		struct vrow *v = NULL;
 		char **dirs = NULL;
@@ -827,29 +743,29 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 			ret = 1;
 		refresh_trace("gi-rows", nv);
 		if (!ret)
-			walk_seek(w, v[0].key, rl + 1);
+			row_seek(acts, v[0].key, rl + 1);
 		while (!ret) {
-			int in = walk_has_prefix(w, v[0].key, rl + 1), c;
-			const unsigned char *sv = w->val.mv_data;
+			int in = row_has_prefix(acts, v[0].key, rl + 1), c;
+			const unsigned char *sv = acts->val.mv_data;
 
 			if (j >= nv && !in)
 				break;
-			c = j >= nv ? 1 : !in ? -1 : -walk_cmp(w, v[j].key, v[j].len);
+			c = j >= nv ? 1 : !in ? -1 : -row_cmp(acts, v[j].key, v[j].len);
 
 			if (c < 0) {
-				add_action(w, v[j].mode == 040000 ? ACT_TREE_PUT : ACT_ADD, v[j].key, v[j].len,
+				actions_add(acts, v[j].mode == 040000 ? ACT_TREE_PUT : ACT_ADD, v[j].key, v[j].len,
 					   v[j].oid, NULL)->mode = v[j].mode;
 				j++;
 				continue;
 			}
 			if (c > 0) {
-				int t = ((const char *)w->key.mv_data)[w->key.mv_size - 1] == '/';
-				add_action(w, t ? ACT_TREE_DELETE : ACT_DELETE, w->key.mv_data,
-					   w->key.mv_size, NULL, &w->val);
-				walk_step(w, MDB_NEXT);
+				int t = ((const char *)acts->key.mv_data)[acts->key.mv_size - 1] == '/';
+				actions_add(acts, t ? ACT_TREE_DELETE : ACT_DELETE, acts->key.mv_data,
+					   acts->key.mv_size, NULL, &acts->val);
+				row_step(acts, MDB_NEXT);
 				continue;
 			}
-			if (v[j].mode == 040000 && w->val.mv_size > OID_RAW && !memcmp(sv + 1, v[j].oid, OID_RAW)) {
+			if (v[j].mode == 040000 && acts->val.mv_size > OID_RAW && !memcmp(sv + 1, v[j].oid, OID_RAW)) {
 				/* an unchanged folder: skip it whole, here and in the rows */
 				size_t plen = v[j].len;
 				strbuf_reset(&skip);
@@ -857,27 +773,27 @@ int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (
 				for (j++; j < nv && v[j].len >= plen && !memcmp(v[j].key, skip.buf, plen); j++)
 					;
 				skip.buf[plen - 1] = '0';
-				walk_seek(w, skip.buf, plen);
+				row_seek(acts, skip.buf, plen);
 				continue;
 			}
 			if (v[j].mode == 040000)
-				add_action(w, ACT_TREE_PUT, v[j].key, v[j].len, v[j].oid, NULL);
+				actions_add(acts, ACT_TREE_PUT, v[j].key, v[j].len, v[j].oid, NULL);
 			else if (memcmp(sv + 1, v[j].oid, OID_RAW) ||
 				 (sv[0] == ROW_FILE_EXEC) != (v[j].mode == 0100755))
-				add_action(w, ACT_MODIFY, v[j].key, v[j].len, v[j].oid, &w->val)->mode = v[j].mode;
+				actions_add(acts, ACT_MODIFY, v[j].key, v[j].len, v[j].oid, &acts->val)->mode = v[j].mode;
 			j++;
-			walk_step(w, MDB_NEXT);
+			row_step(acts, MDB_NEXT);
 		}
 		for (d = 0; d < nd; d++)
 			free(dirs[d]);
 		free(dirs);
 		free(v);
 	}
-	mdb_cursor_close(w->cur);
-	w->cur = NULL;
+	mdb_cursor_close(acts->cur);
+	acts->cur = NULL;
 	gitindex_release(&gi);
 	strbuf_release(&skip);
-	return ret || w->rc ? 1 : 0;
+	return ret || acts->rc ? 1 : 0;
 }
 
 /* Below this many actions, libgit2 reads the blobs: a git process costs more. */
@@ -914,7 +830,7 @@ static int cmp_wanted(const void *a, const void *b)
  * cat-file --batch where it cannot (alternates; ROADMAP_TEST_CATFILE=1):
  * in-process, no pipe carries every blob (git writes each in two writes).
  */
-static int start_reading(struct apply *ap, struct walk *w, const struct repo_paths *p)
+static int start_reading(struct apply *ap, struct actions *acts, const struct repo_paths *p)
 {
 	const char *test_catfile = getenv("ROADMAP_TEST_CATFILE");
 	int in_process = !(test_catfile && !strcmp(test_catfile, "1"));
@@ -924,8 +840,8 @@ static int start_reading(struct apply *ap, struct walk *w, const struct repo_pat
 	struct wanted *want;
 	struct packidx pi;
 
-	for (i = 0; i < w->nr; i++) {
-		struct action *a = &w->act[i];
+	for (i = 0; i < acts->nr; i++) {
+		struct action *a = &acts->act[i];
 		MDB_val k = { OID_RAW, a->oid }, v;
 
 		a->need = (a->type == ACT_ADD || a->type == ACT_MODIFY) &&
@@ -934,28 +850,28 @@ static int start_reading(struct apply *ap, struct walk *w, const struct repo_pat
 	}
 	/* with a reader of its own, a small walk reads its few blobs itself */
 	if (!n || (ap->o->read_blob && n < CATFILE_MIN)) {
-		for (i = 0; i < w->nr; i++)
-			w->act[i].need = 0;
+		for (i = 0; i < acts->nr; i++)
+			acts->act[i].need = 0;
 		return 0;
 	}
 	packidx_open(&pi, p->objdir);
 	want = xmalloc((batch < n ? batch : n) * sizeof(*want));
 	ap->order = xmalloc(n * sizeof(*ap->order));
-	ap->batch_order = xmalloc((w->nr / batch + 2) * sizeof(*ap->batch_order));
+	ap->batch_order = xmalloc((acts->nr / batch + 2) * sizeof(*ap->batch_order));
 	strbuf_grow(&oids, n * (OID_HEX + 1));
-	for (b = 0; b < w->nr; b += batch) {
-		size_t end = b + batch < w->nr ? b + batch : w->nr, m = 0;
+	for (b = 0; b < acts->nr; b += batch) {
+		size_t end = b + batch < acts->nr ? b + batch : acts->nr, m = 0;
 
 		ap->batch_order[b / batch] = ap->nr_order;
 		for (i = b; i < end; i++)
-			if (w->act[i].need) {
-				want[m].where = packidx_where(&pi, w->act[i].oid);
+			if (acts->act[i].need) {
+				want[m].where = packidx_where(&pi, acts->act[i].oid);
 				want[m++].act = i;
 			}
 		qsort(want, m, sizeof(*want), cmp_wanted);
 		for (i = 0; i < m; i++) {
 			char hex[OID_HEX + 1];
-			oid_to_hex(hex, w->act[want[i].act].oid);
+			oid_to_hex(hex, acts->act[want[i].act].oid);
 			strbuf_add(&oids, hex, OID_HEX);
 			strbuf_addch(&oids, '\n');
 			ap->order[ap->nr_order++] = want[i].act;
@@ -964,7 +880,7 @@ static int start_reading(struct apply *ap, struct walk *w, const struct repo_pat
 	ap->batch_order[b / batch] = ap->nr_order;
 	free(want);
 	packidx_close(&pi);
-	ap->act = w->act;
+	ap->act = acts->act;
 	ap->readers = ap->bulk ? READERS : 1;
 	for (r = 0; r < ap->readers && in_process; r++)
 		if (odb_open(&ap->odb[r], p->objdir))
@@ -1115,7 +1031,7 @@ static void release_readahead(struct apply *ap)
 	ap->have_odb = 0;
 }
 
-int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct apply_opts *o,
+int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const struct apply_opts *o,
 	       struct refresh_stats *st)
 {
 	struct apply ap;
@@ -1150,12 +1066,12 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 		ap.nextnum = 1;
 	get_digest(txn, ix, ap.digest);
 	/* a large walk keeps no postings on the way: they are made anew at the end */
-	ap.bulk = o->rebuild || w->nr > refresh_chunk(REFRESH_CHUNK) ||
+	ap.bulk = o->rebuild || acts->nr > refresh_chunk(REFRESH_CHUNK) ||
 		meta_equals(txn, ix, "postings", "pending", 7);
-	if ((w->nr > CATFILE_MIN || !o->read_blob) && (rc = start_reading(&ap, w, o->p)))
+	if ((acts->nr > CATFILE_MIN || !o->read_blob) && (rc = start_reading(&ap, acts, o->p)))
 		goto out;
-	refresh_trace("catfile", w->nr);
-	if (w->nr > CATFILE_MIN) {
+	refresh_trace("catfile", acts->nr);
+	if (acts->nr > CATFILE_MIN) {
 		struct strbuf file = STRBUF_INIT;
 		struct stat st_gi;
 		strbuf_addf(&file, "%s/index", o->p->gitdir);
@@ -1170,10 +1086,10 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	every = refresh_chunk(REFRESH_CHUNK) / (ap.bulk ? 1 : 8);
 	if (!every)
 		every = 1;
-	for (i = 0; i < w->nr; i++) {
-		if ((ap.have_odb || ap.have_cf) && !(i % ap.batch) && (rc = next_batch(&ap, i, w->nr)))
+	for (i = 0; i < acts->nr; i++) {
+		if ((ap.have_odb || ap.have_cf) && !(i % ap.batch) && (rc = next_batch(&ap, i, acts->nr)))
 			goto out;
-		if ((rc = apply_action(&ap, &w->act[i], i)))
+		if ((rc = apply_action(&ap, &acts->act[i], i)))
 			goto out;
 		/*
 		 * pages read through the map count as ours: let them go now and
@@ -1195,12 +1111,12 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 		 * memory until the commit (about 7 KB a change at 100,000
 		 * issues: 2,048 changes a commit peak at 52 MB, 4,096 at 61).
 		 */
-		if ((i + 1) % every || i + 1 == w->nr)
+		if ((i + 1) % every || i + 1 == acts->nr)
 			continue;
 		issues += ap.issue_delta;
 		ap.issue_delta = 0;
 		if ((rc = put_held_files_rows(&ap)) ||
-		    (rc = put_progress(&ap, o->roots, issues, "building", w->act[i].path)))
+		    (rc = put_progress(&ap, o->roots, issues, "building", acts->act[i].path)))
 			goto out;
 		/* a commit that fails has freed its transaction too */
 		rc = index_commit(txn, "a chunk of the walk");
@@ -1214,7 +1130,7 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 	}
 	if ((rc = put_held_files_rows(&ap)))
 		goto out;
-	refresh_trace("apply", w->nr);
+	refresh_trace("apply", acts->nr);
 	/* the read-ahead is done with: give its memory back before the postings */
 	release_readahead(&ap);
 	if (ap.have_gi) {
@@ -1232,9 +1148,9 @@ int apply_walk(struct index *ix, MDB_txn **txnp, struct walk *w, const struct ap
 		 * and checkpoint first, as a chunk of the walk does, or a run
 		 * killed in the postings leaves meta behind its rows.
 		 */
-		if (w->nr && (rc = put_progress(&ap, o->roots, issues, "building", w->act[w->nr - 1].path)))
+		if (acts->nr && (rc = put_progress(&ap, o->roots, issues, "building", acts->act[acts->nr - 1].path)))
 			goto out;
-		free_actions(w);	/* not needed any more: give the memory back */
+		actions_release(acts);	/* not needed any more: give the memory back */
 		malloc_trim(0);
 		if ((rc = postings_rebuild(ix, &txn, &issues)) ||
 		    (rc = meta_put_str(txn, ix, "postings", "ok")))

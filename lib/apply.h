@@ -1,6 +1,7 @@
 #ifndef APPLY_H
 #define APPLY_H
 
+#include "actions.h"
 #include "heal.h"
 #include "index.h"
 #include "refreshstats.h"
@@ -18,55 +19,16 @@
  * HEAD moved and git's index holds it, without starting libgit2.
  */
 
-enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELETE };
-
-/* Kept small: a rebuild holds one per file. */
-struct action {
-	int type;
-	int need;			/* its blob comes from git cat-file */
-	unsigned mode;			/* the new blob's */
-	char *path;
-	unsigned char oid[OID_RAW];	/* the new blob or tree */
-	struct file_row *old;		/* ACT_MODIFY, ACT_DELETE; owned */
-};
-
-/* The actions found so far, and a cursor over the rows they are found against. */
-struct walk {
-	struct index *ix;
-	MDB_txn *txn;
-	MDB_cursor *cur;
-	void *repo;		/* refresh.c's tree walk: its git_repository */
-	int full;
-	/* the cursor's current row */
-	int valid;
-	MDB_val key, val;
-	struct action *act;
-	size_t nr, alloc;
-	size_t steps;
-	int rc;			/* the first LMDB or libgit2 failure */
-};
-
-struct action *add_action(struct walk *w, int type, const char *path, size_t len,
-			  const unsigned char *oid, const MDB_val *oldval);
-void free_actions(struct walk *w);
-/* The cursor: step, seek to the first key >= key, compare (as memcmp) */
-void walk_step(struct walk *w, MDB_cursor_op op);
-void walk_seek(struct walk *w, const char *key, size_t len);
-int walk_has_prefix(struct walk *w, const char *prefix, size_t plen);
-int walk_cmp(struct walk *w, const char *key, size_t len);
-/* Delete actions for the rows under prefix from the cursor up to key (NULL: all). */
-void walk_delete_before(struct walk *w, const char *prefix, size_t plen, const char *key, size_t len);
-
 /*
  * The actions of an incremental refresh from git's own index, when its
  * cached trees are HEAD's trees at every root (root_oids, in the order of
  * roots; NULL entries for roots HEAD lacks). Returns 1 when git's index
  * cannot stand for HEAD: the caller finds the actions another way.
  */
-int gitindex_actions(struct walk *w, const struct repo_paths *p, unsigned char (*root_oids)[OID_RAW],
+int gitindex_actions(struct actions *acts, const struct repo_paths *p, unsigned char (*root_oids)[OID_RAW],
 		     const struct strbuf *roots);
 /* The same from git diff-tree of two commits; 1 when git cannot (a commit is gone). */
-int diff_tree_actions(struct walk *w, const struct repo_paths *p, const char *old_hex,
+int diff_tree_actions(struct actions *acts, const struct repo_paths *p, const char *old_hex,
 		      const char *new_hex, const struct strbuf *roots);
 
 /* Read a blob into out: 0, 1 when it is missing, -1 on an error (reported). */
@@ -87,7 +49,7 @@ struct apply_opts {
  * the digest, counts and sync state; *txn is NULL on return. Returns 0 or
  * an LMDB code (MDB_MAP_FULL: grow the map and redo the refresh) or -1.
  */
-int apply_walk(struct index *ix, MDB_txn **txn, struct walk *w, const struct apply_opts *o,
+int apply_actions(struct index *ix, MDB_txn **txn, struct actions *acts, const struct apply_opts *o,
 	       struct refresh_stats *st);
 
 /* Drop every row (keeping the parsed blobs unless `blobs`), for a rebuild. */
