@@ -23,67 +23,6 @@
 
 /* --- applying the actions --- */
 
-static int put_or_del(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v, int add)
-{
-	int rc = add ? mdb_put(txn, dbi, k, v, 0) : mdb_del(txn, dbi, k, v);
-
-	return rc == MDB_NOTFOUND || rc == MDB_KEYEXIST ? 0 : rc;
-}
-
-/* Keep `dups` right for `id` after a posting was added or removed. */
-static int update_dups(struct index *ix, MDB_txn *txn, MDB_val *k)
-{
-	MDB_cursor *c;
-	MDB_val v, empty = { 0, "" };
-	size_t count = 0;
-	int rc = mdb_cursor_open(txn, ix->issues, &c);
-
-	if (rc)
-		return rc;
-	if (!mdb_cursor_get(c, k, &v, MDB_SET))
-		mdb_cursor_count(c, &count);
-	mdb_cursor_close(c);
-	rc = count > 1 ? mdb_put(txn, ix->dups, k, &empty, 0) : mdb_del(txn, ix->dups, k, NULL);
-	return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-struct postings {
-	struct index *ix;
-	MDB_txn *txn;
-	uint32_t num;
-	int add;
-	int *issue_delta, *invalid_delta;
-};
-
-static int put_posting(MDB_dbi db, const void *key, size_t klen, void *data)
-{
-	struct postings *ps = data;
-	MDB_val k = { klen, (void *)key }, v = { sizeof(ps->num), &ps->num }, empty = { 0, "" };
-	int rc;
-
-	if (db == ps->ix->invalid) {
-		*ps->invalid_delta += ps->add ? 1 : -1;
-		return put_or_del(ps->txn, db, &k, &empty, ps->add);
-	}
-	if (db != ps->ix->issues)
-		return put_or_del(ps->txn, db, &k, &v, ps->add);
-	*ps->issue_delta += ps->add ? 1 : -1;
-	if ((rc = put_or_del(ps->txn, db, &k, &v, ps->add)))
-		return rc;
-	return update_dups(ps->ix, ps->txn, &k);
-}
-
-/* Add or remove the rows that point at file `num` with record `rec`: ids, terms, invalid. */
-static int postings(struct index *ix, MDB_txn *txn, const char *path, uint32_t num,
-		    const MDB_val *recval, int add, int *issue_delta, int *invalid_delta)
-{
-	struct postings ps = { ix, txn, num, add, issue_delta, invalid_delta };
-
-	if (!recval)
-		return 0;
-	return index_postings(ix, path, recval->mv_data, recval->mv_size, put_posting, &ps);
-}
-
 /* Readers at once (lib/odb: one a core), and the batches they and the actions hold. */
 #define READERS 2
 #define SLOTS (READERS + 1)
@@ -100,7 +39,7 @@ struct apply {
 	 * the file, so that a later walk of files maps a third of the pages.
 	 */
 	struct strbuf files_held;
-	int issue_delta, invalid_delta;
+	struct postings_edit ed;	/* the postings of a walk of changes */
 	int bulk;		/* postings are rebuilt at the end, not kept */
 	double ms_read, ms_parse;	/* for ROADMAP_TRACE */
 	/*
@@ -143,7 +82,6 @@ struct apply {
 	struct strbuf blob;
 	uint64_t nextnum;
 	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
-	struct posting_list oldpost, newpost;	/* a change's postings, before and after */
 	struct gitindex gi;	/* a large walk's source of stat data */
 	int have_gi;
 	int64_t gi_written;	/* when git wrote it */
@@ -221,47 +159,6 @@ static int blob_record(struct apply *ap, const struct action *a, size_t i)
 		return MDB_NOTFOUND;
 	}
 	return 0;
-}
-
-/*
- * Replace the postings of file `num` made from ap->oldrec with those of
- * ap->rec, writing only those that differ: most changes touch a field or
- * two, and every posting written dirties a page of its own.
- */
-static int change_postings(struct apply *ap, const char *path, uint32_t num)
-{
-	struct postings ps = { ap->ix, ap->txn, num, 0, &ap->issue_delta, &ap->invalid_delta };
-	size_t i = 0, j = 0;
-	int rc = 0;
-
-	posting_list_reset(&ap->oldpost);
-	posting_list_reset(&ap->newpost);
-	index_postings(ap->ix, path, ap->oldrec.buf, ap->oldrec.len, posting_list_add, &ap->oldpost);
-	index_postings(ap->ix, path, ap->rec.buf, ap->rec.len, posting_list_add, &ap->newpost);
-	posting_list_sort(&ap->oldpost);
-	posting_list_sort(&ap->newpost);
-	while (!rc && (i < ap->oldpost.nr || j < ap->newpost.nr)) {
-		struct posting x, y;
-		int c;
-
-		if (i < ap->oldpost.nr)
-			posting_at(&ap->oldpost, i, &x);
-		if (j < ap->newpost.nr)
-			posting_at(&ap->newpost, j, &y);
-		c = i >= ap->oldpost.nr ? 1 : j >= ap->newpost.nr ? -1 : posting_cmp(&x, &y);
-		if (!c) {
-			i++;
-			j++;
-			continue;
-		}
-		ps.add = c > 0;
-		rc = c < 0 ? put_posting(x.db, x.key, x.klen, &ps) : put_posting(y.db, y.key, y.klen, &ps);
-		if (c < 0)
-			i++;
-		else
-			j++;
-	}
-	return rc;
 }
 
 /*
@@ -352,8 +249,7 @@ static int apply_action(struct apply *ap, const struct action *a, size_t i)
 		old.mv_data = ap->oldrec.buf;
 		/* a change writes only the postings that differ, once the new record is known */
 		if (!ap->bulk && a->type == ACT_DELETE &&
-		    (rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
-				   &ap->issue_delta, &ap->invalid_delta)))
+		    (rc = postings_write(ap->ix, ap->txn, a->path, a->old->num, &old, 0, &ap->ed)))
 			return rc;
 		/* keep the record: going back to that commit parses nothing */
 		if ((rc = mdb_put(ap->txn, ap->ix->blobs, &ok, &old, 0)))
@@ -373,8 +269,7 @@ static int apply_action(struct apply *ap, const struct action *a, size_t i)
 		/* no blob, no row: fsck will name the path */
 		MDB_val old = { ap->oldrec.len, ap->oldrec.buf };
 		if (a->type == ACT_MODIFY && !ap->bulk &&
-		    (rc = postings(ap->ix, ap->txn, a->path, a->old->num, &old, 0,
-				   &ap->issue_delta, &ap->invalid_delta)))
+		    (rc = postings_write(ap->ix, ap->txn, a->path, a->old->num, &old, 0, &ap->ed)))
 			return rc;
 		if (a->type == ACT_MODIFY) {
 			MDB_val nk = { sizeof(a->old->num), &a->old->num };
@@ -411,10 +306,9 @@ static int apply_action(struct apply *ap, const struct action *a, size_t i)
 	v.mv_size = ap->rec.len;
 	v.mv_data = ap->rec.buf;
 	if (!ap->bulk && a->type == ACT_MODIFY)
-		rc = change_postings(ap, a->path, row.num);
+		rc = postings_change(ap->ix, ap->txn, a->path, row.num, &ap->oldrec, &ap->rec, &ap->ed);
 	else if (!ap->bulk)
-		rc = postings(ap->ix, ap->txn, a->path, row.num, &v, 1,
-			      &ap->issue_delta, &ap->invalid_delta);
+		rc = postings_write(ap->ix, ap->txn, a->path, row.num, &v, 1, &ap->ed);
 	if (rc)
 		return rc;
 	file_row_encode(&row, &ap->row);
@@ -1053,8 +947,7 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 	}
 	strbuf_init(&ap.row, 0);
 	strbuf_init(&ap.files_held, 0);
-	strbuf_init(&ap.oldpost.arena, 0);
-	strbuf_init(&ap.newpost.arena, 0);
+	postings_edit_init(&ap.ed);
 	ap.ix = ix;
 	ap.txn = txn;
 	ap.o = o;
@@ -1113,8 +1006,8 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 		 */
 		if ((i + 1) % every || i + 1 == acts->nr)
 			continue;
-		issues += ap.issue_delta;
-		ap.issue_delta = 0;
+		issues += ap.ed.issue_delta;
+		ap.ed.issue_delta = 0;
 		if ((rc = put_held_files_rows(&ap)) ||
 		    (rc = put_progress(&ap, o->roots, issues, "building", acts->act[i].path)))
 			goto out;
@@ -1156,9 +1049,9 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 		    (rc = meta_put_str(txn, ix, "postings", "ok")))
 			goto out;
 		ap.txn = txn;
-		ap.issue_delta = 0;
+		ap.ed.issue_delta = 0;
 	}
-	if ((rc = put_progress(&ap, o->roots, issues + ap.issue_delta, "clean", "")) ||
+	if ((rc = put_progress(&ap, o->roots, issues + ap.ed.issue_delta, "clean", "")) ||
 	    (rc = put_sync_state(&ap, o->roots, o->commit, o->stamp, now_ms() - o->start)))
 		goto out;
 	refresh_trace("postings", 0);
@@ -1178,8 +1071,7 @@ out:
 	strbuf_release(&ap.oldrec);
 	strbuf_release(&ap.row);
 	strbuf_release(&ap.files_held);
-	posting_list_release(&ap.oldpost);
-	posting_list_release(&ap.newpost);
+	postings_edit_release(&ap.ed);
 	if (ap.have_gi)
 		gitindex_release(&ap.gi);
 	return rc;
