@@ -32,6 +32,7 @@ LIB_OBJS += lib/apply.o
 LIB_OBJS += lib/catfile.o
 LIB_OBJS += lib/fsck.o
 LIB_OBJS += lib/git.o
+LIB_OBJS += lib/gitactions.o
 LIB_OBJS += lib/gitindex.o
 LIB_OBJS += lib/heal.o
 LIB_OBJS += lib/index.o

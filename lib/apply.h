@@ -2,6 +2,7 @@
 #define APPLY_H
 
 #include "actions.h"
+#include "gitactions.h"
 #include "heal.h"
 #include "index.h"
 #include "refreshstats.h"
@@ -18,18 +19,6 @@
  * the digest and the sync state. roadmap-refresh does the common case,
  * HEAD moved and git's index holds it, without starting libgit2.
  */
-
-/*
- * The actions of an incremental refresh from git's own index, when its
- * cached trees are HEAD's trees at every root (root_oids, in the order of
- * roots; NULL entries for roots HEAD lacks). Returns 1 when git's index
- * cannot stand for HEAD: the caller finds the actions another way.
- */
-int gitindex_actions(struct actions *acts, const struct repo_paths *p, unsigned char (*root_oids)[OID_RAW],
-		     const struct strbuf *roots);
-/* The same from git diff-tree of two commits; 1 when git cannot (a commit is gone). */
-int diff_tree_actions(struct actions *acts, const struct repo_paths *p, const char *old_hex,
-		      const char *new_hex, const struct strbuf *roots);
 
 /* Read a blob into out: 0, 1 when it is missing, -1 on an error (reported). */
 typedef int (*blob_reader)(void *ctx, const unsigned char *oid, struct strbuf *out);
