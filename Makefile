@@ -43,6 +43,7 @@ LIB_OBJS += lib/overlay.o
 LIB_OBJS += lib/packidx.o
 LIB_OBJS += lib/postings.o
 LIB_OBJS += lib/query.o
+LIB_OBJS += lib/readahead.o
 LIB_OBJS += lib/record.o
 LIB_OBJS += lib/refresh.o
 LIB_OBJS += lib/refreshstats.o

@@ -16,16 +16,13 @@
 #include "odb.h"
 #include "packidx.h"
 #include "postings.h"
+#include "readahead.h"
 #include "record.h"
 #include "treewalk.h"
 #include "usage.h"
 #include "xalloc.h"
 
 /* --- applying the actions --- */
-
-/* Readers at once (lib/odb: one a core), and the batches they and the actions hold. */
-#define READERS 2
-#define SLOTS (READERS + 1)
 
 struct apply {
 	struct index *ix;
@@ -42,43 +39,7 @@ struct apply {
 	struct postings_edit ed;	/* the postings of a walk of changes */
 	int bulk;		/* postings are rebuilt at the end, not kept */
 	double ms_read, ms_parse;	/* for ROADMAP_TRACE */
-	/*
-	 * A large walk's blobs, read ahead: in-process (lib/odb, one reader
-	 * each), or from git cat-file --batch where lib/odb cannot read the
-	 * repository (alternates)
-	 */
-	struct odb odb[READERS];
-	int have_odb;
-	/*
-	 * readers at once: two in a bulk walk; one in a walk of changes,
-	 * whose writes bound it (and whose pages it would add to)
-	 */
-	int readers;
-	struct catfile cf;
-	int have_cf;
-	const struct action *act;	/* the walk's */
-	size_t *order, nr_order;	/* the actions whose blobs are read, in that order */
-	size_t *batch_order;	/* where each batch begins in order[] */
-	/*
-	 * The records of a batch of them, read ahead: threads read and parse
-	 * the next batches while the actions of this one are applied (batch
-	 * b in ra[b % SLOTS]): two from lib/odb, one from git's single stream.
-	 */
-	struct readahead {
-		struct strbuf recs, blob, rec;
-		struct prefetched {
-			size_t off, len;
-			int got;	/* 0, or 1: missing */
-		} *at;		/* by action, from `from` */
-		size_t b, from, to;
-		double ms_read, ms_parse;
-		int rc;
-		struct apply *ap;
-		pthread_t thread;
-		int reading;	/* its reader runs */
-	} ra[SLOTS];
-	size_t batch;		/* actions a batch: readahead_batch() */
-	size_t started;		/* batches whose reading began */
+	struct readahead ra;	/* a large walk's blobs, read ahead */
 	struct strbuf blob;
 	uint64_t nextnum;
 	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
@@ -119,8 +80,6 @@ static void seed_row(struct apply *ap, const char *path, struct file_row *row)
 static int blob_record(struct apply *ap, const struct action *a, size_t i)
 {
 	MDB_val k = { OID_RAW, (void *)a->oid }, val;
-	const struct readahead *ra = &ap->ra[i / ap->batch % SLOTS];
-	const struct prefetched *pf = a->need && (ap->have_odb || ap->have_cf) ? &ra->at[i - ra->from] : NULL;
 	double t0, t1;
 	int rc, got;
 
@@ -133,12 +92,14 @@ static int blob_record(struct apply *ap, const struct action *a, size_t i)
 		strbuf_add(&ap->rec, val.mv_data, val.mv_size);
 		return 0;
 	}
-	if (pf) {
-		if (!pf->got) {
-			strbuf_add(&ap->rec, ra->recs.buf + pf->off, pf->len);
+	if (a->need && readahead_on(&ap->ra)) {
+		const char *rec;
+		size_t len;
+
+		if (!(got = readahead_record(&ap->ra, i, &rec, &len))) {
+			strbuf_add(&ap->rec, rec, len);
 			ap->st->parsed++;
 		}
-		got = pf->got;
 	} else {
 		t0 = now_ms();
 		got = ap->o->read_blob ? ap->o->read_blob(ap->o->blob_ctx, a->oid, &ap->blob) :
@@ -437,49 +398,13 @@ static int put_sync_state(struct apply *ap, const struct strbuf *roots, const ch
 	return rc;
 }
 
-/* Below this many actions, libgit2 reads the blobs: a git process costs more. */
-#define CATFILE_MIN 1024
-
-/* The batches blobs are asked for and read ahead by (half a commit chunk). */
-static size_t readahead_batch(void)
-{
-	size_t n = refresh_chunk(REFRESH_CHUNK) / 2;
-
-	return n ? n : 1;
-}
-
-/* Where the blob of an action lies in the packs, to sort a batch by. */
-struct wanted {
-	uint64_t where;
-	size_t act;
-};
-
-static int cmp_wanted(const void *a, const void *b)
-{
-	const struct wanted *x = a, *y = b;
-
-	if (x->where != y->where)
-		return x->where < y->where ? -1 : 1;
-	return x->act < y->act ? -1 : x->act > y->act;
-}
-
 /*
- * Read the blobs of every add and change the cache lacks ahead: batch by
- * batch of actions (the batches prefetch() reads), and within a batch in
- * pack order, which reads fastest and in the least memory (packidx.h).
- * ap->order gets the actions in that order. lib/odb reads them, or git
- * cat-file --batch where it cannot (alternates; ROADMAP_TEST_CATFILE=1):
- * in-process, no pipe carries every blob (git writes each in two writes).
+ * Mark the adds and changes whose blobs the cache lacks, and read those
+ * ahead (readahead.h), unless the walk is small and has a reader of its own.
  */
 static int start_reading(struct apply *ap, struct actions *acts, const struct repo_paths *p)
 {
-	const char *test_catfile = getenv("ROADMAP_TEST_CATFILE");
-	int in_process = !(test_catfile && !strcmp(test_catfile, "1"));
-	struct strbuf oids = STRBUF_INIT;
-	size_t i, n = 0, batch = ap->batch, b;
-	int r;
-	struct wanted *want;
-	struct packidx pi;
+	size_t i, n = 0;
 
 	for (i = 0; i < acts->nr; i++) {
 		struct action *a = &acts->act[i];
@@ -495,181 +420,7 @@ static int start_reading(struct apply *ap, struct actions *acts, const struct re
 			acts->act[i].need = 0;
 		return 0;
 	}
-	packidx_open(&pi, p->objdir);
-	want = xmalloc((batch < n ? batch : n) * sizeof(*want));
-	ap->order = xmalloc(n * sizeof(*ap->order));
-	ap->batch_order = xmalloc((acts->nr / batch + 2) * sizeof(*ap->batch_order));
-	strbuf_grow(&oids, n * (OID_HEX + 1));
-	for (b = 0; b < acts->nr; b += batch) {
-		size_t end = b + batch < acts->nr ? b + batch : acts->nr, m = 0;
-
-		ap->batch_order[b / batch] = ap->nr_order;
-		for (i = b; i < end; i++)
-			if (acts->act[i].need) {
-				want[m].where = packidx_where(&pi, acts->act[i].oid);
-				want[m++].act = i;
-			}
-		qsort(want, m, sizeof(*want), cmp_wanted);
-		for (i = 0; i < m; i++) {
-			char hex[OID_HEX + 1];
-			oid_to_hex(hex, acts->act[want[i].act].oid);
-			strbuf_add(&oids, hex, OID_HEX);
-			strbuf_addch(&oids, '\n');
-			ap->order[ap->nr_order++] = want[i].act;
-		}
-	}
-	ap->batch_order[b / batch] = ap->nr_order;
-	free(want);
-	packidx_close(&pi);
-	ap->act = acts->act;
-	ap->readers = ap->bulk ? READERS : 1;
-	for (r = 0; r < ap->readers && in_process; r++)
-		if (odb_open(&ap->odb[r], p->objdir))
-			break;
-	if (r == ap->readers) {
-		ap->have_odb = 1;
-		strbuf_release(&oids);
-		return 0;
-	}
-	while (r--)
-		odb_close(&ap->odb[r]);
-	if (catfile_start(&ap->cf, p, "--batch", strbuf_detach(&oids, NULL), n * (OID_HEX + 1), 1) < 0)
-		return -1;
-	ap->have_cf = 1;
-	ap->readers = 1;	/* one stream */
-	return 0;
-}
-
-/* Blob o of ap->order, for batch b: 0, 1 when it is missing, -1 on an error. */
-static int next_blob(struct apply *ap, size_t b, size_t o, struct strbuf *out)
-{
-	int r = b % ap->readers;
-
-	if (!ap->have_odb)
-		return catfile_next(&ap->cf, out);
-	/*
-	 * a sweep in pack order: the pages behind it are not needed again
-	 * (each fault maps 64 KiB around it: let them go often)
-	 */
-	if ((o - ap->batch_order[b]) % 64 == 63)
-		odb_drop_pages(&ap->odb[r]);
-	return odb_read_blob(&ap->odb[r], ap->o->p, ap->act[ap->order[o]].oid, out);
-}
-
-/*
- * Read and parse the blobs of batch ra->b (actions [ra->from, ra->to)), in
- * the order asked, into ra: the actions then take their records in path
- * order. A reader owns lib/odb's odb[b % ap->readers], or git's stream (one
- * reader at a time then).
- */
-static int prefetch(struct apply *ap, struct readahead *ra)
-{
-	double t0 = now_ms(), t1;
-	size_t o;
-	int got;
-
-	strbuf_reset(&ra->recs);
-	if (!ra->at)
-		ra->at = xcalloc(ap->batch, sizeof(*ra->at));
-	for (o = ap->batch_order[ra->b]; o < ap->batch_order[ra->b + 1]; o++) {
-		struct prefetched *pf = &ra->at[ap->order[o] - ra->from];
-
-		if ((got = next_blob(ap, ra->b, o, &ra->blob)) < 0)
-			return -1;
-		t1 = now_ms();
-		ra->ms_read += t1 - t0;
-		pf->got = got;
-		pf->off = ra->recs.len;
-		if (!got) {
-			strbuf_reset(&ra->rec);
-			issue_parse(&ra->rec, ra->blob.buf, ra->blob.len);
-			strbuf_add(&ra->recs, ra->rec.buf, ra->rec.len);
-		}
-		pf->len = ra->recs.len - pf->off;
-		t0 = now_ms();
-		ra->ms_parse += t0 - t1;
-	}
-	return 0;
-}
-
-static void *prefetch_thread(void *data)
-{
-	struct readahead *ra = data;
-
-	ra->rc = prefetch(ra->ap, ra);
-	return NULL;
-}
-
-/* Batch b of nr actions begins: its slot, ready for a reader. */
-static struct readahead *begin_batch(struct apply *ap, size_t b, size_t nr)
-{
-	struct readahead *ra = &ap->ra[b % SLOTS];
-
-	ra->b = b;
-	ra->from = b * ap->batch;
-	ra->to = ra->from + ap->batch < nr ? ra->from + ap->batch : nr;
-	ra->rc = 0;
-	ap->started = b + 1;
-	return ra;
-}
-
-static void start_batch(struct apply *ap, size_t b, size_t nr)
-{
-	struct readahead *ra = begin_batch(ap, b, nr);
-
-	ra->reading = !pthread_create(&ra->thread, NULL, prefetch_thread, ra);
-	if (!ra->reading)
-		ra->rc = prefetch(ap, ra);	/* no thread: read now */
-}
-
-/*
- * At the start of the batch of action i: have its records (read by a
- * reader started before, or now), and start readers on the next batches:
- * two at once from lib/odb, one from git's stream.
- */
-static int next_batch(struct apply *ap, size_t i, size_t nr)
-{
-	size_t b = i / ap->batch, nb = (nr + ap->batch - 1) / ap->batch;
-	struct readahead *ra = &ap->ra[b % SLOTS];
-	int rc;
-
-	if (ap->started <= b) {
-		rc = prefetch(ap, begin_batch(ap, b, nr));
-	} else {
-		if (ra->reading)
-			pthread_join(ra->thread, NULL);
-		ra->reading = 0;
-		rc = ra->rc;
-	}
-	while (!rc && ap->started < nb && ap->started <= b + ap->readers)
-		start_batch(ap, ap->started, nr);
-	return rc;
-}
-
-/* Stop the readers (an error may come mid-batch) and free the read-ahead. */
-static void release_readahead(struct apply *ap)
-{
-	int i;
-
-	for (i = 0; i < SLOTS; i++) {
-		if (ap->ra[i].reading)
-			pthread_join(ap->ra[i].thread, NULL);
-		ap->ra[i].reading = 0;
-	}
-	for (i = 0; i < SLOTS; i++) {
-		strbuf_release(&ap->ra[i].recs);
-		strbuf_release(&ap->ra[i].blob);
-		strbuf_release(&ap->ra[i].rec);
-		free(ap->ra[i].at);
-		ap->ra[i].at = NULL;
-	}
-	free(ap->order);
-	ap->order = NULL;
-	free(ap->batch_order);
-	ap->batch_order = NULL;
-	for (i = 0; ap->have_odb && i < ap->readers; i++)
-		odb_close(&ap->odb[i]);
-	ap->have_odb = 0;
+	return readahead_start(&ap->ra, acts->act, acts->nr, n, p, ap->bulk);
 }
 
 int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const struct apply_opts *o,
@@ -682,16 +433,10 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 	int rc;
 
 	memset(&ap, 0, sizeof(ap));
-	ap.batch = readahead_batch();
+	readahead_init(&ap.ra);
 	strbuf_init(&ap.rec, 0);
 	strbuf_init(&ap.oldrec, 0);
 	strbuf_init(&ap.blob, 0);
-	for (i = 0; i < SLOTS; i++) {
-		strbuf_init(&ap.ra[i].recs, 0);
-		strbuf_init(&ap.ra[i].blob, 0);
-		strbuf_init(&ap.ra[i].rec, 0);
-		ap.ra[i].ap = &ap;
-	}
 	strbuf_init(&ap.row, 0);
 	strbuf_init(&ap.files_held, 0);
 	postings_edit_init(&ap.ed);
@@ -727,7 +472,8 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 	if (!every)
 		every = 1;
 	for (i = 0; i < acts->nr; i++) {
-		if ((ap.have_odb || ap.have_cf) && !(i % ap.batch) && (rc = next_batch(&ap, i, acts->nr)))
+		if (readahead_on(&ap.ra) && !(i % ap.ra.batch) &&
+		    (rc = readahead_next_batch(&ap.ra, i, acts->nr)))
 			goto out;
 		if ((rc = apply_action(&ap, &acts->act[i], i)))
 			goto out;
@@ -772,15 +518,18 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 		goto out;
 	refresh_trace("apply", acts->nr);
 	/* the read-ahead is done with: give its memory back before the postings */
-	release_readahead(&ap);
+	readahead_release(&ap.ra);
 	if (ap.have_gi) {
 		gitindex_release(&ap.gi);
 		ap.have_gi = 0;
 	}
-	if (getenv("ROADMAP_TRACE"))
+	if (getenv("ROADMAP_TRACE")) {
+		double ms_read = ap.ms_read, ms_parse = ap.ms_parse;
+
+		readahead_times(&ap.ra, &ms_read, &ms_parse);
 		fprintf(stderr, "%s: trace: of which blob reads %.1f ms, parsing %.1f ms\n",
-			progname, ap.ms_read + ap.ra[0].ms_read + ap.ra[1].ms_read + ap.ra[2].ms_read,
-			ap.ms_parse + ap.ra[0].ms_parse + ap.ra[1].ms_parse + ap.ra[2].ms_parse);
+			progname, ms_read, ms_parse);
+	}
 	if (ap.bulk) {
 		/*
 		 * The postings commit in chunks too, and each commit takes the
@@ -810,8 +559,7 @@ out:
 		mdb_txn_abort(txn);
 	*txnp = NULL;
 	/* the readers first: one may be reading git's stream */
-	release_readahead(&ap);
-	if (ap.have_cf && catfile_finish(&ap.cf) < 0 && !rc)
+	if (readahead_finish(&ap.ra) < 0 && !rc)
 		rc = error("git cat-file --batch failed");
 	strbuf_release(&ap.blob);
 	strbuf_release(&ap.rec);
