@@ -1,19 +1,18 @@
 #ifndef ACTIONS_H
 #define ACTIONS_H
 
-#include <string.h>
-
-#include "index.h"
-
 /*
- * actions.h - the changes a refresh will make to the `files` rows, and the
- * cursor over the rows they are found against. May call index, xalloc.
+ * actions.h - a refresh's actions and its cursor over the `files` rows; calls index, xalloc.
  *
  * A source of changes (treewalk: HEAD's trees; gitactions: git's index or
  * git diff-tree; refresh.c: libgit2) merges what HEAD has with the rows
  * under the cursor and adds an action for each difference; apply makes
  * them. Nothing here writes to the index.
  */
+
+#include <string.h>
+
+#include "index.h"
 
 enum action_type { ACT_ADD, ACT_MODIFY, ACT_DELETE, ACT_TREE_PUT, ACT_TREE_DELETE };
 

@@ -1,26 +1,24 @@
-#include <errno.h>
 #include <malloc.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "actions.h"
 #include "apply.h"
-#include "catfile.h"
+#include "clock.h"
 #include "gitindex.h"
 #include "issue.h"
-#include "odb.h"
-#include "packidx.h"
 #include "postings.h"
 #include "readahead.h"
 #include "record.h"
-#include "treewalk.h"
 #include "usage.h"
 #include "xalloc.h"
+/* for the refresh from git's index at the end, until it moves out */
+#include "gitactions.h"
+#include "heal.h"
+#include "odb.h"
+#include "treewalk.h"
 
 /* --- applying the actions --- */
 

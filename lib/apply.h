@@ -1,24 +1,26 @@
 #ifndef APPLY_H
 #define APPLY_H
 
+/*
+ * apply.h - writing a refresh's actions to the index; calls actions, postings, readahead, gitindex, refreshstats.
+ *
+ * A refresh finds the actions that bring the rows to HEAD (from git's
+ * index, git diff-tree, or a walk of HEAD's trees), then applies them in
+ * one write transaction (or, for a large walk, in chunks marked
+ * "building"): rows, records (from the blob cache, or parsed), postings,
+ * the digest and the sync state. No libgit2.
+ *
+ * Until the refresh from git's index (refresh_from_gitindex) moves out of
+ * apply.c, apply.c also calls treewalk, gitactions, odb and heal for it.
+ */
+
 #include "actions.h"
-#include "gitactions.h"
-#include "heal.h"
 #include "index.h"
 #include "refreshstats.h"
 #include "repo.h"
 #include "strbuf.h"
-
-/*
- * apply.h - the changes a refresh makes, and making them (no libgit2).
- *
- * A refresh finds the actions that bring the rows to HEAD (from git's
- * index, git diff-tree, or refresh.c's tree walk), then applies them in
- * one write transaction (or, for a large walk, in chunks marked
- * "building"): rows, records (from the blob cache, or parsed), postings,
- * the digest and the sync state. roadmap-refresh does the common case,
- * HEAD moved and git's index holds it, without starting libgit2.
- */
+/* for the callers that found these here (refresh.c): include it there */
+#include "gitactions.h"
 
 /* Read a blob into out: 0, 1 when it is missing, -1 on an error (reported). */
 typedef int (*blob_reader)(void *ctx, const unsigned char *oid, struct strbuf *out);
@@ -34,12 +36,12 @@ struct apply_opts {
 };
 
 /*
- * Apply w's actions in *txn and commit (in chunks for a large walk), with
+ * Apply the actions in *txn and commit (in chunks for a large walk), with
  * the digest, counts and sync state; *txn is NULL on return. Returns 0 or
  * an LMDB code (MDB_MAP_FULL: grow the map and redo the refresh) or -1.
  */
 int apply_actions(struct index *ix, MDB_txn **txn, struct actions *acts, const struct apply_opts *o,
-	       struct refresh_stats *st);
+		  struct refresh_stats *st);
 
 /* Drop every row (keeping the parsed blobs unless `blobs`), for a rebuild. */
 int drop_rows(struct index *ix, MDB_txn *txn, int blobs);

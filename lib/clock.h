@@ -2,7 +2,7 @@
 #define CLOCK_H
 
 /*
- * clock.h - the monotonic clock, in milliseconds; calls nothing in lib/.
+ * clock.h - the monotonic clock (now_ms); calls nothing in lib/.
  *
  * Declared here so that the write path can time its phases without
  * including heal.h (heal runs the write path: that include was a

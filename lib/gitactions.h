@@ -2,9 +2,7 @@
 #define GITACTIONS_H
 
 /*
- * gitactions.h - the actions of a refresh as git tells them: from git's
- * index, or from git diff-tree. May call actions, gitindex, catfile
- * (git_capture), issue, refreshstats.
+ * gitactions.h - a refresh's actions from git's index or git diff-tree; calls actions, gitindex, catfile, issue.
  *
  * Neither reads a tree: git's index lists every file with its folders'
  * tree oids, and git diff-tree reads trees with its own delta-base cache.

@@ -2,9 +2,7 @@
 #define POSTINGS_H
 
 /*
- * postings.h - the rows that point at a file from its record: `terms`,
- * `issues` (ids), `dups` and `invalid`. May call index, strbuf, xalloc,
- * refreshstats.
+ * postings.h - the rows that point at a file from its record (terms, ids, dups, invalid); calls index, refreshstats.
  *
  * A walk of changes keeps them in step a file at a time; a large walk
  * (a build) leaves them and makes them anew at the end, in bulk.

@@ -2,9 +2,7 @@
 #define READAHEAD_H
 
 /*
- * readahead.h - the threads that read and parse a large refresh's blobs
- * ahead of the actions that need them. May call actions, odb, catfile,
- * packidx, issue, refreshstats, clock.
+ * readahead.h - threads reading a large refresh's blobs ahead; calls actions, odb, catfile, packidx, issue.
  *
  * The actions whose blobs are read (`need`) go in batches; within a batch
  * the blobs are read in pack order, which reads fastest and in the least

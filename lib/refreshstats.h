@@ -1,13 +1,15 @@
 #ifndef REFRESHSTATS_H
 #define REFRESHSTATS_H
 
-#include "index.h"
-
 /*
- * refreshstats.h - what a refresh did and how: its counts and reason, the
- * -v report, the record roadmap-status shows, the ROADMAP_TRACE lines,
- * and the size of its write steps. May call index, clock, usage.
+ * refreshstats.h - a refresh's counts, -v report, last-refresh record, trace, chunk size; calls index, clock.
+ *
+ * What a refresh did and why (roadmap-refresh -v, roadmap-status), the
+ * time and memory of each of its phases (ROADMAP_TRACE=1), and how many
+ * actions each of its write transactions holds.
  */
+
+#include "index.h"
 
 struct refresh_stats {
 	const char *mode;	/* "up to date", "incremental", "full scan", "rebuild" */

@@ -1,12 +1,8 @@
 #ifndef TREEWALK_H
 #define TREEWALK_H
 
-#include "actions.h"
-#include "strbuf.h"
-
 /*
- * treewalk.h - the actions of a refresh, from HEAD's trees read raw by a
- * loader the caller gives. May call actions, issue, strbuf.
+ * treewalk.h - a refresh's actions from HEAD's trees, read raw by a loader the caller gives; calls actions, issue.
  *
  * HEAD's trees under the roots are merge-walked against the `files` rows:
  * a folder whose tree oid equals the stored one is skipped whole, in the
@@ -14,6 +10,9 @@
  * The trees come raw (git's format) from a loader: lib/odb in-process,
  * or libgit2 in roadmap-reindex.
  */
+
+#include "actions.h"
+#include "strbuf.h"
 
 /*
  * An incremental refresh reads HEAD's trees only when at most this many
