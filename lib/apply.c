@@ -29,25 +29,25 @@ struct apply {
 	struct refresh_stats *st;
 	struct strbuf rec, oldrec, row;
 	/*
-	 * A bulk walk's rows of files, held until the chunk commits: put
-	 * after its records, they fill pages of their own, side by side in
+	 * In bulk, the rows of files, held until the chunk commits: put
+	 * after their records, they fill pages of their own, side by side in
 	 * the file, so that a later walk of files maps a third of the pages.
 	 */
 	struct strbuf files_held;
-	struct postings_edit ed;	/* the postings of a walk of changes */
+	struct postings_edit ed;	/* the postings, when not in bulk */
 	int bulk;		/* postings are rebuilt at the end, not kept */
 	double ms_read, ms_parse;	/* for ROADMAP_TRACE */
-	struct readahead ra;	/* a large walk's blobs, read ahead */
+	struct readahead ra;	/* a large refresh's blobs, read ahead */
 	struct strbuf blob;
 	uint64_t nextnum;
 	unsigned char digest[DIGEST_RAW];	/* of the rows, kept in step */
-	struct gitindex gi;	/* a large walk's source of stat data */
+	struct gitindex gi;	/* a large refresh's source of stat data */
 	int have_gi;
 	int64_t gi_written;	/* when git wrote it */
 };
 
 /*
- * A large walk takes the stat data of the files git's own index knows to
+ * A large refresh takes the stat data of the files git's own index knows to
  * be clean, so that the first working-tree query does not read and hash
  * every file: an entry whose blob is the row's and which is not racily
  * clean (changed in the same instant git wrote its index, or later)
@@ -132,7 +132,7 @@ static int put_in_order(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v)
 	return rc == MDB_KEYEXIST ? mdb_put(txn, dbi, k, v, 0) : rc;
 }
 
-/* A row of files: held in a bulk walk (see files_held), else put now. */
+/* A row of files: held in bulk (see files_held), else put now. */
 static int put_files_row(struct apply *ap, MDB_val *k, MDB_val *v)
 {
 	size_t len[2] = { k->mv_size, v->mv_size };
@@ -336,7 +336,7 @@ static void get_digest(MDB_txn *txn, struct index *ix, unsigned char *digest)
 
 /*
  * What a commit of the rows records with them: their count, digest and
- * numbering, and the state. "building" (a large walk's chunk) keeps
+ * numbering, and the state. "building" (a chunk of a large refresh) keeps
  * readers from answering; the checkpoint names the last path committed.
  */
 static int put_progress(struct apply *ap, const struct strbuf *roots, uint64_t issues,
@@ -398,7 +398,7 @@ static int put_sync_state(struct apply *ap, const struct strbuf *roots, const ch
 
 /*
  * Mark the adds and changes whose blobs the cache lacks, and read those
- * ahead (readahead.h), unless the walk is small and has a reader of its own.
+ * ahead (readahead.h), unless they are few and there is a reader of its own.
  */
 static int start_reading(struct apply *ap, struct actions *acts, const struct repo_paths *p)
 {
@@ -412,7 +412,7 @@ static int start_reading(struct apply *ap, struct actions *acts, const struct re
 			strlen(a->path) <= INDEX_KEY_MAX && mdb_get(ap->txn, ap->ix->blobs, &k, &v);
 		n += a->need;
 	}
-	/* with a reader of its own, a small walk reads its few blobs itself */
+	/* with a reader of its own, a small refresh reads its few blobs itself */
 	if (!n || (ap->o->read_blob && n < CATFILE_MIN)) {
 		for (i = 0; i < acts->nr; i++)
 			acts->act[i].need = 0;
@@ -448,7 +448,7 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 	if (!ap.nextnum)
 		ap.nextnum = 1;
 	get_digest(txn, ix, ap.digest);
-	/* a large walk keeps no postings on the way: they are made anew at the end */
+	/* a large refresh keeps no postings on the way: they are made anew at the end */
 	ap.bulk = o->rebuild || acts->nr > refresh_chunk(REFRESH_CHUNK) ||
 		meta_equals(txn, ix, "postings", "pending", 7);
 	if ((acts->nr > CATFILE_MIN || !o->read_blob) && (rc = start_reading(&ap, acts, o->p)))
@@ -487,10 +487,10 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 				gitindex_drop_pages(&ap.gi);
 		}
 		/*
-		 * A large walk commits in chunks, marked "building" so that no
+		 * A large refresh commits in chunks, marked "building" so that no
 		 * reader answers from it; a killed run resumes from the rows
-		 * committed so far, which its walk finds unchanged. A walk of
-		 * changes commits more often: each change dirties its own
+		 * committed so far, which its walk finds unchanged. A refresh
+		 * of changes commits more often: each change dirties its own
 		 * pages of nums, files, blobs and terms, which LMDB keeps in
 		 * memory until the commit (about 7 KB a change at 100,000
 		 * issues: 2,048 changes a commit peak at 52 MB, 4,096 at 61).
@@ -531,8 +531,8 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 	if (ap.bulk) {
 		/*
 		 * The postings commit in chunks too, and each commit takes the
-		 * last rows of the walk with it: record their numbering, digest
-		 * and checkpoint first, as a chunk of the walk does, or a run
+		 * last rows with it: record their numbering, digest and
+		 * checkpoint first, as a chunk of the actions does, or a run
 		 * killed in the postings leaves meta behind its rows.
 		 */
 		if (acts->nr && (rc = put_progress(&ap, o->roots, issues, "building", acts->act[acts->nr - 1].path)))

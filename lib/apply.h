@@ -6,7 +6,7 @@
  *
  * A refresh finds the actions that bring the rows to HEAD (from git's
  * index, git diff-tree, or a walk of HEAD's trees), then applies them in
- * one write transaction (or, for a large walk, in chunks marked
+ * one write transaction (or, for a large refresh, in chunks marked
  * "building"): rows, records (from the blob cache, or parsed), postings,
  * the digest and the sync state. No libgit2.
  *
@@ -30,13 +30,13 @@ struct apply_opts {
 	const struct strbuf *roots, *stamp;
 	const char *commit;	/* HEAD, as indexed by this refresh */
 	int rebuild;		/* everything was dropped: make postings anew */
-	blob_reader read_blob;	/* for small walks; NULL: git cat-file for all */
+	blob_reader read_blob;	/* for small refreshes; NULL: git cat-file for all */
 	void *blob_ctx;
 	double start;		/* now_ms() when the refresh began */
 };
 
 /*
- * Apply the actions in *txn and commit (in chunks for a large walk), with
+ * Apply the actions in *txn and commit (in chunks for a large refresh), with
  * the digest, counts and sync state; *txn is NULL on return. Returns 0 or
  * an LMDB code (MDB_MAP_FULL: grow the map and redo the refresh) or -1.
  */

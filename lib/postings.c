@@ -249,7 +249,7 @@ out:
 	return rc;
 }
 
-/* --- postings kept in step with a walk of changes, a file at a time --- */
+/* --- postings kept in step with a refresh of changes, a file at a time --- */
 
 static int put_or_del(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v, int add)
 {

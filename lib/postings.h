@@ -4,8 +4,8 @@
 /*
  * postings.h - the rows that point at a file from its record (terms, ids, dups, invalid); calls index, refreshstats.
  *
- * A walk of changes keeps them in step a file at a time; a large walk
- * (a build) leaves them and makes them anew at the end, in bulk.
+ * A refresh of changes keeps them in step a file at a time; a large
+ * refresh (a build) leaves them and makes them anew at the end, in bulk.
  */
 
 #include "index.h"
@@ -21,7 +21,7 @@
  */
 int postings_rebuild(struct index *ix, MDB_txn **txnp, uint64_t *issues);
 
-/* What the postings of a walk of changes need between files. */
+/* What the postings of a refresh of changes need between files. */
 struct postings_edit {
 	int issue_delta;	/* ids added less ids removed: the change in `issues` */
 	struct posting_list oldpost, newpost;	/* a change's postings, before and after */

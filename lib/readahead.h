@@ -36,7 +36,7 @@ struct readahead {
 	struct odb odb[READERS];
 	int have_odb;
 	/*
-	 * readers at once: two in a bulk walk; one in a walk of changes,
+	 * readers at once: two in bulk; one in a refresh of changes,
 	 * whose writes bound it (and whose pages it would add to)
 	 */
 	int readers;
@@ -72,7 +72,7 @@ void readahead_init(struct readahead *ra);
 
 /*
  * Start reading the blobs of the n actions of act[0..nr) marked `need`,
- * with two readers in a bulk walk, one in a walk of changes. Returns 0,
+ * with two readers in bulk, one in a refresh of changes. Returns 0,
  * or -1 when git cat-file cannot be started (reported).
  */
 int readahead_start(struct readahead *ra, const struct action *act, size_t nr, size_t n,
