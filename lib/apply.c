@@ -422,7 +422,7 @@ static int start_reading(struct apply *ap, struct actions *acts, const struct re
 }
 
 int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const struct apply_opts *o,
-	       struct refresh_stats *st)
+		  struct refresh_stats *st)
 {
 	struct apply ap;
 	MDB_txn *txn = *txnp;
@@ -535,7 +535,8 @@ int apply_actions(struct index *ix, MDB_txn **txnp, struct actions *acts, const 
 		 * checkpoint first, as a chunk of the actions does, or a run
 		 * killed in the postings leaves meta behind its rows.
 		 */
-		if (acts->nr && (rc = put_progress(&ap, o->roots, issues, "building", acts->act[acts->nr - 1].path)))
+		if (acts->nr &&
+		    (rc = put_progress(&ap, o->roots, issues, "building", acts->act[acts->nr - 1].path)))
 			goto out;
 		actions_release(acts);	/* not needed any more: give the memory back */
 		malloc_trim(0);

@@ -2,7 +2,7 @@
 #define APPLY_H
 
 /*
- * apply.h - writing a refresh's actions to the index; calls actions, postings, readahead, gitindex, refreshstats.
+ * apply.h - writing actions to the index; calls actions, postings, readahead, gitindex, refreshstats.
  *
  * A refresh finds the actions that bring the rows to HEAD (from git's
  * index, git diff-tree, or a walk of HEAD's trees), then applies them in

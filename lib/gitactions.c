@@ -183,8 +183,8 @@ static int gitindex_rows(struct vrow **out, size_t *nr, char ***dirs, size_t *nd
  * skipping every folder whose tree oid is the stored one. No tree is read
  * from the pack. Returns 1 when the index cannot stand for HEAD.
  */
-int gitindex_actions(struct actions *acts, const struct repo_paths *p, unsigned char (*root_oids)[OID_RAW],
-		     const struct strbuf *roots)
+int gitindex_actions(struct actions *acts, const struct repo_paths *p,
+		     unsigned char (*root_oids)[OID_RAW], const struct strbuf *roots)
 {
 	static const unsigned char null_oid[OID_RAW];
 	struct gitindex gi;

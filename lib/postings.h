@@ -2,7 +2,7 @@
 #define POSTINGS_H
 
 /*
- * postings.h - the rows that point at a file from its record (terms, ids, dups, invalid); calls index, refreshstats.
+ * postings.h - the rows that point at a file (terms, ids, dups, invalid); calls index, refreshstats.
  *
  * A refresh of changes keeps them in step a file at a time; a large
  * refresh (a build) leaves them and makes them anew at the end, in bulk.

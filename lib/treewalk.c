@@ -48,7 +48,8 @@ static int next_entry(const char *tree, size_t len, size_t *off, struct tree_ent
 /* Whether the cursor's row (a folder's or a file's) holds oid. */
 static int row_has_oid(const struct actions *acts, const unsigned char *oid)
 {
-	return acts->val.mv_size > OID_RAW && !memcmp((const unsigned char *)acts->val.mv_data + 1, oid, OID_RAW);
+	return acts->val.mv_size > OID_RAW &&
+		!memcmp((const unsigned char *)acts->val.mv_data + 1, oid, OID_RAW);
 }
 
 static int walk_folder(struct actions *acts, struct tree_walk *tw, struct strbuf *prefix,

@@ -2,7 +2,7 @@
 #define TREEWALK_H
 
 /*
- * treewalk.h - a refresh's actions from HEAD's trees, read raw by a loader the caller gives; calls actions, issue.
+ * treewalk.h - a refresh's actions from HEAD's trees (raw, from a loader); calls actions, issue.
  *
  * HEAD's trees under the roots are merge-walked against the `files` rows:
  * a folder whose tree oid equals the stored one is skipped whole, in the
