@@ -1,10 +1,8 @@
 #ifndef GITINDEX_H
 #define GITINDEX_H
 
-#include <stddef.h>
-
 /*
- * gitindex.h - reading git's own index ($GIT_DIR/index) for what HEAD holds.
+ * gitindex.h - reading git's own index ($GIT_DIR/index) for what HEAD holds; calls strbuf, xalloc.
  *
  * After a checkout, commit, merge or reset, git's index lists HEAD's files
  * (path, mode, blob oid), and its cache-tree extension ("TREE") the tree
@@ -16,6 +14,8 @@
  * Versions 2, 3 and 4 are read. A split index, a sparse index or an entry
  * in conflict makes gitindex_read() fail: the caller reads the trees.
  */
+
+#include <stddef.h>
 
 struct gitindex_entry {
 	const char *path;	/* NUL-terminated */

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apply.h"
 #include "postings.h"
+#include "refreshstats.h"
 #include "xalloc.h"
 
 /*
@@ -246,5 +246,120 @@ out:
 	free(b.slot);
 	free(b.t);
 	strbuf_release(&b.arena);
+	return rc;
+}
+
+/* --- postings kept in step with a refresh of changes, a file at a time --- */
+
+static int put_or_del(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v, int add)
+{
+	int rc = add ? mdb_put(txn, dbi, k, v, 0) : mdb_del(txn, dbi, k, v);
+
+	return rc == MDB_NOTFOUND || rc == MDB_KEYEXIST ? 0 : rc;
+}
+
+/* Keep `dups` right for `id` after a posting was added or removed. */
+static int update_dups(struct index *ix, MDB_txn *txn, MDB_val *k)
+{
+	MDB_cursor *c;
+	MDB_val v, empty = { 0, "" };
+	size_t count = 0;
+	int rc = mdb_cursor_open(txn, ix->issues, &c);
+
+	if (rc)
+		return rc;
+	if (!mdb_cursor_get(c, k, &v, MDB_SET))
+		mdb_cursor_count(c, &count);
+	mdb_cursor_close(c);
+	rc = count > 1 ? mdb_put(txn, ix->dups, k, &empty, 0) : mdb_del(txn, ix->dups, k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+struct postings {
+	struct index *ix;
+	MDB_txn *txn;
+	uint32_t num;
+	int add;
+	int *issue_delta;
+};
+
+static int put_posting(MDB_dbi db, const void *key, size_t klen, void *data)
+{
+	struct postings *ps = data;
+	MDB_val k = { klen, (void *)key }, v = { sizeof(ps->num), &ps->num }, empty = { 0, "" };
+	int rc;
+
+	if (db == ps->ix->invalid)
+		return put_or_del(ps->txn, db, &k, &empty, ps->add);
+	if (db != ps->ix->issues)
+		return put_or_del(ps->txn, db, &k, &v, ps->add);
+	*ps->issue_delta += ps->add ? 1 : -1;
+	if ((rc = put_or_del(ps->txn, db, &k, &v, ps->add)))
+		return rc;
+	return update_dups(ps->ix, ps->txn, &k);
+}
+
+void postings_edit_init(struct postings_edit *ed)
+{
+	ed->issue_delta = 0;
+	strbuf_init(&ed->oldpost.arena, 0);
+	strbuf_init(&ed->newpost.arena, 0);
+}
+
+void postings_edit_release(struct postings_edit *ed)
+{
+	posting_list_release(&ed->oldpost);
+	posting_list_release(&ed->newpost);
+}
+
+int postings_write(struct index *ix, MDB_txn *txn, const char *path, uint32_t num,
+		   const MDB_val *recval, int add, struct postings_edit *ed)
+{
+	struct postings ps = { ix, txn, num, add, &ed->issue_delta };
+
+	if (!recval)
+		return 0;
+	return index_postings(ix, path, recval->mv_data, recval->mv_size, put_posting, &ps);
+}
+
+/*
+ * Most changes touch a field or two, and every posting written dirties a
+ * page of its own: write only those that differ.
+ */
+int postings_change(struct index *ix, MDB_txn *txn, const char *path, uint32_t num,
+		    const struct strbuf *oldrec, const struct strbuf *rec, struct postings_edit *ed)
+{
+	struct postings ps = { ix, txn, num, 0, &ed->issue_delta };
+	struct posting_list *oldpost = &ed->oldpost, *newpost = &ed->newpost;
+	size_t i = 0, j = 0;
+	int rc = 0;
+
+	posting_list_reset(oldpost);
+	posting_list_reset(newpost);
+	index_postings(ix, path, oldrec->buf, oldrec->len, posting_list_add, oldpost);
+	index_postings(ix, path, rec->buf, rec->len, posting_list_add, newpost);
+	posting_list_sort(oldpost);
+	posting_list_sort(newpost);
+	while (!rc && (i < oldpost->nr || j < newpost->nr)) {
+		struct posting x, y;
+		int c;
+
+		if (i < oldpost->nr)
+			posting_at(oldpost, i, &x);
+		if (j < newpost->nr)
+			posting_at(newpost, j, &y);
+		c = i >= oldpost->nr ? 1 : j >= newpost->nr ? -1 : posting_cmp(&x, &y);
+		if (!c) {
+			i++;
+			j++;
+			continue;
+		}
+		ps.add = c > 0;
+		rc = c < 0 ? put_posting(x.db, x.key, x.klen, &ps) : put_posting(y.db, y.key, y.klen, &ps);
+		if (c < 0)
+			i++;
+		else
+			j++;
+	}
 	return rc;
 }

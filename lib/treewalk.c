@@ -46,23 +46,24 @@ static int next_entry(const char *tree, size_t len, size_t *off, struct tree_ent
 }
 
 /* Whether the cursor's row (a folder's or a file's) holds oid. */
-static int row_has_oid(const struct walk *w, const unsigned char *oid)
+static int row_has_oid(const struct actions *acts, const unsigned char *oid)
 {
-	return w->val.mv_size > OID_RAW && !memcmp((const unsigned char *)w->val.mv_data + 1, oid, OID_RAW);
+	return acts->val.mv_size > OID_RAW &&
+		!memcmp((const unsigned char *)acts->val.mv_data + 1, oid, OID_RAW);
 }
 
-static int walk_folder(struct walk *w, struct tree_walk *tw, struct strbuf *prefix,
+static int walk_folder(struct actions *acts, struct tree_walk *tw, struct strbuf *prefix,
 		       const unsigned char *oid);
 
 /* Merge-walk the raw tree (whose folder key is prefix, ending in '/') against the rows. */
-static int walk_entries(struct walk *w, struct tree_walk *tw, struct strbuf *prefix,
+static int walk_entries(struct actions *acts, struct tree_walk *tw, struct strbuf *prefix,
 			const char *tree, size_t len)
 {
 	size_t plen = prefix->len, off = 0;
 	struct tree_entry e;
 	int more, rc = 0;
 
-	while (!rc && !w->rc && (more = next_entry(tree, len, &off, &e)) != 0) {
+	while (!rc && !acts->rc && (more = next_entry(tree, len, &off, &e)) != 0) {
 		int is_tree = e.mode == 040000, same;
 
 		if (more < 0) {
@@ -77,36 +78,36 @@ static int walk_entries(struct walk *w, struct tree_walk *tw, struct strbuf *pre
 		strbuf_add(prefix, e.name, e.len);
 		if (is_tree)
 			strbuf_addch(prefix, '/');
-		walk_delete_before(w, prefix->buf, plen, prefix->buf, prefix->len);
-		same = w->valid && !walk_cmp(w, prefix->buf, prefix->len);
+		actions_delete_rows(acts, prefix->buf, plen, prefix->buf, prefix->len);
+		same = acts->valid && !row_cmp(acts, prefix->buf, prefix->len);
 		if (!is_tree) {
 			/* the kind byte of a stored row says whether it is executable */
 			int exec = e.mode == 0100755;
 			if (!same)
-				add_action(w, ACT_ADD, prefix->buf, prefix->len, e.oid, NULL)->mode = e.mode;
-			else if (!row_has_oid(w, e.oid) ||
-				 (((const unsigned char *)w->val.mv_data)[0] == ROW_FILE_EXEC) != exec)
-				add_action(w, ACT_MODIFY, prefix->buf, prefix->len, e.oid, &w->val)->mode = e.mode;
+				actions_add(acts, ACT_ADD, prefix->buf, prefix->len, e.oid, NULL)->mode = e.mode;
+			else if (!row_has_oid(acts, e.oid) ||
+				 (((const unsigned char *)acts->val.mv_data)[0] == ROW_FILE_EXEC) != exec)
+				actions_add(acts, ACT_MODIFY, prefix->buf, prefix->len, e.oid, &acts->val)->mode = e.mode;
 			if (same)
-				walk_step(w, MDB_NEXT);
+				row_step(acts, MDB_NEXT);
 			continue;
 		}
-		if (same && !w->full && row_has_oid(w, e.oid)) {
+		if (same && !acts->full && row_has_oid(acts, e.oid)) {
 			/* an unchanged folder: skip its rows whole ('0' follows '/') */
 			prefix->buf[prefix->len - 1] = '0';
-			walk_seek(w, prefix->buf, prefix->len);
+			row_seek(acts, prefix->buf, prefix->len);
 			continue;
 		}
-		rc = walk_folder(w, tw, prefix, e.oid);
+		rc = walk_folder(acts, tw, prefix, e.oid);
 	}
 	strbuf_setlen(prefix, plen);
 	if (!rc)
-		walk_delete_before(w, prefix->buf, plen, NULL, 0);
+		actions_delete_rows(acts, prefix->buf, plen, NULL, 0);
 	return rc;
 }
 
 /* How many folders of the raw tree at prefix have no row with their tree oid. */
-static size_t changed_folders(struct walk *w, struct strbuf *prefix, const char *tree, size_t len)
+static size_t changed_folders(struct actions *acts, struct strbuf *prefix, const char *tree, size_t len)
 {
 	size_t plen = prefix->len, off = 0, n = 0;
 	struct tree_entry e;
@@ -120,7 +121,7 @@ static size_t changed_folders(struct walk *w, struct strbuf *prefix, const char 
 		strbuf_addch(prefix, '/');
 		k.mv_size = prefix->len;
 		k.mv_data = prefix->buf;
-		n += mdb_get(w->txn, w->ix->files, &k, &v) || v.mv_size <= OID_RAW ||
+		n += mdb_get(acts->txn, acts->ix->files, &k, &v) || v.mv_size <= OID_RAW ||
 			memcmp((const unsigned char *)v.mv_data + 1, e.oid, OID_RAW);
 	}
 	strbuf_setlen(prefix, plen);
@@ -128,11 +129,11 @@ static size_t changed_folders(struct walk *w, struct strbuf *prefix, const char 
 }
 
 /* The folder prefix (the cursor at its row, if it has one), changed or new: read its tree. */
-static int walk_folder(struct walk *w, struct tree_walk *tw, struct strbuf *prefix,
+static int walk_folder(struct actions *acts, struct tree_walk *tw, struct strbuf *prefix,
 		       const unsigned char *oid)
 {
 	struct strbuf tree = STRBUF_INIT;
-	int same = w->valid && !walk_cmp(w, prefix->buf, prefix->len), rc;
+	int same = acts->valid && !row_cmp(acts, prefix->buf, prefix->len), rc;
 
 	if (tw->max_trees && tw->trees >= tw->max_trees)
 		return 1;
@@ -142,20 +143,20 @@ static int walk_folder(struct walk *w, struct tree_walk *tw, struct strbuf *pref
 		strbuf_release(&tree);
 		return -1;
 	}
-	if (tw->max_trees && tw->trees + changed_folders(w, prefix, tree.buf, tree.len) > tw->max_trees) {
+	if (tw->max_trees && tw->trees + changed_folders(acts, prefix, tree.buf, tree.len) > tw->max_trees) {
 		strbuf_release(&tree);
 		return 1;	/* many folders changed: better read another way */
 	}
-	if (!same || !row_has_oid(w, oid))
-		add_action(w, ACT_TREE_PUT, prefix->buf, prefix->len, oid, NULL);
+	if (!same || !row_has_oid(acts, oid))
+		actions_add(acts, ACT_TREE_PUT, prefix->buf, prefix->len, oid, NULL);
 	if (same)
-		walk_step(w, MDB_NEXT);
-	rc = walk_entries(w, tw, prefix, tree.buf, tree.len);
+		row_step(acts, MDB_NEXT);
+	rc = walk_entries(acts, tw, prefix, tree.buf, tree.len);
 	strbuf_release(&tree);
 	return rc;
 }
 
-int tree_walk_roots(struct walk *w, struct tree_walk *tw, unsigned char (*root_oids)[OID_RAW],
+int tree_walk_roots(struct actions *acts, struct tree_walk *tw, unsigned char (*root_oids)[OID_RAW],
 		    const struct strbuf *roots)
 {
 	static const unsigned char null_oid[OID_RAW];
@@ -163,21 +164,21 @@ int tree_walk_roots(struct walk *w, struct tree_walk *tw, unsigned char (*root_o
 	const char *root;
 	int rc = 0;
 
-	if ((w->rc = mdb_cursor_open(w->txn, w->ix->files, &w->cur)))
+	if ((acts->rc = mdb_cursor_open(acts->txn, acts->ix->files, &acts->cur)))
 		return -1;
-	for (root = roots->buf; root < roots->buf + roots->len && !rc && !w->rc;
+	for (root = roots->buf; root < roots->buf + roots->len && !rc && !acts->rc;
 	     root += strlen(root) + 1, root_oids++) {
 		strbuf_reset(&prefix);
 		strbuf_addf(&prefix, "%s/", root);
-		walk_seek(w, prefix.buf, prefix.len);
+		row_seek(acts, prefix.buf, prefix.len);
 		if (!memcmp(*root_oids, null_oid, OID_RAW))
-			walk_delete_before(w, prefix.buf, prefix.len, NULL, 0);
-		else if (w->full || !w->valid || walk_cmp(w, prefix.buf, prefix.len) ||
-			 !row_has_oid(w, *root_oids))
-			rc = walk_folder(w, tw, &prefix, *root_oids);
+			actions_delete_rows(acts, prefix.buf, prefix.len, NULL, 0);
+		else if (acts->full || !acts->valid || row_cmp(acts, prefix.buf, prefix.len) ||
+			 !row_has_oid(acts, *root_oids))
+			rc = walk_folder(acts, tw, &prefix, *root_oids);
 	}
-	mdb_cursor_close(w->cur);
-	w->cur = NULL;
+	mdb_cursor_close(acts->cur);
+	acts->cur = NULL;
 	strbuf_release(&prefix);
-	return rc ? rc : w->rc ? -1 : 0;
+	return rc ? rc : acts->rc ? -1 : 0;
 }

@@ -1,10 +1,8 @@
 #ifndef TREEWALK_H
 #define TREEWALK_H
 
-#include "apply.h"
-
 /*
- * treewalk.h - the actions of a refresh, from HEAD's trees.
+ * treewalk.h - a refresh's actions from HEAD's trees (raw, from a loader); calls actions, issue.
  *
  * HEAD's trees under the roots are merge-walked against the `files` rows:
  * a folder whose tree oid equals the stored one is skipped whole, in the
@@ -12,6 +10,9 @@
  * The trees come raw (git's format) from a loader: lib/odb in-process,
  * or libgit2 in roadmap-reindex.
  */
+
+#include "actions.h"
+#include "strbuf.h"
 
 /*
  * An incremental refresh reads HEAD's trees only when at most this many
@@ -39,9 +40,18 @@ struct tree_walk {
  * trees root_oids (all zeros: HEAD has no folder there). Returns 0, 1
  * when it read max_trees trees and would read more (w then holds part of
  * the actions: the caller frees them), or -1 when a tree could not be
- * read (tw->failed names it) or LMDB failed (w->rc).
+ * read (tw->failed names it) or LMDB failed (acts->rc).
  */
-int tree_walk_roots(struct walk *w, struct tree_walk *tw, unsigned char (*root_oids)[OID_RAW],
+int tree_walk_roots(struct actions *acts, struct tree_walk *tw, unsigned char (*root_oids)[OID_RAW],
 		    const struct strbuf *roots);
+
+/*
+ * The old names of actions.h, for the callers not renamed yet (refresh.c,
+ * the refresh from git's index at the end of apply.c): remove with them.
+ */
+#define walk actions
+#define add_action actions_add
+#define free_actions actions_release
+#define apply_walk apply_actions
 
 #endif
