@@ -122,11 +122,4 @@ void add_reason(struct refresh_stats *st, const char *s);
 /* ROADMAP_TRACE=1: the time and memory of each phase, on stderr. */
 void refresh_trace(const char *phase, size_t n);
 
-/*
- * The common case without libgit2: HEAD moved on a branch, git's index
- * holds it, the walk is small. Returns 0 when done, 1 when refresh_index()
- * must do it (any other case), -1 on an error (reported).
- */
-int refresh_from_gitindex(struct index *ix, const struct repo_paths *p, struct refresh_stats *st);
-
 #endif

@@ -269,41 +269,37 @@ static int gitindex_actions_head(struct walk *w, const struct repo_paths *p, git
 }
 
 /* One attempt; returns 0, -1 (reported) or an LMDB code (MDB_MAP_FULL: retry). */
-static int refresh_once(struct index *ix, const struct repo_paths *p, git_repository *repo,
-			const struct strbuf *roots, unsigned flags, const struct strbuf *paths,
-			struct refresh_stats *st)
+static int refresh_once(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
+			git_repository *repo, const struct strbuf *roots, unsigned flags,
+			const struct strbuf *paths, struct refresh_stats *st)
 {
 	struct walk w;
 	struct apply_opts o;
-	struct strbuf stamp = STRBUF_INIT;
+	const struct strbuf *stamp = &rs->stamp;
 	MDB_txn *txn = NULL;
 	MDB_val v;
 	git_oid head;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
-	char hex[OID_HEX + 1], indexed[OID_HEX + 1] = "";
-	int rc, unborn = 0, rebuild = 0, full = 0, incremental = 0;
+	const char *hex = rs->head;
+	char indexed[OID_HEX + 1] = "";
+	int rc, unborn, rebuild = 0, full = 0, incremental = 0;
 	double start = now_ms();
 
 	memset(&w, 0, sizeof(w));
 	memset(&o, 0, sizeof(o));
 	memset(st, 0, sizeof(*st));
-	repo_config_stamp(p, &stamp);
 	refresh_trace("start", 0);
 	if ((rc = index_begin(ix, &txn, 1)))
 		goto out;
 
-	/* HEAD, read inside the write transaction: the last writer wins */
-	rc = git_reference_name_to_id(&head, repo, "HEAD");
-	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
-		git_error_clear();	/* an answer, not an error */
-		unborn = 1;
-		memset(&head, 0, sizeof(head));
-	} else if (rc < 0) {
-		rc = repo_error("cannot resolve HEAD");
+	/* HEAD, read again inside the write transaction: the last writer indexes the newest */
+	if (repo_state_reread_head(rs, p) < 0) {
+		rc = -1;
 		goto out;
 	}
-	oid_to_hex(hex, head.id);
+	unborn = rs->unborn;
+	hex_to_oid(head.id, hex);
 
 	if (!meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION))) {
 		rebuild = 1;
@@ -336,8 +332,8 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		st->mode = "up to date";
 		snprintf(st->reason, sizeof(st->reason), "HEAD is %.12s", hex);
 		/* the config may have changed without touching the roots */
-		if (!meta_equals(txn, ix, "config", stamp.buf, stamp.len)) {
-			if ((rc = meta_put(txn, ix, "config", stamp.buf, stamp.len)))
+		if (!meta_equals(txn, ix, "config", stamp->buf, stamp->len)) {
+			if ((rc = meta_put(txn, ix, "config", stamp->buf, stamp->len)))
 				goto out;
 			rc = index_commit(txn, "the config stamp");	/* ends txn, failing or not */
 			txn = NULL;
@@ -346,12 +342,11 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		}
 		rc = 0;
 		goto out;
-	} else if (git_repository_head_detached(repo) == 1) {
+	} else if (rs->detached) {
 		full = 1;
 		st->mode = "full scan";
 		snprintf(st->reason, sizeof(st->reason), "detached HEAD at %.12s", hex);
-	} else if (git_repository_state(repo) >= GIT_REPOSITORY_STATE_REBASE &&
-		   git_repository_state(repo) <= GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE) {
+	} else if (repo_rebasing(p)) {
 		full = 1;
 		st->mode = "full scan";
 		snprintf(st->reason, sizeof(st->reason), "rebase in progress");
@@ -405,7 +400,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 
 	o.p = p;
 	o.roots = roots;
-	o.stamp = &stamp;
+	o.stamp = stamp;
 	o.commit = hex;
 	o.rebuild = rebuild;
 	o.read_blob = read_blob;
@@ -420,7 +415,6 @@ out:
 	free_actions(&w);
 	git_tree_free(tree);
 	git_commit_free(commit);
-	strbuf_release(&stamp);
 	return rc;
 }
 
@@ -430,8 +424,8 @@ static int is_corruption(int rc)
 		rc == MDB_INCOMPATIBLE || rc == MDB_INVALID;
 }
 
-int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
-		  const struct strbuf *paths, struct refresh_stats *st)
+int refresh_index(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
+		  unsigned flags, const struct strbuf *paths, struct refresh_stats *st)
 {
 	git_repository *repo = NULL;
 	struct strbuf roots = STRBUF_INIT;
@@ -454,7 +448,7 @@ int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 	}
 	normalize_roots(&roots);
 	for (tries = 0; tries < 32; tries++) {
-		rc = refresh_once(ix, p, repo, &roots, flags, paths, st);
+		rc = refresh_once(ix, p, rs, repo, &roots, flags, paths, st);
 		if (rc == MDB_MAP_FULL) {
 			if (index_grow(ix) < 0)
 				break;
