@@ -123,7 +123,7 @@ static char *config_value(char *v)
  */
 static void read_format(const char *path, long *version, struct strbuf *exts)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, sub = STRBUF_INIT;
 	char *line, *next, section[32] = "";
 
 	*version = 0;
@@ -138,11 +138,21 @@ static void read_format(const char *path, long *version, struct strbuf *exts)
 			*next++ = '\0';
 		p += strspn(p, " \t");
 		if (*p == '[') {
+			/* [name], [name "subsection"] or the old [name.subsection] */
 			size_t len = strcspn(++p, " \t\".]");
-			/* a subsection ([core "x"], [core.x]) is another section */
-			snprintf(section, sizeof(section), "%.*s", p[len] == ']' && len < sizeof(section) ?
-				 (int)len : 0, p);
+			snprintf(section, sizeof(section), "%.*s", len < sizeof(section) ? (int)len : 0, p);
 			lower(section);
+			strbuf_reset(&sub);
+			p += len;
+			if (*p == '.') {
+				len = strcspn(++p, "]");
+				strbuf_add(&sub, p, len);
+				lower(sub.buf);
+			} else if (*(p += strspn(p, " \t")) == '"') {
+				len = strcspn(++p, "\"");
+				strbuf_add(&sub, p, len);
+				p += len;
+			}
 			if (!(p = strchr(p, ']')))
 				break;
 			p++;
@@ -158,9 +168,12 @@ static void read_format(const char *path, long *version, struct strbuf *exts)
 			value = config_value(p + 1);
 		key[keylen] = '\0';
 		lower(key);
-		if (!strcmp(section, "core") && !strcmp(key, "repositoryformatversion")) {
+		if (!strcmp(section, "core") && !sub.len && !strcmp(key, "repositoryformatversion")) {
 			*version = strtol(value, NULL, 10);
 		} else if (!strcmp(section, "extensions")) {
+			/* git names one in a subsection "sub.key": an extension it does not know */
+			if (sub.len)
+				strbuf_addf(exts, "%s.", sub.buf);
 			strbuf_addstr(exts, key);
 			strbuf_addch(exts, '\0');
 			strbuf_addstr(exts, value);
@@ -168,6 +181,7 @@ static void read_format(const char *path, long *version, struct strbuf *exts)
 		}
 	}
 	strbuf_release(&sb);
+	strbuf_release(&sub);
 }
 
 /*
