@@ -43,7 +43,7 @@ static int todo_left(const char *dir, const char *name)
 /*
  * Whether a multi-step operation (rebase, cherry-pick or revert of
  * several commits) will move HEAD again after this hook: then
- * post-checkout and post-commit leave the refresh to a later hook (R5).
+ * post-checkout and post-commit leave the refresh to a later hook.
  * The last step is not deferred, as no hook may follow it: a
  * fast-forward rebase fires only its first post-checkout, and the
  * post-commit of a sequence's last pick runs while git still lists that
@@ -69,7 +69,7 @@ static int more_steps(const struct repo_paths *p)
 }
 
 /*
- * Whether git hook `hook` with these arguments has nothing to do (R4, R5):
+ * Whether git hook `hook` with these arguments has nothing to do:
  * file checkouts; post-checkout and post-commit while more steps of a
  * rebase or a cherry-pick/revert sequence follow (post-rewrite and
  * post-merge always refresh).

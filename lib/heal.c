@@ -36,7 +36,7 @@ int heal_is_fresh(struct index *ix, const struct repo_state *rs)
 	return fresh;
 }
 
-/* index_root_trees() without starting git: 0, or -1 when git must answer. */
+/* commit_root_trees() without starting git: 0, or -1 when git must answer. */
 static int trees_here(unsigned char (*oids)[OID_RAW], const struct repo_paths *p, const char *commit,
 		      const char *roots, size_t rootslen)
 {
@@ -59,12 +59,12 @@ static int trees_here(unsigned char (*oids)[OID_RAW], const struct repo_paths *p
  * read here, else from git cat-file --batch-check. Returns 0, or -1 when
  * git cannot say (or a root is not a folder).
  */
-static int index_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p, const char *commit,
-			    const char *roots, size_t rootslen)
+static int commit_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p,
+			     const char *commit, const char *roots, size_t rootslen)
 {
 	/*
 	 * The last answer: a commit's trees never change, and a refresh that
-	 * found HEAD moved asks again for the trees index_advance() read.
+	 * found HEAD moved asks again for the trees heal_advance() read.
 	 */
 	static struct strbuf memo = STRBUF_INIT;	/* commit, NUL, roots */
 	static unsigned char (*memo_oids)[OID_RAW];
@@ -118,7 +118,7 @@ done:
 	return ret;
 }
 
-/* The tree oid stored for root, or zeros when it has none (as index_root_trees). */
+/* The tree oid stored for root, or zeros when it has none (as commit_root_trees). */
 static void stored_tree(unsigned char *oid, MDB_txn *txn, struct index *ix, const char *root)
 {
 	struct strbuf key = STRBUF_INIT;
@@ -172,7 +172,7 @@ static int heal_advance(struct index *ix, const struct repo_paths *p, const stru
 	for (r = roots.buf, n = 0; ok && r < roots.buf + roots.len; r += strlen(r) + 1)
 		stored_tree(want[n++], txn, ix, r);
 	mdb_txn_abort(txn);
-	if (!ok || index_root_trees(got, p, hex, roots.buf, roots.len) < 0 ||
+	if (!ok || commit_root_trees(got, p, hex, roots.buf, roots.len) < 0 ||
 	    memcmp(want, got, n * sizeof(*want)))
 		goto fail;
 	if (index_lock(ix, 0))
@@ -300,7 +300,7 @@ static int heal_incremental(struct index *ix, const struct repo_paths *p, struct
 	for (r = roots.buf; r < roots.buf + roots.len; r += strlen(r) + 1)
 		nroots++;
 	oids = xcalloc(nroots, sizeof(*oids));
-	if (index_root_trees(oids, p, hex, roots.buf, roots.len) < 0)
+	if (commit_root_trees(oids, p, hex, roots.buf, roots.len) < 0)
 		goto out;
 	w.ix = ix;
 	w.txn = txn;
