@@ -42,6 +42,7 @@ LIB_OBJS += lib/output.o
 LIB_OBJS += lib/odb.o
 LIB_OBJS += lib/overlay.o
 LIB_OBJS += lib/packidx.o
+LIB_OBJS += lib/proc.o
 LIB_OBJS += lib/postings.o
 LIB_OBJS += lib/query.o
 LIB_OBJS += lib/readahead.o

@@ -29,6 +29,7 @@ static const struct option longopts[] = {
 int main(int argc, char **argv)
 {
 	struct repo_paths paths;
+	struct repo_state rs = REPO_STATE_INIT;
 	struct index *ix = NULL;
 	int c, full = 0, verbose = 0, n;
 
@@ -52,10 +53,13 @@ int main(int argc, char **argv)
 		usage_bad_arg(usage_str, "unexpected argument", argv[optind]);
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	n = fsck_index(ix, &paths, full, verbose);
+	if (repo_state_read(&rs, &paths) < 0)
+		die("cannot read HEAD");
+	n = fsck_index(ix, &paths, &rs, full, verbose);
 	if (n < 0)
 		die("cannot check the index");
 	index_close(ix);
+	repo_state_release(&rs);
 	repo_paths_release(&paths);
 	finish_stdout();
 	return n ? EXIT_DIFFER : 0;

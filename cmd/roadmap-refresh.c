@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,18 +19,6 @@
 #include "repo.h"
 #include "strbuf.h"
 #include "usage.h"
-
-static int exists_in(const char *dir, const char *name)
-{
-	struct strbuf path = STRBUF_INIT;
-	struct stat st;
-	int ret;
-
-	strbuf_addf(&path, "%s/%s", dir, name);
-	ret = !stat(path.buf, &st);
-	strbuf_release(&path);
-	return ret;
-}
 
 /* The commands left in a todo list (lines that are neither blank nor comments). */
 static int todo_left(const char *dir, const char *name)
@@ -56,7 +43,7 @@ static int todo_left(const char *dir, const char *name)
 /*
  * Whether a multi-step operation (rebase, cherry-pick or revert of
  * several commits) will move HEAD again after this hook: then
- * post-checkout and post-commit leave the refresh to a later hook (R5).
+ * post-checkout and post-commit leave the refresh to a later hook.
  * The last step is not deferred, as no hook may follow it: a
  * fast-forward rebase fires only its first post-checkout, and the
  * post-commit of a sequence's last pick runs while git still lists that
@@ -68,11 +55,11 @@ static int more_steps(const struct repo_paths *p)
 	int more = 0;
 
 	strbuf_addf(&dir, "%s/rebase-merge", p->gitdir);
-	if (exists_in(p->gitdir, "rebase-merge"))
+	if (repo_gitdir_has(p, "rebase-merge"))
 		more = todo_left(dir.buf, "git-rebase-todo") > 0;
-	else if (exists_in(p->gitdir, "rebase-apply"))
+	else if (repo_gitdir_has(p, "rebase-apply"))
 		more = 1;	/* post-rewrite ends an apply rebase */
-	else if (exists_in(p->gitdir, "sequencer/todo")) {
+	else if (repo_gitdir_has(p, "sequencer/todo")) {
 		strbuf_reset(&dir);
 		strbuf_addf(&dir, "%s/sequencer", p->gitdir);
 		more = todo_left(dir.buf, "todo") > 1;
@@ -82,7 +69,7 @@ static int more_steps(const struct repo_paths *p)
 }
 
 /*
- * Whether git hook `hook` with these arguments has nothing to do (R4, R5):
+ * Whether git hook `hook` with these arguments has nothing to do:
  * file checkouts; post-checkout and post-commit while more steps of a
  * rebase or a cherry-pick/revert sequence follow (post-rewrite and
  * post-merge always refresh).
@@ -96,46 +83,42 @@ static int hook_skips(const char *hook, int argc, char **argv, const struct repo
 	return strcmp(hook, "post-merge") && strcmp(hook, "post-rewrite");
 }
 
-/* Bring the index to HEAD: without libgit2 when possible. Returns only when done. */
+/*
+ * Bring the index to HEAD: the cascade's steps that need no libgit2 here,
+ * else roadmap-reindex in this process's place (with the same options).
+ * Returns only when done.
+ */
 static int refresh(unsigned flags, char **reindex_argv, int verbose)
 {
 	struct repo_paths paths;
+	struct repo_state rs = REPO_STATE_INIT;
 	struct index *ix = NULL;
 	struct refresh_stats st;
-	int advanced = 0, walk, rc;
+	int step;
 
-	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
+	if (repo_find(&paths) < 0 || repo_state_read(&rs, &paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	walk = flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN);
-	if (!walk && !index_is_fresh(ix, &paths))
-		walk = !(advanced = index_advance(ix, &paths));
-	/* HEAD moved on a branch and git's index holds it: no libgit2 */
-	if (walk && !(flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN | REFRESH_NO_WAIT))) {
-		rc = refresh_from_gitindex(ix, &paths, &st);
-		if (rc < 0)
-			die("cannot refresh the index");
-		if (!rc && index_is_fresh(ix, &paths)) {
-			if (verbose)
-				refresh_report(ix, &st);
-			index_close(ix);
-			repo_paths_release(&paths);
-			return 0;
-		}
-	}
-	if (walk) {
+	step = heal_here(ix, &paths, &rs, flags, &st);
+	if (step < 0)
+		die("cannot refresh the index");
+	if (step == HEAL_WALK) {
 		index_close(ix);
+		repo_state_release(&rs);
 		repo_paths_release(&paths);
 		exec_roadmap("roadmap-reindex", reindex_argv);
 		die_errno("cannot run roadmap-reindex");
 	}
-	if (verbose) {
+	if (verbose && step == HEAL_INCREMENTAL) {
+		refresh_report(ix, &st);
+	} else if (verbose) {
 		fprintf(stderr, "%s: up to date (the index matches HEAD%s)\n", progname,
-			advanced ? "; no issue file changed" : "");
+			step == HEAL_ADVANCED ? "; no issue file changed" : "");
 		index_report_invalid(ix);
 		fprintf(stderr, "%s: added 0, modified 0, deleted 0; parsed 0 blobs, reused 0\n",
 			progname);
 	}
 	index_close(ix);
+	repo_state_release(&rs);
 	repo_paths_release(&paths);
 	return 0;
 }
@@ -150,15 +133,19 @@ static int refresh_in_background(void)
 {
 	char *argv[] = { "roadmap-refresh", "-q", NULL };
 	struct repo_paths paths;
+	struct repo_state rs = REPO_STATE_INIT;
 	struct index *ix = NULL;
+	struct refresh_stats st;
 	char fd[16];
 	int rc, null;
 	pid_t pid;
 
-	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
+	if (repo_find(&paths) < 0 || repo_state_read(&rs, &paths) < 0 || index_open(&ix, &paths) < 0)
 		return EXIT_FATAL;
-	if (index_is_fresh(ix, &paths) || index_advance(ix, &paths))
-		return 0;
+	/* the quick steps only: a hook never waits for another refresh */
+	rc = heal_here(ix, &paths, &rs, REFRESH_NO_WAIT, &st);
+	if (rc != HEAL_WALK)
+		return rc < 0 ? EXIT_FATAL : 0;
 	rc = index_lock(ix, 0);
 	if (rc)
 		return rc < 0 ? EXIT_FATAL : 0;	/* busy: that refresh will do */

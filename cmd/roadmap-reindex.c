@@ -46,6 +46,7 @@ static int read_paths(struct strbuf *out, int nul)
 int main(int argc, char **argv)
 {
 	struct repo_paths paths;
+	struct repo_state rs = REPO_STATE_INIT;
 	struct index *ix = NULL;
 	struct refresh_stats st;
 	struct strbuf list = STRBUF_INIT;
@@ -65,21 +66,27 @@ int main(int argc, char **argv)
 		die("--hook is for roadmap-refresh");
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
+	repo_config_stamp(&paths, &rs.stamp);	/* HEAD: read in the write transaction */
 	if ((flags & REFRESH_STDIN) && read_paths(&list, flags & REFRESH_NUL) < 0)
 		die("cannot read the paths on stdin");
-	if (refresh_index(ix, &paths, flags, (flags & REFRESH_STDIN) ? &list : NULL, &st) < 0)
+	if (refresh_index(ix, &paths, &rs, flags, (flags & REFRESH_STDIN) ? &list : NULL, &st) < 0)
 		die("cannot refresh the index");
 	/*
 	 * A hook that found this refresh running skipped its own: when HEAD
 	 * moved while we walked, walk again, so the last hook's HEAD is
-	 * indexed (bounded: a reader heals whatever is left).
+	 * indexed (bounded: a reader heals whatever is left). The config
+	 * too is read again: the walk reads roadmap.path anew.
 	 */
-	for (i = 0; i < 3 && !(flags & REFRESH_STDIN) && !index_is_fresh(ix, &paths); i++)
-		if (refresh_index(ix, &paths, flags & ~(REFRESH_FULL | REFRESH_REBUILD), NULL, &st) < 0)
+	for (i = 0; i < 3 && !(flags & REFRESH_STDIN); i++) {
+		if (!repo_state_read(&rs, &paths) && heal_is_fresh(ix, &rs))
+			break;
+		if (refresh_index(ix, &paths, &rs, flags & ~(REFRESH_FULL | REFRESH_REBUILD), NULL, &st) < 0)
 			die("cannot refresh the index");
+	}
 	if (flags & REFRESH_VERBOSE)
 		refresh_report(ix, &st);
 	index_close(ix);
+	repo_state_release(&rs);
 	repo_paths_release(&paths);
 	strbuf_release(&list);
 	git_libgit2_shutdown();

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "strbuf.h"
 #include "usage.h"
 
@@ -19,8 +20,7 @@ static const char usage_str[] =
 
 int main(int argc, char **argv)
 {
-	struct strbuf cmd = STRBUF_INIT, self = STRBUF_INIT;
-	const char *slash;
+	struct strbuf cmd = STRBUF_INIT;
 
 	set_progname(argv[0]);
 	if (argc < 2)
@@ -33,14 +33,8 @@ int main(int argc, char **argv)
 	}
 	strbuf_addf(&cmd, "roadmap-%s", argv[1]);
 	argv[1] = cmd.buf;
-	/* prefer the program beside this one, then $PATH */
-	slash = strrchr(argv[0], '/');
-	if (slash) {
-		strbuf_add(&self, argv[0], slash - argv[0] + 1);
-		strbuf_addstr(&self, cmd.buf);
-		execv(self.buf, argv + 1);
-	}
-	execvp(cmd.buf, argv + 1);
+	/* the program beside this one, else from $PATH */
+	exec_roadmap(cmd.buf, argv + 1);
 	if (errno == ENOENT) {
 		error("'%s' is not a roadmap command", argv[1] + 8);
 		usage(usage_str);

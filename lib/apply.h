@@ -9,9 +9,6 @@
  * one write transaction (or, for a large refresh, in chunks marked
  * "building"): rows, records (from the blob cache, or parsed), postings,
  * the digest and the sync state. No libgit2.
- *
- * Until the refresh from git's index (refresh_from_gitindex) moves out of
- * apply.c, apply.c also calls treewalk, gitactions, odb and heal for it.
  */
 
 #include "actions.h"
@@ -19,8 +16,6 @@
 #include "refreshstats.h"
 #include "repo.h"
 #include "strbuf.h"
-/* for the callers that found these here (refresh.c): include it there */
-#include "gitactions.h"
 
 /* Read a blob into out: 0, 1 when it is missing, -1 on an error (reported). */
 typedef int (*blob_reader)(void *ctx, const unsigned char *oid, struct strbuf *out);
@@ -46,11 +41,5 @@ int apply_actions(struct index *ix, MDB_txn **txn, struct actions *acts, const s
 /* Drop every row (keeping the parsed blobs unless `blobs`), for a rebuild. */
 int drop_rows(struct index *ix, MDB_txn *txn, int blobs);
 
-/*
- * The common case without libgit2: HEAD moved on a branch, git's index
- * holds it, the walk is small. Returns 0 when done, 1 when refresh_index()
- * must do it (any other case), -1 on an error (reported).
- */
-int refresh_from_gitindex(struct index *ix, const struct repo_paths *p, struct refresh_stats *st);
 
 #endif

@@ -418,20 +418,19 @@ out:
 	return ret;
 }
 
-int fsck_index(struct index *ix, const struct repo_paths *p, int full, int verbose)
+int fsck_index(struct index *ix, const struct repo_paths *p, const struct repo_state *rs, int full,
+	       int verbose)
 {
 	struct fsck f;
-	struct strbuf stamp = STRBUF_INIT;
 	unsigned char head_digest[DIGEST_RAW], rows_digest[DIGEST_RAW];
-	char head[OID_HEX + 1], hex[OID_HEX + 1];
+	const char *head = rs->head;
+	char hex[OID_HEX + 1];
 	MDB_val v;
-	int detached, rc, ret = -1;
+	int rc, ret = -1;
 
 	memset(&f, 0, sizeof(f));
 	f.ix = ix;
 	strbuf_init(&f.roots, 0);
-	if (repo_read_head(p, head, &detached) < 0)
-		return error("cannot read HEAD");
 	if ((rc = index_begin(ix, &f.txn, 0)))
 		return rc < 0 ? -1 : (problem(&f, "index", NULL, "there is none (roadmap-refresh makes it)"), 1);
 	if (!meta_equals(f.txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION))) {
@@ -446,8 +445,7 @@ int fsck_index(struct index *ix, const struct repo_paths *p, int full, int verbo
 		problem(&f, "index", NULL, "at commit %.*s, HEAD is %s", have ? (int)v.mv_size : 4,
 			have ? (char *)v.mv_data : "none", head);
 	}
-	repo_config_stamp(p, &stamp);
-	if (!meta_equals(f.txn, ix, "config", stamp.buf, stamp.len))
+	if (!meta_equals(f.txn, ix, "config", rs->stamp.buf, rs->stamp.len))
 		problem(&f, "index", NULL, "made with another configuration (roadmap.path)");
 	if (!meta_get(f.txn, ix, "roots", &v))
 		strbuf_add(&f.roots, v.mv_data, v.mv_size);
@@ -477,6 +475,5 @@ out:
 	list_release(&f.head);
 	list_release(&f.rows);
 	strbuf_release(&f.roots);
-	strbuf_release(&stamp);
 	return ret;
 }

@@ -5,7 +5,8 @@
 #include "repo.h"
 
 /*
- * fsck.h - checking the index against HEAD, as roadmap-fsck does.
+ * fsck.h - checking the index against HEAD, as roadmap-fsck does. Calls
+ * index, issue, record, output, catfile, repo.
  *
  * The quick check lists HEAD's trees under the roots with git ls-tree
  * (no blob is read), sums the digest of (path, blob oid) and compares it
@@ -17,10 +18,11 @@
  */
 
 /*
- * Print every difference on stdout, one a line: "<what>: <path>: <detail>".
- * Returns the number of differences, or -1 when the check could not run
- * (reported).
+ * Print every difference from HEAD and the config of rs on stdout, one a
+ * line: "<what>: <path>: <detail>". Returns the number of differences, or
+ * -1 when the check could not run (reported).
  */
-int fsck_index(struct index *ix, const struct repo_paths *p, int full, int verbose);
+int fsck_index(struct index *ix, const struct repo_paths *p, const struct repo_state *rs, int full,
+	       int verbose);
 
 #endif

@@ -1,92 +1,43 @@
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "apply.h"
 #include "catfile.h"
+#include "gitactions.h"
 #include "heal.h"
 #include "odb.h"
+#include "proc.h"
+#include "treewalk.h"
 #include "usage.h"
 #include "xalloc.h"
 
-double now_ms(void)
+/* Whether what transaction txn sees matches rs (HEAD, the config) and this format. */
+static int fresh_in(struct index *ix, MDB_txn *txn, const struct repo_state *rs)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Whether what transaction txn sees matches HEAD, the config and the format. */
-static int fresh_in(struct index *ix, MDB_txn *txn, const struct repo_paths *p)
-{
-	struct strbuf stamp = STRBUF_INIT;
-	char hex[OID_HEX + 1];
-	int detached, fresh;
-
-	if (repo_read_head(p, hex, &detached) < 0)
-		return 0;
-	repo_config_stamp(p, &stamp);
-	fresh = meta_equals(txn, ix, "commit", hex, OID_HEX) &&
-		meta_equals(txn, ix, "config", stamp.buf, stamp.len) &&
+	return meta_equals(txn, ix, "commit", rs->head, OID_HEX) &&
+		meta_equals(txn, ix, "config", rs->stamp.buf, rs->stamp.len) &&
 		meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION)) &&
 		meta_equals(txn, ix, "state", "clean", 5);
-	strbuf_release(&stamp);
-	return fresh;
 }
 
-int index_is_fresh(struct index *ix, const struct repo_paths *p)
+int heal_is_fresh(struct index *ix, const struct repo_state *rs)
 {
 	MDB_txn *txn;
 	int fresh;
 
 	if (index_begin(ix, &txn, 0))
 		return 0;
-	fresh = fresh_in(ix, txn, p);
+	fresh = fresh_in(ix, txn, rs);
 	mdb_txn_abort(txn);
 	return fresh;
 }
 
-int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **txn)
-{
-	const char *cmd = getenv("ROADMAP_TEST_BEFORE_ANSWER");
-	int rc, tries;
-
-	/* for tests only: a command that comes between the caller's heal and its answer */
-	if (cmd && *cmd) {
-		struct strbuf sb = STRBUF_INIT;
-		strbuf_addstr(&sb, cmd);
-		unsetenv("ROADMAP_TEST_BEFORE_ANSWER");
-		fflush(NULL);
-		rc = system(sb.buf);	/* what it did is what counts, not how it ended */
-		strbuf_release(&sb);
-	}
-	/*
-	 * The first try is the common case: one transaction, in which the
-	 * index matches HEAD. Otherwise heal (the index is stale, new, or a
-	 * writer came since the last try) and look again.
-	 */
-	for (tries = 0; tries < 100; tries++) {
-		if (tries && index_heal(ix, p) < 0)
-			return -1;
-		if ((rc = index_begin(ix, txn, 0)) < 0)
-			return rc;
-		if (rc)
-			continue;	/* no databases yet */
-		if (fresh_in(ix, *txn, p))
-			return 0;
-		mdb_txn_abort(*txn);
-	}
-	return error("the index keeps changing (a refresh after another?); try again");
-}
-
-/* index_root_trees() without starting git: 0, or -1 when git must answer. */
+/* commit_root_trees() without starting git: 0, or -1 when git must answer. */
 static int trees_here(unsigned char (*oids)[OID_RAW], const struct repo_paths *p, const char *commit,
 		      const char *roots, size_t rootslen)
 {
@@ -103,12 +54,18 @@ static int trees_here(unsigned char (*oids)[OID_RAW], const struct repo_paths *p
 	return ret;
 }
 
-int index_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p, const char *commit,
-		     const char *roots, size_t rootslen)
+/*
+ * The tree oid of each root ("a\0b\0") in `commit`, in oids[]: all zeros
+ * for a root the commit lacks; from the object files when they can be
+ * read here, else from git cat-file --batch-check. Returns 0, or -1 when
+ * git cannot say (or a root is not a folder).
+ */
+static int commit_root_trees(unsigned char (*oids)[OID_RAW], const struct repo_paths *p,
+			     const char *commit, const char *roots, size_t rootslen)
 {
 	/*
 	 * The last answer: a commit's trees never change, and a refresh that
-	 * found HEAD moved asks again for the trees index_advance() read.
+	 * found HEAD moved asks again for the trees heal_advance() read.
 	 */
 	static struct strbuf memo = STRBUF_INIT;	/* commit, NUL, roots */
 	static unsigned char (*memo_oids)[OID_RAW];
@@ -162,7 +119,7 @@ done:
 	return ret;
 }
 
-/* The tree oid stored for root, or zeros when it has none (as index_root_trees). */
+/* The tree oid stored for root, or zeros when it has none (as commit_root_trees). */
 static void stored_tree(unsigned char *oid, MDB_txn *txn, struct index *ix, const char *root)
 {
 	struct strbuf key = STRBUF_INIT;
@@ -178,22 +135,27 @@ static void stored_tree(unsigned char *oid, MDB_txn *txn, struct index *ix, cons
 	strbuf_release(&key);
 }
 
-int index_advance(struct index *ix, const struct repo_paths *p)
+/*
+ * Step 2: when HEAD moved but the tree of every root is the one indexed
+ * (a commit or checkout that touched no issue file), record the new
+ * commit: git cat-file --batch-check (or the object files, read here)
+ * names the trees. Returns 1 when done, 0 when a walk is needed.
+ */
+static int heal_advance(struct index *ix, const struct repo_paths *p, const struct repo_state *rs)
 {
-	struct strbuf stamp = STRBUF_INIT, roots = STRBUF_INIT, indexed = STRBUF_INIT;
+	struct strbuf roots = STRBUF_INIT, indexed = STRBUF_INIT;
 	unsigned char (*want)[OID_RAW] = NULL, (*got)[OID_RAW] = NULL;
-	char hex[OID_HEX + 1];
+	const char *hex = rs->head;
 	const char *r;
 	size_t n = 0;
 	MDB_txn *txn;
 	MDB_val v;
-	int detached, ok = 0;
+	int ok = 0;
 	double start = now_ms();
 
-	if (ix->readonly || repo_read_head(p, hex, &detached) || index_begin(ix, &txn, 0))
+	if (ix->readonly || rs->unborn || index_begin(ix, &txn, 0))
 		return 0;
-	repo_config_stamp(p, &stamp);
-	if (meta_equals(txn, ix, "config", stamp.buf, stamp.len) &&
+	if (meta_equals(txn, ix, "config", rs->stamp.buf, rs->stamp.len) &&
 	    meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION)) &&
 	    meta_equals(txn, ix, "state", "clean", 5) &&
 	    !meta_get(txn, ix, "commit", &v)) {
@@ -211,7 +173,7 @@ int index_advance(struct index *ix, const struct repo_paths *p)
 	for (r = roots.buf, n = 0; ok && r < roots.buf + roots.len; r += strlen(r) + 1)
 		stored_tree(want[n++], txn, ix, r);
 	mdb_txn_abort(txn);
-	if (!ok || index_root_trees(got, p, hex, roots.buf, roots.len) < 0 ||
+	if (!ok || commit_root_trees(got, p, hex, roots.buf, roots.len) < 0 ||
 	    memcmp(want, got, n * sizeof(*want)))
 		goto fail;
 	if (index_lock(ix, 0))
@@ -236,7 +198,6 @@ int index_advance(struct index *ix, const struct repo_paths *p)
 fail:
 	ok = 0;
 out:
-	strbuf_release(&stamp);
 	strbuf_release(&roots);
 	strbuf_release(&indexed);
 	free(want);
@@ -244,37 +205,181 @@ out:
 	return ok;
 }
 
-void exec_roadmap(const char *prog, char **argv)
-{
-	char self[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 64);
+/* The blobs of a small walk: in-process where they can be read here, else from git. */
+struct odb_reader {
+	struct odb db;
+	const struct repo_paths *p;
+};
 
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) && strlen(prog) < 60) {
-			strcpy(slash + 1, prog);
-			execv(self, argv);
-		}
-	}
-	execvp(prog, argv);
+static int odb_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
+{
+	struct odb_reader *r = ctx;
+
+	return odb_read_blob(&r->db, r->p, oid, out);
 }
 
-int index_heal(struct index *ix, const struct repo_paths *p)
+static int odb_tree(void *ctx, const unsigned char *oid, struct strbuf *out)
 {
-	pid_t pid;
-	int status;
+	int type;
 
-	if (index_is_fresh(ix, p) || index_advance(ix, p))
-		return 0;
-	/* HEAD moved on a branch and git's index holds it: no libgit2, no other process */
-	{
-		struct refresh_stats st;
-		int rc = refresh_from_gitindex(ix, p, &st);
-		if (rc < 0)
-			return -1;
-		if (!rc && index_is_fresh(ix, p))
-			return 0;
+	return odb_read(ctx, oid, &type, out) || type != ODB_TREE;
+}
+
+/*
+ * The actions from HEAD's trees, read in-process, when few folders
+ * changed: the walk then grows with the changes, not with the files.
+ * Returns 1 (w left empty) when many did, or a tree cannot be read here:
+ * git's index, which lists every file, is then cheaper or the only way.
+ */
+static int tree_actions(struct actions *w, struct odb *db, unsigned char (*root_oids)[OID_RAW],
+			const struct strbuf *roots)
+{
+	/* for tests only: another bound; 0 sends every walk to git's index */
+	const char *test_max = getenv("ROADMAP_TEST_TREE_WALK_MAX");
+	struct tree_walk tw = { odb_tree, db, TREE_WALK_MAX, 0, NULL };
+	int rc;
+
+	if (test_max && *test_max && !(tw.max_trees = strtoul(test_max, NULL, 10)))
+		return 1;
+	rc = tree_walk_roots(w, &tw, root_oids, roots);
+
+	free(tw.failed);
+	if (rc) {
+		actions_release(w);
+		w->rc = 0;
+		w->valid = 0;
 	}
+	refresh_trace("trees", tw.trees);
+	return rc ? 1 : 0;
+}
+
+/*
+ * Step 3, the common case without libgit2: HEAD moved on a branch, git's
+ * index or HEAD's trees list the changes, the walk is small. Returns 0
+ * when done, 1 when roadmap-reindex must do it (any other case), -1 on an
+ * error (reported).
+ */
+static int heal_incremental(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
+			    struct refresh_stats *st)
+{
+	struct strbuf roots = STRBUF_INIT;
+	struct actions w;
+	struct apply_opts o;
+	unsigned char (*oids)[OID_RAW] = NULL;
+	const char *hex = rs->head;
+	char indexed[OID_HEX + 1];
+	MDB_txn *txn = NULL;
+	MDB_val v;
+	size_t nroots = 0;
+	const char *r;
+	int rc, ret = 1, have_reader = 0;
+	struct odb_reader reader;
+
+	memset(st, 0, sizeof(*st));
+	memset(&w, 0, sizeof(w));
+	memset(&o, 0, sizeof(o));
+	o.start = now_ms();
+	if (ix->readonly || repo_rebasing(p))
+		return 1;
+	if ((rc = index_lock(ix, 1)))
+		return rc < 0 ? -1 : 1;
+	/* HEAD, read again inside the write transaction: the last writer indexes the newest */
+	if (index_begin(ix, &txn, 1) || repo_state_reread_head(rs, p) < 0 || rs->detached)
+		goto out;
+	/* an index whose rows can be trusted, made with this configuration (so these roots) */
+	if (!meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION)) ||
+	    !meta_equals(txn, ix, "state", "clean", 5) || meta_equals(txn, ix, "postings", "pending", 7) ||
+	    !meta_equals(txn, ix, "config", rs->stamp.buf, rs->stamp.len) ||
+	    meta_get(txn, ix, "roots", &v) || !v.mv_size)
+		goto out;
+	strbuf_add(&roots, v.mv_data, v.mv_size);
+	if (meta_get(txn, ix, "commit", &v) || v.mv_size != OID_HEX ||
+	    !memcmp(v.mv_data, hex, OID_HEX) || strspn(hex, "0") == OID_HEX)
+		goto out;
+	memcpy(indexed, v.mv_data, OID_HEX);
+	indexed[OID_HEX] = '\0';
+	for (r = roots.buf; r < roots.buf + roots.len; r += strlen(r) + 1)
+		nroots++;
+	oids = xcalloc(nroots, sizeof(*oids));
+	if (commit_root_trees(oids, p, hex, roots.buf, roots.len) < 0)
+		goto out;
+	w.ix = ix;
+	w.txn = txn;
+	reader.p = p;
+	have_reader = !odb_open(&reader.db, p->objdir);
+	st->mode = "incremental";
+	snprintf(st->reason, sizeof(st->reason), "HEAD moved from %.12s to %.12s; read from ",
+		 indexed, hex);
+	if (have_reader && !tree_actions(&w, &reader.db, oids, &roots))
+		add_reason(st, "HEAD's trees");
+	else if (!gitindex_actions(&w, p, oids, &roots))
+		add_reason(st, "git's index");
+	else
+		goto out;
+	if (w.nr > refresh_chunk(REFRESH_CHUNK))
+		goto out;	/* a large walk: roadmap-reindex commits it in chunks */
+	refresh_trace("walk", w.nr);
+	o.p = p;
+	o.roots = &roots;
+	o.stamp = &rs->stamp;
+	o.commit = hex;
+	if (have_reader) {
+		o.read_blob = odb_blob;
+		o.blob_ctx = &reader;
+	}
+	rc = apply_actions(ix, &txn, &w, &o, st);
+	/* a full map, or anything unusual: the whole refresh runs, with its retries */
+	ret = rc ? (rc == MDB_MAP_FULL || rc > 0 ? 1 : -1) : 0;
+	st->ms = now_ms() - o.start;
+out:
+	if (w.cur)
+		mdb_cursor_close(w.cur);
+	if (txn)
+		mdb_txn_abort(txn);
+	actions_release(&w);
+	free(oids);
+	if (have_reader)
+		odb_close(&reader.db);
+	index_unlock(ix);
+	strbuf_release(&roots);
+	return ret;
+}
+
+int heal_here(struct index *ix, const struct repo_paths *p, struct repo_state *rs, unsigned flags,
+	      struct refresh_stats *st)
+{
+	int rc;
+
+	if (flags & (REFRESH_FULL | REFRESH_REBUILD | REFRESH_STDIN))
+		return HEAL_WALK;
+	if (heal_is_fresh(ix, rs))
+		return HEAL_FRESH;
+	if (heal_advance(ix, p, rs))
+		return HEAL_ADVANCED;
+	if (flags & REFRESH_NO_WAIT)
+		return HEAL_WALK;	/* step 3 waits for the refresh lock */
+	rc = heal_incremental(ix, p, rs, st);
+	if (rc < 0)
+		return -1;
+	/*
+	 * HEAD once more, after the commit: a hook that came meanwhile found
+	 * the lock taken and left its HEAD to this refresh.
+	 */
+	if (!rc && !repo_state_reread_head(rs, p) && heal_is_fresh(ix, rs))
+		return HEAL_INCREMENTAL;
+	return HEAL_WALK;
+}
+
+int heal_index(struct index *ix, const struct repo_paths *p, struct repo_state *rs)
+{
+	struct refresh_stats st;
+	pid_t pid;
+	int status, rc;
+
+	if ((rc = heal_here(ix, p, rs, 0, &st)) < 0)
+		return -1;
+	if (rc != HEAL_WALK)
+		return 0;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -292,6 +397,70 @@ int index_heal(struct index *ix, const struct repo_paths *p)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return error("roadmap-reindex failed");
 	return 0;
+}
+
+int heal_begin(struct index *ix, const struct repo_paths *p, struct repo_state *rs, MDB_txn **txn)
+{
+	const char *cmd = getenv("ROADMAP_TEST_BEFORE_ANSWER");
+	int rc, tries;
+
+	/* for tests only: a command that comes between the caller's heal and its answer */
+	if (cmd && *cmd) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addstr(&sb, cmd);
+		unsetenv("ROADMAP_TEST_BEFORE_ANSWER");
+		fflush(NULL);
+		rc = system(sb.buf);	/* what it did is what counts, not how it ended */
+		strbuf_release(&sb);
+		if (repo_state_read(rs, p) < 0)
+			return -1;
+	}
+	/*
+	 * The first try is the common case: one transaction, in which the
+	 * index matches HEAD as the command read it. Otherwise heal (the
+	 * index is stale, new, or a writer came since the last try) and look
+	 * again, with HEAD read again: the writer that healed indexed the
+	 * HEAD it read in its write transaction, maybe a newer one.
+	 */
+	for (tries = 0; tries < 100; tries++) {
+		if (tries && (repo_state_reread_head(rs, p) < 0 || heal_index(ix, p, rs) < 0))
+			return -1;
+		if ((rc = index_begin(ix, txn, 0)) < 0)
+			return rc;
+		if (rc)
+			continue;	/* no databases yet */
+		if (fresh_in(ix, *txn, rs))
+			return 0;
+		mdb_txn_abort(*txn);
+	}
+	return error("the index keeps changing (a refresh after another?); try again");
+}
+
+int index_is_fresh(struct index *ix, const struct repo_paths *p)
+{
+	struct repo_state rs = REPO_STATE_INIT;
+	int fresh = !repo_state_read(&rs, p) && heal_is_fresh(ix, &rs);
+
+	repo_state_release(&rs);
+	return fresh;
+}
+
+int index_heal(struct index *ix, const struct repo_paths *p)
+{
+	struct repo_state rs = REPO_STATE_INIT;
+	int rc = repo_state_read(&rs, p) < 0 ? -1 : heal_index(ix, p, &rs);
+
+	repo_state_release(&rs);
+	return rc;
+}
+
+int index_begin_fresh(struct index *ix, const struct repo_paths *p, MDB_txn **txn)
+{
+	struct repo_state rs = REPO_STATE_INIT;
+	int rc = repo_state_read(&rs, p) < 0 ? -1 : heal_begin(ix, p, &rs, txn);
+
+	repo_state_release(&rs);
+	return rc;
 }
 
 static const char refresh_usage_fmt[] =

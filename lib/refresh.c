@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "catfile.h"
+#include "gitactions.h"
 #include "git.h"
 #include "gitindex.h"
 #include "issue.h"
@@ -56,7 +57,7 @@ static int load_tree(void *odb, const unsigned char *oid, struct strbuf *out)
 }
 
 /* Walk every root of `roots` ("a\0b\0") in HEAD's `tree` (NULL: unborn). */
-static int walk_roots(struct walk *w, git_tree *tree, const struct strbuf *roots)
+static int walk_roots(struct actions *w, git_tree *tree, const struct strbuf *roots)
 {
 	unsigned char (*oids)[OID_RAW] = root_tree_oids(tree, roots);
 	struct tree_walk tw = { load_tree, NULL, 0, 0, NULL };
@@ -80,7 +81,7 @@ static int walk_roots(struct walk *w, git_tree *tree, const struct strbuf *roots
 int refresh_diff(struct diff *out, struct index *ix, git_repository *repo, git_tree *tree,
 		 const struct strbuf *roots)
 {
-	struct walk w;
+	struct actions w;
 	MDB_txn *txn;
 	size_t i;
 	int rc;
@@ -118,7 +119,7 @@ int refresh_diff(struct diff *out, struct index *ix, git_repository *repo, git_t
 		}
 	}
 	mdb_txn_abort(txn);
-	free_actions(&w);
+	actions_release(&w);
 	return rc ? -1 : 0;
 }
 
@@ -174,7 +175,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Compare the stored row of key (a file, or a directory ending in '/') with HEAD's entry. */
-static void path_action(struct walk *w, git_tree *tree, const char *key)
+static void path_action(struct actions *w, git_tree *tree, const char *key)
 {
 	size_t len = strlen(key);
 	int is_dir = key[len - 1] == '/';
@@ -192,16 +193,16 @@ static void path_action(struct walk *w, git_tree *tree, const char *key)
 		present = 0;
 	if (is_dir) {
 		if (present && (!stored || memcmp(sv + 1, oid, OID_RAW)))
-			add_action(w, ACT_TREE_PUT, key, len, oid, NULL);
+			actions_add(w, ACT_TREE_PUT, key, len, oid, NULL);
 		else if (!present && stored)
-			add_action(w, ACT_TREE_DELETE, key, len, NULL, NULL);
+			actions_add(w, ACT_TREE_DELETE, key, len, NULL, NULL);
 	} else if (present && !stored) {
-		add_action(w, ACT_ADD, key, len, oid, NULL)->mode = mode;
+		actions_add(w, ACT_ADD, key, len, oid, NULL)->mode = mode;
 	} else if (present && (memcmp(sv + 1, oid, OID_RAW) ||
 			       (sv[0] == ROW_FILE_EXEC) != (mode == GIT_FILEMODE_BLOB_EXECUTABLE))) {
-		add_action(w, ACT_MODIFY, key, len, oid, &v)->mode = mode;
+		actions_add(w, ACT_MODIFY, key, len, oid, &v)->mode = mode;
 	} else if (!present && stored) {
-		add_action(w, ACT_DELETE, key, len, NULL, &v);
+		actions_add(w, ACT_DELETE, key, len, NULL, &v);
 	}
 	git_tree_entry_free(e);
 	free(gitpath);
@@ -211,7 +212,7 @@ static void path_action(struct walk *w, git_tree *tree, const char *key)
  * Actions for the listed paths only (roadmap-refresh --stdin), and for
  * the directories above them, whose tree oids the next walk relies on.
  */
-static void path_actions(struct walk *w, git_tree *tree, const struct strbuf *roots,
+static void path_actions(struct actions *w, git_tree *tree, const struct strbuf *roots,
 			 const struct strbuf *paths)
 {
 	char **keys = NULL;
@@ -258,7 +259,7 @@ static int read_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
 }
 
 /* gitindex_actions() with the root trees of `tree` (HEAD's) */
-static int gitindex_actions_head(struct walk *w, const struct repo_paths *p, git_tree *tree,
+static int gitindex_actions_head(struct actions *w, const struct repo_paths *p, git_tree *tree,
 				 const struct strbuf *roots)
 {
 	unsigned char (*oids)[OID_RAW] = root_tree_oids(tree, roots);
@@ -269,41 +270,37 @@ static int gitindex_actions_head(struct walk *w, const struct repo_paths *p, git
 }
 
 /* One attempt; returns 0, -1 (reported) or an LMDB code (MDB_MAP_FULL: retry). */
-static int refresh_once(struct index *ix, const struct repo_paths *p, git_repository *repo,
-			const struct strbuf *roots, unsigned flags, const struct strbuf *paths,
-			struct refresh_stats *st)
+static int refresh_once(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
+			git_repository *repo, const struct strbuf *roots, unsigned flags,
+			const struct strbuf *paths, struct refresh_stats *st)
 {
-	struct walk w;
+	struct actions w;
 	struct apply_opts o;
-	struct strbuf stamp = STRBUF_INIT;
+	const struct strbuf *stamp = &rs->stamp;
 	MDB_txn *txn = NULL;
 	MDB_val v;
 	git_oid head;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
-	char hex[OID_HEX + 1], indexed[OID_HEX + 1] = "";
-	int rc, unborn = 0, rebuild = 0, full = 0, incremental = 0;
+	const char *hex = rs->head;
+	char indexed[OID_HEX + 1] = "";
+	int rc, unborn, rebuild = 0, full = 0, incremental = 0;
 	double start = now_ms();
 
 	memset(&w, 0, sizeof(w));
 	memset(&o, 0, sizeof(o));
 	memset(st, 0, sizeof(*st));
-	repo_config_stamp(p, &stamp);
 	refresh_trace("start", 0);
 	if ((rc = index_begin(ix, &txn, 1)))
 		goto out;
 
-	/* HEAD, read inside the write transaction: the last writer wins */
-	rc = git_reference_name_to_id(&head, repo, "HEAD");
-	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
-		git_error_clear();	/* an answer, not an error */
-		unborn = 1;
-		memset(&head, 0, sizeof(head));
-	} else if (rc < 0) {
-		rc = repo_error("cannot resolve HEAD");
+	/* HEAD, read again inside the write transaction: the last writer indexes the newest */
+	if (repo_state_reread_head(rs, p) < 0) {
+		rc = -1;
 		goto out;
 	}
-	oid_to_hex(hex, head.id);
+	unborn = rs->unborn;
+	hex_to_oid(head.id, hex);
 
 	if (!meta_equals(txn, ix, "version", INDEX_VERSION, strlen(INDEX_VERSION))) {
 		rebuild = 1;
@@ -336,8 +333,8 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		st->mode = "up to date";
 		snprintf(st->reason, sizeof(st->reason), "HEAD is %.12s", hex);
 		/* the config may have changed without touching the roots */
-		if (!meta_equals(txn, ix, "config", stamp.buf, stamp.len)) {
-			if ((rc = meta_put(txn, ix, "config", stamp.buf, stamp.len)))
+		if (!meta_equals(txn, ix, "config", stamp->buf, stamp->len)) {
+			if ((rc = meta_put(txn, ix, "config", stamp->buf, stamp->len)))
 				goto out;
 			rc = index_commit(txn, "the config stamp");	/* ends txn, failing or not */
 			txn = NULL;
@@ -346,12 +343,11 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		}
 		rc = 0;
 		goto out;
-	} else if (git_repository_head_detached(repo) == 1) {
+	} else if (rs->detached) {
 		full = 1;
 		st->mode = "full scan";
 		snprintf(st->reason, sizeof(st->reason), "detached HEAD at %.12s", hex);
-	} else if (git_repository_state(repo) >= GIT_REPOSITORY_STATE_REBASE &&
-		   git_repository_state(repo) <= GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE) {
+	} else if (repo_rebasing(p)) {
 		full = 1;
 		st->mode = "full scan";
 		snprintf(st->reason, sizeof(st->reason), "rebase in progress");
@@ -393,11 +389,11 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 		 */
 		if (incremental)
 			add_reason(st, "; read from git's index");
-	} else if (incremental && !unborn && (free_actions(&w), w.rc = 0,
+	} else if (incremental && !unborn && (actions_release(&w), w.rc = 0,
 					       !diff_tree_actions(&w, p, indexed, hex, roots))) {
 		add_reason(st, "; read with git diff-tree");
 	} else {
-		free_actions(&w);	/* whatever git's diff began */
+		actions_release(&w);	/* whatever git's diff began */
 		if ((rc = walk_roots(&w, tree, roots)))
 			goto out;
 	}
@@ -405,22 +401,21 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, git_reposi
 
 	o.p = p;
 	o.roots = roots;
-	o.stamp = &stamp;
+	o.stamp = stamp;
 	o.commit = hex;
 	o.rebuild = rebuild;
 	o.read_blob = read_blob;
 	o.blob_ctx = repo;
 	o.start = start;
-	rc = apply_walk(ix, &txn, &w, &o, st);
+	rc = apply_actions(ix, &txn, &w, &o, st);
 out:
 	if (w.cur)
 		mdb_cursor_close(w.cur);
 	if (txn)
 		mdb_txn_abort(txn);
-	free_actions(&w);
+	actions_release(&w);
 	git_tree_free(tree);
 	git_commit_free(commit);
-	strbuf_release(&stamp);
 	return rc;
 }
 
@@ -430,8 +425,8 @@ static int is_corruption(int rc)
 		rc == MDB_INCOMPATIBLE || rc == MDB_INVALID;
 }
 
-int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
-		  const struct strbuf *paths, struct refresh_stats *st)
+int refresh_index(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
+		  unsigned flags, const struct strbuf *paths, struct refresh_stats *st)
 {
 	git_repository *repo = NULL;
 	struct strbuf roots = STRBUF_INIT;
@@ -454,7 +449,7 @@ int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
 	}
 	normalize_roots(&roots);
 	for (tries = 0; tries < 32; tries++) {
-		rc = refresh_once(ix, p, repo, &roots, flags, paths, st);
+		rc = refresh_once(ix, p, rs, repo, &roots, flags, paths, st);
 		if (rc == MDB_MAP_FULL) {
 			if (index_grow(ix) < 0)
 				break;

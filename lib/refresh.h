@@ -9,9 +9,15 @@
 #include "repo.h"
 
 /*
- * refresh.h - bringing the index to HEAD.
+ * refresh.h - the walk with libgit2, step 4 of the refresh cascade
+ * (heal.h), which roadmap-reindex runs; and the differences of the
+ * index's rows from a commit. Calls apply, treewalk, gitindex, git,
+ * index, repo.
  *
- * HEAD's trees under the roots are merge-walked against the `files` rows
+ * It decides how to walk: rebuild (no index, a new index format,
+ * --rebuild, other roots), resume an interrupted build, full (--full, a
+ * detached HEAD, a rebase under way), the listed paths (--stdin), or
+ * incremental. HEAD's trees under the roots are merge-walked against the `files` rows
  * in one write transaction: a directory whose tree oid equals the stored
  * one is skipped whole (incremental), added and modified blobs are parsed
  * only when `blobs` has no record for them, removed paths lose their rows.
@@ -20,18 +26,18 @@
  * last writer indexes the newest HEAD.
  */
 
-
-
 /*
- * Bring `ix` to HEAD of `p`. Returns 0 or -1 (reported). A corrupt index
- * is moved aside and rebuilt. With `paths` ("a\0b\0"), only those paths
+ * Bring `ix` to HEAD of `p`: the walk, step 4 of the cascade (heal.h).
+ * HEAD is read again into rs inside the write transaction; rs's config
+ * stamp is recorded. Returns 0 or -1 (reported). A corrupt index is
+ * moved aside and rebuilt. With `paths` ("a\0b\0"), only those paths
  * (and the directories above them) are compared with HEAD: the list must
  * name every path that differs, as roadmap-diff-index --committed does;
  * when the index cannot be trusted (no index, a build to resume, other
  * roots) the whole walk runs instead.
  */
-int refresh_index(struct index *ix, const struct repo_paths *p, unsigned flags,
-		  const struct strbuf *paths, struct refresh_stats *st);
+int refresh_index(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
+		  unsigned flags, const struct strbuf *paths, struct refresh_stats *st);
 
 
 /* One difference between the index's rows and a tree, staging area or work tree. */

@@ -80,7 +80,170 @@ static void set_commondir(struct repo_paths *p)
 	strbuf_release(&path);
 }
 
-int repo_find(struct repo_paths *out)
+/* Lower-case s in place (git's config names are case-insensitive). */
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s += 'a' - 'A';
+}
+
+/*
+ * The value after '=' without blanks, comment or quotes, in place. Enough
+ * for the few keys read here; git's own parser reads the rest.
+ */
+static char *config_value(char *v)
+{
+	char *out = v, *in = v;
+	int quoted = 0;
+
+	while (*in == ' ' || *in == '\t')
+		in++;
+	for (; *in; in++) {
+		if (*in == '"')
+			quoted = !quoted;
+		else if (!quoted && (*in == '#' || *in == ';'))
+			break;
+		else if (*in == '\\' && in[1])
+			*out++ = *++in;
+		else
+			*out++ = *in;
+	}
+	while (out > v && (out[-1] == ' ' || out[-1] == '\t' || out[-1] == '\r'))
+		out--;
+	*out = '\0';
+	return v;
+}
+
+/*
+ * core.repositoryformatversion and the extensions.* of the config file
+ * `path` ("name\0value\0" in exts, names lower-cased), read by hand: git
+ * reads the format from this one file, without includes. A missing file
+ * is version 0.
+ */
+static void read_format(const char *path, long *version, struct strbuf *exts)
+{
+	struct strbuf sb = STRBUF_INIT, sub = STRBUF_INIT;
+	char *line, *next, section[32] = "";
+
+	*version = 0;
+	if (strbuf_read_file(&sb, path, 1024) < 0)
+		return;
+	for (line = sb.buf; line < sb.buf + sb.len; line = next) {
+		char *p = line, *key, *value = "true";
+		size_t keylen;
+
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		p += strspn(p, " \t");
+		if (*p == '[') {
+			/* [name], [name "subsection"] or the old [name.subsection] */
+			size_t len = strcspn(++p, " \t\".]");
+			snprintf(section, sizeof(section), "%.*s", len < sizeof(section) ? (int)len : 0, p);
+			lower(section);
+			strbuf_reset(&sub);
+			p += len;
+			if (*p == '.') {
+				len = strcspn(++p, "]");
+				strbuf_add(&sub, p, len);
+				lower(sub.buf);
+			} else if (*(p += strspn(p, " \t")) == '"') {
+				len = strcspn(++p, "\"");
+				strbuf_add(&sub, p, len);
+				p += len;
+			}
+			if (!(p = strchr(p, ']')))
+				break;
+			p++;
+			p += strspn(p, " \t");
+		}
+		keylen = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+		if (!keylen || !*section)
+			continue;
+		key = p;
+		p += keylen;
+		p += strspn(p, " \t");
+		if (*p == '=')
+			value = config_value(p + 1);
+		key[keylen] = '\0';
+		lower(key);
+		if (!strcmp(section, "core") && !sub.len && !strcmp(key, "repositoryformatversion")) {
+			*version = strtol(value, NULL, 10);
+		} else if (!strcmp(section, "extensions")) {
+			/* git names one in a subsection "sub.key": an extension it does not know */
+			if (sub.len)
+				strbuf_addf(exts, "%s.", sub.buf);
+			strbuf_addstr(exts, key);
+			strbuf_addch(exts, '\0');
+			strbuf_addstr(exts, value);
+			strbuf_addch(exts, '\0');
+		}
+	}
+	strbuf_release(&sb);
+	strbuf_release(&sub);
+}
+
+/*
+ * Refuse a repository roadmap cannot read, as git refuses one it does
+ * not know (git's setup.c): a format version above 1; in version 1 an
+ * unknown extension; in version 0 an extension only version 1 may set.
+ * Of the extensions git knows, those that store objects or refs another
+ * way are refused unless they name what roadmap reads (SHA-1, files).
+ * Returns 0 or -1 with one error naming the extension.
+ */
+static int check_format(const struct repo_paths *p)
+{
+	static const char *const any_version[] = {
+		"noop", "preciousobjects", "partialclone", "worktreeconfig", NULL
+	};
+	static const char *const v1_only[] = {
+		"noop-v1", "objectformat", "refstorage", "compatobjectformat", NULL
+	};
+	struct strbuf path = STRBUF_INIT, exts = STRBUF_INIT;
+	const char *name, *value;
+	const char *const *known;
+	long version;
+	int ret = 0;
+
+	strbuf_addf(&path, "%s/config", p->commondir);
+	read_format(path.buf, &version, &exts);
+	if (version < 0 || version > 1)
+		ret = error("unsupported repository format: core.repositoryformatversion = %ld "
+			    "(roadmap reads versions 0 and 1)", version);
+	for (name = exts.buf; !ret && name < exts.buf + exts.len; name = value + strlen(value) + 1) {
+		value = name + strlen(name) + 1;
+		for (known = any_version; *known && strcmp(*known, name); known++)
+			;
+		if (*known)
+			continue;
+		for (known = v1_only; *known && strcmp(*known, name); known++)
+			;
+		if (!*known) {
+			if (version)
+				ret = error("unsupported repository format: extensions.%s "
+					    "(an extension roadmap does not know)", name);
+		} else if (!version) {
+			ret = error("unsupported repository format: extensions.%s in a repository "
+				    "of format version 0 (git refuses it too)", name);
+		} else if (!strcmp(name, "objectformat") && strcmp(value, "sha1")) {
+			ret = error("unsupported repository format: extensions.objectformat = %s "
+				    "(roadmap reads SHA-1 repositories only)", value);
+		} else if (!strcmp(name, "refstorage") && strcmp(value, "files")) {
+			ret = error("unsupported repository format: extensions.refstorage = %s "
+				    "(roadmap reads refs stored as files only)", value);
+		} else if (!strcmp(name, "compatobjectformat")) {
+			ret = error("unsupported repository format: extensions.compatobjectformat = %s "
+				    "(roadmap reads one object format, SHA-1)", value);
+		}
+	}
+	strbuf_release(&path);
+	strbuf_release(&exts);
+	return ret;
+}
+
+/* repo_find() without the format check: the paths alone. */
+static int find_paths(struct repo_paths *out)
 {
 	const char *env = getenv("GIT_DIR"), *wt = getenv("GIT_WORK_TREE");
 	struct strbuf dir = STRBUF_INIT, sb = STRBUF_INIT;
@@ -138,6 +301,17 @@ out:
 	strbuf_release(&dir);
 	strbuf_release(&sb);
 	return ret;
+}
+
+int repo_find(struct repo_paths *out)
+{
+	if (find_paths(out) < 0)
+		return -1;
+	if (check_format(out) < 0) {
+		repo_paths_release(out);
+		return -1;
+	}
+	return 0;
 }
 
 static int is_hex_oid(const char *s, size_t len)
@@ -276,4 +450,41 @@ void repo_config_stamp(const struct repo_paths *p, struct strbuf *out)
 		strbuf_addf(&path, "%s/.config/git/config", home);
 	stamp_file(out, path.buf);
 	strbuf_release(&path);
+}
+
+int repo_state_read(struct repo_state *s, const struct repo_paths *p)
+{
+	repo_config_stamp(p, &s->stamp);
+	return repo_state_reread_head(s, p);
+}
+
+int repo_state_reread_head(struct repo_state *s, const struct repo_paths *p)
+{
+	int rc = repo_read_head(p, s->head, &s->detached);
+
+	s->unborn = rc == 1;
+	return rc < 0 ? -1 : 0;
+}
+
+void repo_state_release(struct repo_state *s)
+{
+	strbuf_release(&s->stamp);
+}
+
+int repo_gitdir_has(const struct repo_paths *p, const char *name)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	int ret;
+
+	strbuf_addf(&path, "%s/%s", p->gitdir, name);
+	ret = !stat(path.buf, &st);
+	strbuf_release(&path);
+	return ret;
+}
+
+int repo_rebasing(const struct repo_paths *p)
+{
+	/* git's own markers: rebase-merge/ (merge backend), rebase-apply/ (apply backend, am) */
+	return repo_gitdir_has(p, "rebase-merge") || repo_gitdir_has(p, "rebase-apply");
 }

@@ -4,7 +4,9 @@
 #include "strbuf.h"
 
 /*
- * repo.h - finding the repository and reading HEAD, without libgit2.
+ * repo.h - the repository, read by hand: where it is, its format, HEAD,
+ * the config stamp, whether a rebase is under way. Calls only the
+ * utilities (strbuf, usage, xalloc).
  *
  * The hot path of every reader ("does the index match HEAD?") must not
  * start libgit2 (about 10 ms with Debian's build: it loads the CA
@@ -20,7 +22,12 @@ struct repo_paths {
 	char *workdir;		/* with a trailing '/'; NULL for a bare repository */
 };
 
-/* Find the repository for this process. Owned: repo_paths_release(). */
+/*
+ * Find the repository for this process and check its format, once: a
+ * format roadmap cannot read (SHA-256 objects, reftable refs, a format
+ * version above 1, an extension git would refuse) is one error naming
+ * the extension, and -1. Owned: repo_paths_release().
+ */
 int repo_find(struct repo_paths *out);
 void repo_paths_release(struct repo_paths *p);
 
@@ -37,5 +44,38 @@ int repo_read_head(const struct repo_paths *p, char *hex, int *detached);
  * of -c options: when it is unchanged, the roots are too. Cheap (stat).
  */
 void repo_config_stamp(const struct repo_paths *p, struct strbuf *out);
+
+/*
+ * What a command learns about the repository at its start, read once and
+ * passed down (the format was checked by repo_find()).
+ */
+struct repo_state {
+	char head[OID_HEX + 1];	/* HEAD's commit; all zeros when unborn */
+	int unborn;		/* HEAD names a branch with no commit yet */
+	int detached;		/* HEAD names a commit, not a branch */
+	struct strbuf stamp;	/* repo_config_stamp() */
+};
+#define REPO_STATE_INIT { { 0 }, 0, 0, STRBUF_INIT }
+
+/* Fill s: HEAD and the config stamp. Returns 0, or -1 when HEAD cannot be read (reported). */
+int repo_state_read(struct repo_state *s, const struct repo_paths *p);
+
+/*
+ * Read HEAD again into s: 0 or -1 (reported). A writer calls it inside
+ * its write transaction, and a reader that retries calls it before the
+ * retry: HEAD may have moved since the command began, and the last writer
+ * must index the newest HEAD.
+ */
+int repo_state_reread_head(struct repo_state *s, const struct repo_paths *p);
+void repo_state_release(struct repo_state *s);
+
+/* Whether `name` ("rebase-merge", "sequencer/todo") exists in the per-worktree gitdir. */
+int repo_gitdir_has(const struct repo_paths *p, const char *name);
+
+/*
+ * Whether a rebase is under way (git am too): HEAD then moves in many
+ * steps, maybe detached, and comparing two commits tells little.
+ */
+int repo_rebasing(const struct repo_paths *p);
 
 #endif

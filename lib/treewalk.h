@@ -45,13 +45,4 @@ struct tree_walk {
 int tree_walk_roots(struct actions *acts, struct tree_walk *tw, unsigned char (*root_oids)[OID_RAW],
 		    const struct strbuf *roots);
 
-/*
- * The old names of actions.h, for the callers not renamed yet (refresh.c,
- * the refresh from git's index at the end of apply.c): remove with them.
- */
-#define walk actions
-#define add_action actions_add
-#define free_actions actions_release
-#define apply_walk apply_actions
-
 #endif
