@@ -45,6 +45,7 @@ LIB_OBJS += lib/record.o
 LIB_OBJS += lib/refresh.o
 LIB_OBJS += lib/sha1.o
 LIB_OBJS += lib/repo.o
+LIB_OBJS += lib/run.o
 LIB_OBJS += lib/strbuf.o
 LIB_OBJS += lib/treewalk.o
 LIB_OBJS += lib/usage.o

@@ -374,7 +374,7 @@ int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned cha
 		return 0;
 	/* missing (a partial clone), or there and unreadable: git cat-file -e tells */
 	strbuf_reset(out);
-	return git_capture_status(out, p, exists) == 1 ? 1 : -1;
+	return run_git(out, p->gitdir, exists) == 1 ? 1 : -1;
 }
 
 /* The entry called name[0..len) of tree buf: its oid and whether it is a tree. */
