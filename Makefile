@@ -28,6 +28,7 @@ PROGRAMS += roadmap-watch
 
 LIB_OBJS =
 LIB_OBJS += lib/apply.o
+LIB_OBJS += lib/blob.o
 LIB_OBJS += lib/catfile.o
 LIB_OBJS += lib/fsck.o
 LIB_OBJS += lib/git.o
