@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hooks.h"	/* generated from hooks/ */
+#include "run.h"
 #include "strbuf.h"
 #include "usage.h"
 
@@ -45,30 +45,11 @@ static int quiet;
 /* $(git rev-parse --git-path hooks), absolute */
 static int hooks_dir(struct strbuf *out)
 {
-	int fds[2], status;
-	pid_t pid;
+	char *argv[] = { "git", "rev-parse", "--git-path", "hooks", NULL };
 	char cwd[PATH_MAX];
 
-	if (pipe(fds) < 0 || (pid = fork()) < 0)
-		return error_errno("cannot run git");
-	if (!pid) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		execlp("git", "git", "rev-parse", "--git-path", "hooks", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	for (;;) {
-		ssize_t n;
-		strbuf_grow(out, 256);
-		n = read(fds[0], out->buf + out->len, out->alloc - out->len - 1);
-		if (n <= 0)
-			break;
-		strbuf_setlen(out, out->len + n);
-	}
-	close(fds[0]);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) || !out->len)
+	/* no GIT_DIR of ours: git finds the repository as it would here */
+	if (run_git(out, NULL, argv) || !out->len)
 		return error("cannot find the hooks directory (git rev-parse --git-path hooks)");
 	while (out->len && out->buf[out->len - 1] == '\n')
 		strbuf_setlen(out, out->len - 1);

@@ -6,17 +6,20 @@
 #include <sys/types.h>
 
 #include "repo.h"
+#include "run.h"	/* git_capture(), for callers that took it from here */
 #include "strbuf.h"
 
 /*
  * catfile.h - many objects in one stream from "git cat-file --batch",
- * or what "--batch-check" says of a few names.
+ * or what "--batch-check" says of a few names. Calls repo (paths) and
+ * the utilities; blob.h gives its answers the blob source's meaning.
  *
- * A bulk build reads every issue blob. git's own object reading (with its
- * delta-base cache) is about twice as fast as libgit2's blob lookups here,
- * and in its own process it inflates on one core while we parse on the
- * other. The object ids are written by a thread, so neither side of the
- * pipes can block the other.
+ * Blobs are read in-process (odb.h) where lib/odb can read the
+ * repository; the stream is for where it cannot (alternates: objects in
+ * another repository) and for ROADMAP_TEST_CATFILE=1, which tests it.
+ * heal.h and fsck.h ask it what a few names are, or for every blob of
+ * the index at once. The object ids are written by a thread, so neither
+ * side of the pipes can block the other.
  */
 
 struct catfile {
@@ -40,18 +43,11 @@ int catfile_start(struct catfile *cf, const struct repo_paths *p, const char *op
 		  char *input, size_t len, int sweep);
 /*
  * The next blob, in the order asked: its bytes in out. Returns 0, 1 when
- * git says it is missing, -1 on an error (reported).
+ * git answers "missing" (which it answers for a loose object it cannot
+ * unpack too: blob_next() tells them apart), -1 when the stream stopped
+ * (reported; git died, as on a corrupt packed object).
  */
 int catfile_next(struct catfile *cf, struct strbuf *out);
-/*
- * Run git with argv (argv[0] is "git"), GIT_DIR set to p's, no input, and
- * append its output to out. Returns 0, or -1 when git failed (its own
- * message went to stderr).
- */
-int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
-/* The same, returning git's exit status, or -1 when it could not run. */
-int git_capture_status(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
-
 /* All of git's output (for --batch-check's short answers). */
 int catfile_read_all(struct catfile *cf, struct strbuf *out);
 /* Wait for git and free everything; returns -1 when git failed. */

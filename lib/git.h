@@ -7,10 +7,15 @@
 #include "strbuf.h"
 
 /*
- * git.h - what needs libgit2: opening the repository, its config.
- * Opened the way R7 says: GIT_DIR exactly when set (repo_find()), else
- * discovered from the cwd; GIT_WORK_TREE honoured; never
- * GIT_REPOSITORY_OPEN_FROM_ENV, which libgit2 1.5 breaks in hooks.
+ * git.h - what needs libgit2: opening the repository, its config (the
+ * issue roots). Calls repo (its paths) and the utilities. Only the
+ * programs that walk trees (roadmap-reindex, -check, -diff-index) link
+ * libgit2: starting it costs a query about 10 ms (repo.h).
+ *
+ * The repository opened is the git dir repo_find() found: GIT_DIR
+ * exactly when set, else discovered from the working directory, with
+ * GIT_WORK_TREE honoured, as git does. Never with
+ * GIT_REPOSITORY_OPEN_FROM_ENV, which libgit2 1.5 gets wrong in hooks.
  */
 
 /* Start libgit2 (once) and open the repository of `p`. */

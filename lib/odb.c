@@ -8,7 +8,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "catfile.h"
 #include "index.h"
 #include "odb.h"
 #include "sha1.h"
@@ -356,25 +355,6 @@ int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf 
 		return read_packed(db, n, off, type, out);
 	rc = read_loose(db, oid, type, out);
 	return rc ? rc : check_oid(oid, *type, out->buf, out->len);
-}
-
-int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
-		  struct strbuf *out)
-{
-	char hex[OID_HEX + 1];
-	char *argv[] = { "git", "cat-file", "blob", hex, NULL };
-	char *exists[] = { "git", "cat-file", "-e", hex, NULL };
-	int type;
-
-	if (db && !odb_read(db, oid, &type, out) && type == ODB_BLOB)
-		return 0;
-	oid_to_hex(hex, oid);
-	strbuf_reset(out);
-	if (!git_capture(out, p, argv))
-		return 0;
-	/* missing (a partial clone), or there and unreadable: git cat-file -e tells */
-	strbuf_reset(out);
-	return git_capture_status(out, p, exists) == 1 ? 1 : -1;
 }
 
 /* The entry called name[0..len) of tree buf: its oid and whether it is a tree. */

@@ -9,6 +9,8 @@
 
 /*
  * odb.h - reading a few objects of git's object database in-process.
+ * Calls packidx and the utilities (and index.h, for its hex helpers);
+ * runs no git: blob.h asks git for what this cannot read.
  *
  * An incremental refresh reads a commit, a few trees and the changed
  * blobs. Starting git for them (cat-file twice) costs more than the
@@ -17,7 +19,8 @@
  * zlib, and checks loose objects against their ids (packed ones, as
  * git, it takes on zlib's checksums). What it cannot read
  * here (alternates, a missing object, a form it does not know) it says
- * so, and the caller asks git: git stays the judge of what is there.
+ * so, and the caller asks git (blob.h): git stays the judge of what is
+ * there.
  */
 
 enum odb_type { ODB_COMMIT = 1, ODB_TREE = 2, ODB_BLOB = 3, ODB_TAG = 4 };
@@ -46,9 +49,9 @@ int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf 
 void odb_drop_pages(struct odb *db);
 void odb_close(struct odb *db);
 /*
- * The blob oid: read here (db may be NULL: none open), else by
- * "git cat-file blob". Returns 0, 1 when neither has it, or -1 when it is
- * there and git cannot read it either (git said why).
+ * Moved to blob.h as blob_read() (the blob source, which asks git what
+ * lib/odb cannot read): this name, defined there, stays only until
+ * cmd/roadmap-show.c and lib/apply.c call blob_read().
  */
 int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
 		  struct strbuf *out);

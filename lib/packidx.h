@@ -6,13 +6,16 @@
 
 /*
  * packidx.h - where objects lie in the packs, from the packs' .idx files.
+ * Calls the utilities only.
  *
- * git cat-file reads a pack through windows it maps. Asked for blobs in
- * path order, it jumps about the pack: with its default window (the whole
- * pack) every page it touches stays in its RSS (about 90 MiB at 100,000
- * issues), and with small windows it maps and unmaps all the time (2.4x
- * slower). Asked in pack order, small windows sweep the pack once.
- * The order only makes reading faster; it never changes what is read.
+ * A build asks for its blobs in path order, which jumps about the packs.
+ * Read in pack order instead, the packs are swept once: lib/odb lets the
+ * pages behind it go as it sweeps (odb_drop_pages()), and git cat-file
+ * can read through small windows. Its default window is the whole pack,
+ * so that every page it touched stayed in its RSS (about 90 MiB at
+ * 100,000 issues), and small windows in path order mapped and unmapped
+ * all the time (2.4x slower). The order only makes reading faster and
+ * smaller; it never changes what is read.
  */
 
 struct packidx_file {

@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
+#include "blob.h"
 #include "catfile.h"
 #include "gitactions.h"
 #include "git.h"
@@ -244,13 +245,15 @@ static void path_actions(struct actions *w, git_tree *tree, const struct strbuf 
 /* libgit2 reads a small walk's blobs: a git process costs more */
 static int read_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
 {
+	git_repository *repo = ctx;
 	git_blob *blob;
 	git_oid id;
 
 	memcpy(id.id, oid, OID_RAW);
-	if (git_blob_lookup(&blob, ctx, &id) < 0) {
+	if (git_blob_lookup(&blob, repo, &id) < 0) {
+		/* libgit2 says "not found" of a broken object too: git tells them apart */
 		git_error_clear();
-		return 1;
+		return blob_from_git(git_repository_path(repo), oid, NULL, out);
 	}
 	strbuf_reset(out);
 	strbuf_add(out, git_blob_rawcontent(blob), git_blob_rawsize(blob));

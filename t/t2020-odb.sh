@@ -253,4 +253,169 @@ test_expect_success 'a blob there but unreadable fails the refresh; a missing on
 	)
 '
 
+# One contract on every read path: a blob there but unreadable fails the
+# refresh (exit 128), with an error naming its path, and the index stays
+# at the commit it had. The paths: lib/odb in-process (a small walk, and
+# a large one read ahead), git cat-file --batch (ROADMAP_TEST_CATFILE=1, a
+# walk large enough to be read ahead), libgit2 (a small walk of
+# roadmap-reindex: roadmap-refresh --full). Each is broken two ways: a
+# loose object's bytes overwritten, and the byte at the blob's offset in
+# a pack (its entry's type and size). A blob that is not there at all is
+# left out with a warning on each path. Each case has a repository of its
+# own, indexed at a first commit.
+
+# indexed_repo <dir>: a repository whose index holds its one commit
+indexed_repo () {
+	git init -q "$1" &&
+	git -C "$1" config roadmap.path .roadmap/issues &&
+	write_issue "$1"/.roadmap/issues/A.md A todo &&
+	git -C "$1" add . &&
+	git -C "$1" commit -qm one &&
+	(cd "$1" && roadmap-refresh -q)
+}
+
+# many <tag>: 1100 new issues under .roadmap/issues/many/ (a walk that
+# reads ahead)
+many () {
+	mkdir -p .roadmap/issues/many &&
+	awk -v tag="$1" 'BEGIN {
+		for (i = 1; i <= 1100; i++) {
+			f = sprintf(".roadmap/issues/many/M-%04d.md", i)
+			printf "---\nid: M-%d\ntitle: %s %d\nstatus: todo\n---\n", i, tag, i >f
+			close(f)
+		}
+	}'
+}
+
+# corrupt <loose|packed> <path>: break the blob of HEAD's <path>, loose
+# (its bytes overwritten) or packed (all objects packed without deltas,
+# then the byte at its offset flipped); restore puts it back
+corrupt () {
+	oid=$(git rev-parse HEAD:$2) &&
+	if test $1 = loose
+	then
+		broken=.git/objects/$(echo $oid | cut -c1-2)/$(echo $oid | cut -c3-) &&
+		test_path_is_file $broken
+	else
+		git repack -adfq --window=0 &&
+		idx=$(echo .git/objects/pack/*.idx) &&
+		broken=${idx%.idx}.pack &&
+		off=$(git show-index <$idx | awk -v oid=$oid '$2 == oid { print $1 }') &&
+		test -n "$off"
+	fi &&
+	cp $broken saved-object &&
+	chmod u+w $broken &&
+	if test $1 = loose
+	then
+		printf garbage >$broken
+	else
+		python3 -c "import sys
+f = open(sys.argv[1], \"r+b\"); f.seek(int(sys.argv[2])); b = f.read(1)
+f.seek(int(sys.argv[2])); f.write(bytes([b[0] ^ 0xff]))" $broken $off
+	fi
+}
+
+restore () {
+	cp saved-object $broken
+}
+
+# left_out <how> <path> <command>...: with a loose blob gone instead (as in
+# a partial clone), the command leaves path out with a warning and
+# indexes the rest; the blob is then put back. Packed: only put back.
+left_out () {
+	_how=$1 _path=$2 &&
+	shift 2 &&
+	if test $_how = loose
+	then
+		rm $broken &&
+		"$@" 2>err &&
+		grep "^roadmap-[a-z]*: warning: $_path: blob missing" err &&
+		roadmap-status --json >status &&
+		grep "\"commit\": \"$(git rev-parse HEAD)\"" status
+	fi &&
+	restore &&
+	roadmap-refresh --rebuild -q
+}
+
+# fails_naming <path> <command>...: the command exits 128, an error names
+# path, and the index stays at HEAD~1
+fails_naming () {
+	_path=$1 &&
+	shift &&
+	test_expect_code 128 "$@" 2>err &&
+	grep "^roadmap-[a-z]*: error: $_path: .*corrupt" err &&
+	roadmap-status --json >status &&
+	grep "\"commit\": \"$(git rev-parse HEAD~1)\"" status
+}
+
+test_expect_success 'setup: a git that logs cat-file --batch' '
+	mkdir -p bin &&
+	cat >bin/git <<-EOF &&
+	#!/bin/sh
+	case "\$*" in *"cat-file --batch"*) echo batch >>"$PWD/batch.log" ;; esac
+	exec "$(command -v git)" "\$@"
+	EOF
+	chmod +x bin/git
+'
+
+for how in loose packed
+do
+	test_expect_success "lib/odb, a small walk: a $how blob broken fails the refresh, naming it" '
+		indexed_repo odb-$how &&
+		(
+			cd odb-$how &&
+			write_issue .roadmap/issues/B.md B todo &&
+			git add . && git commit -qm two &&
+			corrupt $how .roadmap/issues/B.md &&
+			rm -f ../batch.log &&
+			PATH="$PWD/../bin:$PATH" fails_naming .roadmap/issues/B.md roadmap-refresh &&
+			test_path_is_missing ../batch.log &&
+			left_out $how .roadmap/issues/B.md roadmap-refresh &&
+			roadmap-list --committed --format "%(id)" >actual &&
+			printf "A\nB\n" >expect &&
+			test_cmp expect actual
+		)
+	'
+
+	test_expect_success "libgit2, a small walk of roadmap-reindex: a $how blob broken fails the refresh, naming it" '
+		indexed_repo libgit2-$how &&
+		(
+			cd libgit2-$how &&
+			write_issue .roadmap/issues/B.md B todo &&
+			git add . && git commit -qm two &&
+			corrupt $how .roadmap/issues/B.md &&
+			fails_naming .roadmap/issues/B.md roadmap-refresh --full &&
+			left_out $how .roadmap/issues/B.md roadmap-refresh --full &&
+			roadmap-list --committed --format "%(id)" >actual &&
+			printf "A\nB\n" >expect &&
+			test_cmp expect actual
+		)
+	'
+
+	for catfile in 0 1
+	do
+		test_expect_success "a walk read ahead (ROADMAP_TEST_CATFILE=$catfile): a $how blob broken fails the refresh, naming it" '
+			indexed_repo ahead-$how-$catfile &&
+			(
+				cd ahead-$how-$catfile &&
+				many "$how $catfile" &&
+				git add . && git commit -qm many &&
+				corrupt $how .roadmap/issues/many/M-0500.md &&
+				rm -f ../batch.log &&
+				PATH="$PWD/../bin:$PATH" ROADMAP_TEST_CATFILE=$catfile \
+					fails_naming .roadmap/issues/many/M-0500.md roadmap-refresh &&
+				if test $catfile = 1
+				then
+					test_line_count = 1 ../batch.log
+				else
+					test_path_is_missing ../batch.log
+				fi &&
+				ROADMAP_TEST_CATFILE=$catfile \
+					left_out $how .roadmap/issues/many/M-0500.md roadmap-refresh &&
+				test "$(roadmap-list --committed --format "%(id)" | wc -l)" = 1101
+			)
+		'
+	done
+done
+
 test_done

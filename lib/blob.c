@@ -1,0 +1,59 @@
+#include "blob.h"
+#include "index.h"
+#include "run.h"
+#include "usage.h"
+
+static int corrupt(const char *hex, const char *path)
+{
+	if (path)
+		return error("%s: blob %s is corrupt (git cannot read it)", path, hex);
+	return error("blob %s is corrupt (git cannot read it)", hex);
+}
+
+int blob_from_git(const char *gitdir, const unsigned char *oid, const char *path,
+		  struct strbuf *out)
+{
+	char hex[OID_HEX + 1];
+	char *cat[] = { "git", "cat-file", "blob", hex, NULL };
+	char *exists[] = { "git", "cat-file", "-e", hex, NULL };
+
+	oid_to_hex(hex, oid);
+	strbuf_reset(out);
+	if (!run_git(out, gitdir, cat))
+		return BLOB_READ;
+	/* git could not read it: "cat-file -e" exits 1 only when git has no such object */
+	strbuf_reset(out);
+	if (run_git(out, gitdir, exists) == 1)
+		return BLOB_MISSING;
+	return corrupt(hex, path);
+}
+
+int blob_read(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
+	      const char *path, struct strbuf *out)
+{
+	int type;
+
+	if (db && !odb_read(db, oid, &type, out) && type == ODB_BLOB)
+		return BLOB_READ;
+	return blob_from_git(p->gitdir, oid, path, out);
+}
+
+int blob_next(struct catfile *cf, const struct repo_paths *p, const unsigned char *oid,
+	      const char *path, struct strbuf *out)
+{
+	int rc = catfile_next(cf, out);
+
+	if (rc == 0)
+		return BLOB_READ;
+	if (rc > 0)	/* missing, or loose and broken: git alone tells */
+		return blob_from_git(p->gitdir, oid, path, out);
+	/* the stream stopped (reported): git says why, when it was this blob */
+	blob_from_git(p->gitdir, oid, path, out);
+	return BLOB_CORRUPT;
+}
+
+int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
+		  struct strbuf *out)
+{
+	return blob_read(db, p, oid, NULL, out);
+}

@@ -1,0 +1,55 @@
+#ifndef BLOB_H
+#define BLOB_H
+
+#include "catfile.h"
+#include "odb.h"
+#include "repo.h"
+#include "strbuf.h"
+
+/*
+ * blob.h - the blob source: an issue file's blob, with one answer
+ * whichever reader reads it: lib/odb in-process, a git cat-file --batch
+ * stream, or libgit2 (the caller's: this module does not link it). Calls
+ * odb, catfile, run and repo; refresh, apply and cmd/ call it.
+ *
+ * A blob is
+ *  - read (BLOB_READ, 0): its bytes are in out;
+ *  - missing (BLOB_MISSING, 1): not in the repository at all, as in a
+ *    partial clone: the caller leaves the file out with a warning, and
+ *    roadmap-fsck names it;
+ *  - unreadable (BLOB_CORRUPT, -1): there, but git cannot read it either
+ *    (a corrupt object). Reported, naming the path when the caller gives
+ *    it; the refresh fails (exit 128) and the index stays at the commit
+ *    it had (doc/roadmap-refresh.1).
+ *
+ * Whatever a reader cannot read, git is asked. It reads what the reader
+ * does not see (alternates, a promisor remote, a form lib/odb does not
+ * know), and only git tells a missing blob from a broken one: libgit2
+ * says "not found" for both, and cat-file --batch answers "missing" for a
+ * loose object it cannot unpack.
+ */
+
+enum { BLOB_CORRUPT = -1, BLOB_READ = 0, BLOB_MISSING = 1 };
+
+/*
+ * The blob oid by "git cat-file blob" (GIT_DIR=gitdir), for a reader
+ * that could not read it: BLOB_READ, BLOB_MISSING, or BLOB_CORRUPT
+ * (reported, naming path; NULL: the oid only).
+ */
+int blob_from_git(const char *gitdir, const unsigned char *oid, const char *path,
+		  struct strbuf *out);
+
+/* The blob oid, in-process where db can read it (db may be NULL: none open), else from git. */
+int blob_read(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
+	      const char *path, struct strbuf *out);
+
+/*
+ * The next blob of cf's stream, which the caller asked for as oid (the
+ * stream answers in the order asked). When the stream stopped at it
+ * (git dies on a corrupt packed object) it is BLOB_CORRUPT whatever git
+ * says of it alone: the stream has no more answers.
+ */
+int blob_next(struct catfile *cf, const struct repo_paths *p, const unsigned char *oid,
+	      const char *path, struct strbuf *out);
+
+#endif

@@ -1,0 +1,50 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "repo.h"
+#include "run.h"
+#include "usage.h"
+
+int run_git(struct strbuf *out, const char *gitdir, char *const argv[])
+{
+	int fds[2], status;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return error_errno("cannot run git");
+	pid = fork();
+	if (!pid) {
+		int null = open("/dev/null", O_RDONLY);
+		dup2(null, 0);
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		if (gitdir)
+			setenv("GIT_DIR", gitdir, 1);
+		execvp("git", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t n;
+		strbuf_grow(out, 65536);
+		n = read(fds[0], out->buf + out->len, out->alloc - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		strbuf_setlen(out, out->len + n);
+	}
+	close(fds[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[])
+{
+	return run_git(out, p->gitdir, argv) ? -1 : 0;
+}

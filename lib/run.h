@@ -1,0 +1,30 @@
+#ifndef RUN_H
+#define RUN_H
+
+#include "strbuf.h"
+
+/*
+ * run.h - running git and capturing what it prints. A utility: it calls
+ * strbuf and usage only (struct repo_paths is named, not used, here).
+ *
+ * git runs with no input (/dev/null), its output in a pipe the program
+ * reads to the end, and its own messages on our stderr. The pipe is
+ * close-on-exec: a git another thread starts meanwhile must not hold it
+ * open, or the reader would wait for that git too.
+ */
+
+struct repo_paths;
+
+/*
+ * Run git with argv (argv[0] is "git") and append its output to out.
+ * gitdir: GIT_DIR for it, or NULL to let git find the repository from
+ * the environment and the working directory, as a git command typed
+ * there would. Returns git's exit status, or -1 when it could not run
+ * (or did not exit).
+ */
+int run_git(struct strbuf *out, const char *gitdir, char *const argv[]);
+
+/* run_git() in p's repository (its per-worktree git dir): 0, or -1 when git failed. */
+int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
+
+#endif
