@@ -95,7 +95,7 @@ static int blob_record(struct apply *ap, const struct action *a, size_t i)
 		}
 	} else {
 		t0 = now_ms();
-		got = ap->o->read_blob ? ap->o->read_blob(ap->o->blob_ctx, a->oid, &ap->blob) :
+		got = ap->o->read_blob ? ap->o->read_blob(ap->o->blob_ctx, a->oid, a->path, &ap->blob) :
 			error("%s: no blob reader", a->path);
 		if (!got) {
 			t1 = now_ms();

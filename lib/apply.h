@@ -17,8 +17,11 @@
 #include "repo.h"
 #include "strbuf.h"
 
-/* Read a blob into out: 0, 1 when it is missing, -1 on an error (reported). */
-typedef int (*blob_reader)(void *ctx, const unsigned char *oid, struct strbuf *out);
+/*
+ * Read the blob of path into out, with blob.h's contract: 0, 1 when it is
+ * missing, -1 when it is there but unreadable (reported, naming path).
+ */
+typedef int (*blob_reader)(void *ctx, const unsigned char *oid, const char *path, struct strbuf *out);
 
 struct apply_opts {
 	const struct repo_paths *p;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "blob.h"
 #include "catfile.h"
 #include "gitactions.h"
 #include "heal.h"
@@ -211,11 +212,11 @@ struct odb_reader {
 	const struct repo_paths *p;
 };
 
-static int odb_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
+static int odb_blob(void *ctx, const unsigned char *oid, const char *path, struct strbuf *out)
 {
 	struct odb_reader *r = ctx;
 
-	return odb_read_blob(&r->db, r->p, oid, out);
+	return blob_read(&r->db, r->p, oid, path, out);
 }
 
 static int odb_tree(void *ctx, const unsigned char *oid, struct strbuf *out)

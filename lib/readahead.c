@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "issue.h"
 #include "packidx.h"
+#include "blob.h"
 #include "readahead.h"
 #include "refreshstats.h"
 #include "xalloc.h"
@@ -110,20 +111,21 @@ int readahead_start(struct readahead *ra, const struct action *act, size_t nr, s
 	return 0;
 }
 
-/* Blob o of ra->order, for batch b: 0, 1 when it is missing, -1 on an error. */
+/* Blob o of ra->order, for batch b: 0, 1 when it is missing, -1 when unreadable (blob.h). */
 static int next_blob(struct readahead *ra, size_t b, size_t o, struct strbuf *out)
 {
+	const struct action *a = &ra->act[ra->order[o]];
 	int r = b % ra->readers;
 
 	if (!ra->have_odb)
-		return catfile_next(&ra->cf, out);
+		return blob_next(&ra->cf, ra->p, a->oid, a->path, out);
 	/*
 	 * a sweep in pack order: the pages behind it are not needed again
 	 * (each fault maps 64 KiB around it: let them go often)
 	 */
 	if ((o - ra->batch_order[b]) % 64 == 63)
 		odb_drop_pages(&ra->odb[r]);
-	return odb_read_blob(&ra->odb[r], ra->p, ra->act[ra->order[o]].oid, out);
+	return blob_read(&ra->odb[r], ra->p, a->oid, a->path, out);
 }
 
 /*

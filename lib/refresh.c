@@ -243,7 +243,7 @@ static void path_actions(struct actions *w, git_tree *tree, const struct strbuf 
 }
 
 /* libgit2 reads a small walk's blobs: a git process costs more */
-static int read_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
+static int read_blob(void *ctx, const unsigned char *oid, const char *path, struct strbuf *out)
 {
 	git_repository *repo = ctx;
 	git_blob *blob;
@@ -253,7 +253,7 @@ static int read_blob(void *ctx, const unsigned char *oid, struct strbuf *out)
 	if (git_blob_lookup(&blob, repo, &id) < 0) {
 		/* libgit2 says "not found" of a broken object too: git tells them apart */
 		git_error_clear();
-		return blob_from_git(git_repository_path(repo), oid, NULL, out);
+		return blob_from_git(git_repository_path(repo), oid, path, out);
 	}
 	strbuf_reset(out);
 	strbuf_add(out, git_blob_rawcontent(blob), git_blob_rawsize(blob));
