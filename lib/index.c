@@ -446,6 +446,11 @@ int file_row_record(MDB_txn *txn, struct index *ix, struct file_row *row)
 	return 0;
 }
 
+void index_end(MDB_txn *txn)
+{
+	mdb_txn_abort(txn);
+}
+
 void crash_point(const char *what)
 {
 	static long at = -1, passed;
