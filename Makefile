@@ -30,6 +30,7 @@ LIB_OBJS =
 LIB_OBJS += lib/apply.o
 LIB_OBJS += lib/catfile.o
 LIB_OBJS += lib/check.o
+LIB_OBJS += lib/diff.o
 LIB_OBJS += lib/fsck.o
 LIB_OBJS += lib/git.o
 LIB_OBJS += lib/gitindex.o
