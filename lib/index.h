@@ -1,14 +1,9 @@
-#ifndef INDEX_H
-#define INDEX_H
-
-#include <lmdb.h>
-#include <stdint.h>
-
-#include "repo.h"
-#include "strbuf.h"
-
 /*
- * index.h - the LMDB issue index of one worktree.
+ * index.h - storage: the LMDB issue index of one worktree, the only module
+ * that calls mdb_*. May call: repo, issue, record, output, sha1, strbuf,
+ * usage, xalloc. Called by every operation (refresh, query, diff, check...).
+ * index.c opens it, begins and ends transactions, encodes its rows;
+ * index_read.c looks rows up and walks them.
  *
  * It lives at $(git rev-parse --git-path roadmap/index.mdb): one per
  * worktree, because HEAD is. It is a cache: a function of HEAD, the
@@ -35,6 +30,14 @@
  *   invalid  path -> nothing: the files that open front matter but fail
  *   dups     id -> nothing: the ids more than one file has
  */
+#ifndef INDEX_H
+#define INDEX_H
+
+#include <lmdb.h>
+#include <stdint.h>
+
+#include "repo.h"
+#include "strbuf.h"
 
 #define INDEX_VERSION "roadmap-index 7"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
