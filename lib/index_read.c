@@ -40,7 +40,7 @@ int index_foreach_file(MDB_txn *txn, struct index *ix, const char *prefix, size_
 	if ((rc = mdb_cursor_open(txn, ix->files, &c)))
 		return rc;
 	for (rc = mdb_cursor_get(c, &k, &v, len ? MDB_SET_RANGE : MDB_FIRST);
-	     !rc && k.mv_size >= len && !memcmp(k.mv_data, prefix, len);
+	     !rc && (!len || (k.mv_size >= len && !memcmp(k.mv_data, prefix, len)));
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		struct file_row row;
 		if (file_row_decode(&row, &v))
