@@ -26,26 +26,19 @@ static const struct option longopts[] = {
 };
 
 /*
- * Print HEAD's blob at path (the healed index has its oid): read
- * in-process, or by git when lib/odb cannot.
+ * HEAD's blob at path: by its oid (from the healed index's row) when
+ * `row` is given, read in-process, or by git when lib/odb cannot; else
+ * git names it. The one place this program reads a blob.
  */
-static int show_committed(struct index *ix, const struct repo_paths *p, const char *path)
+static int read_head_blob(struct strbuf *out, const struct repo_paths *p,
+			  const struct file_row *row, const char *path)
 {
-	struct strbuf out = STRBUF_INIT;
-	MDB_val k = { strlen(path), (void *)path }, v;
-	struct file_row row;
-	MDB_txn *txn;
 	struct odb db;
-	int ret, have = 0, opened;
+	int ret, opened;
 
-	if (!index_begin(ix, &txn, 0)) {
-		have = !mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
-			row.kind != ROW_TREE;
-		mdb_txn_abort(txn);
-	}
-	if (have) {
+	if (row) {
 		opened = !odb_open(&db, p->objdir);
-		ret = odb_read_blob(opened ? &db : NULL, p, row.oid, &out) ? -1 : 0;
+		ret = odb_read_blob(opened ? &db : NULL, p, row->oid, out) ? -1 : 0;
 		if (opened)
 			odb_close(&db);
 	} else {
@@ -53,9 +46,25 @@ static int show_committed(struct index *ix, const struct repo_paths *p, const ch
 		char *argv[] = { "git", "cat-file", "blob", NULL, NULL };
 		strbuf_addf(&spec, "HEAD:%s", path);
 		argv[3] = spec.buf;
-		ret = git_capture(&out, p, argv);
+		ret = git_capture(out, p, argv);
 		strbuf_release(&spec);
 	}
+	return ret;
+}
+
+/* Print HEAD's blob at path. */
+static int show_committed(struct index *ix, const struct repo_paths *p, const char *path)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct file_row row;
+	MDB_txn *txn;
+	int ret, have = 0;
+
+	if (!index_begin(ix, &txn, 0)) {
+		have = !index_get_file(txn, ix, path, strlen(path), &row) && row.kind != ROW_TREE;
+		index_end(txn);
+	}
+	ret = read_head_blob(&out, p, have ? &row : NULL, path);
 	if (!ret)
 		fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&out);

@@ -446,6 +446,11 @@ int file_row_record(MDB_txn *txn, struct index *ix, struct file_row *row)
 	return 0;
 }
 
+void index_end(MDB_txn *txn)
+{
+	mdb_txn_abort(txn);
+}
+
 void crash_point(const char *what)
 {
 	static long at = -1, passed;
@@ -692,7 +697,7 @@ int index_report_invalid(struct index *ix)
 		struct strbuf q = STRBUF_INIT;
 		/* one line each, whatever the path holds: quoted as git quotes paths */
 		quote_path(&q, path, k.mv_size, 0);
-		if (!mdb_get(txn, ix->files, &k, &v) && !file_row_decode(&row, &v) &&
+		if (!index_get_file(txn, ix, k.mv_data, k.mv_size, &row) &&
 		    !file_row_record(txn, ix, &row) && !record_decode(&rec, row.rec, row.reclen)) {
 			if (rec.kind == RECORD_INVALID)
 				fprintf(stderr, "%s: %s:%.*s\n", progname, q.buf, (int)rec.errlen, rec.err);

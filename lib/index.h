@@ -1,14 +1,9 @@
-#ifndef INDEX_H
-#define INDEX_H
-
-#include <lmdb.h>
-#include <stdint.h>
-
-#include "repo.h"
-#include "strbuf.h"
-
 /*
- * index.h - the LMDB issue index of one worktree.
+ * index.h - storage: the LMDB issue index of one worktree, the only module
+ * that calls mdb_*. May call: repo, issue, record, output, sha1, strbuf,
+ * usage, xalloc. Called by every operation (refresh, query, diff, check...).
+ * index.c opens it, begins and ends transactions, encodes its rows;
+ * index_read.c looks rows up and walks them.
  *
  * It lives at $(git rev-parse --git-path roadmap/index.mdb): one per
  * worktree, because HEAD is. It is a cache: a function of HEAD, the
@@ -35,6 +30,14 @@
  *   invalid  path -> nothing: the files that open front matter but fail
  *   dups     id -> nothing: the ids more than one file has
  */
+#ifndef INDEX_H
+#define INDEX_H
+
+#include <lmdb.h>
+#include <stdint.h>
+
+#include "repo.h"
+#include "strbuf.h"
 
 #define INDEX_VERSION "roadmap-index 7"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
@@ -107,7 +110,7 @@ int index_quarantine(struct index *ix);
 
 /*
  * Begin a transaction. A write transaction waits for other writers.
- * On success the caller ends it with mdb_txn_commit() or mdb_txn_abort().
+ * On success the caller ends it with index_commit() or index_end().
  */
 int index_begin(struct index *ix, MDB_txn **txn, int write);
 
@@ -151,6 +154,60 @@ int file_row_decode(struct file_row *row, const MDB_val *val);
  * transaction or its next write). Returns 0, MDB_NOTFOUND or an LMDB error.
  */
 int file_row_record(MDB_txn *txn, struct index *ix, struct file_row *row);
+
+/*
+ * End a transaction without writing: every read transaction ends so, and
+ * a write transaction given up (commit with index_commit()).
+ */
+void index_end(MDB_txn *txn);
+
+/*
+ * The row of `files` at path[0..len): 0, MDB_NOTFOUND, or an LMDB error
+ * (MDB_CORRUPTED when the row does not decode). row->rec is not set:
+ * file_row_record() points it at the record.
+ */
+int index_get_file(MDB_txn *txn, struct index *ix, const char *path, size_t len,
+		   struct file_row *row);
+
+/* The path and record of file number num (`nums`): 0, MDB_NOTFOUND or an LMDB error. */
+int index_get_num(MDB_txn *txn, struct index *ix, uint32_t num, const char **path,
+		  size_t *plen, const char **rec, size_t *reclen);
+
+/*
+ * Walks: fn is called on each row in key order and returns 0 to go on;
+ * its first non-zero answer stops the walk and is returned. Otherwise a
+ * walk returns 0, or an LMDB error (positive). What fn is given points
+ * into the map, as the values of a transaction do.
+ */
+
+/* The rows of `files` (files and folders) whose path starts with prefix[0..len). */
+typedef int (*file_row_fn)(const char *path, size_t len, struct file_row *row, void *data);
+int index_foreach_file(MDB_txn *txn, struct index *ix, const char *prefix, size_t len,
+		       file_row_fn fn, void *data);
+
+/* Every row of `nums`, in file number order. */
+typedef int (*num_row_fn)(uint32_t num, const char *path, size_t plen,
+			  const char *rec, size_t reclen, void *data);
+int index_foreach_num(MDB_txn *txn, struct index *ix, num_row_fn fn, void *data);
+
+/* Every id of `dups`: the ids more than one file of HEAD has. */
+typedef int (*dup_fn)(const char *id, size_t len, void *data);
+int index_foreach_dup(MDB_txn *txn, struct index *ix, dup_fn fn, void *data);
+
+/* File numbers, as a posting list holds them. */
+struct num_list {
+	uint32_t *n;
+	size_t nr, alloc;
+};
+#define NUM_LIST_INIT { NULL, 0, 0 }
+
+/*
+ * Append the file numbers that posting database db (ix->issues or
+ * ix->terms) holds under key, in increasing order: 0 (also when there
+ * is none) or an LMDB error.
+ */
+int index_get_postings(MDB_txn *txn, MDB_dbi db, const void *key, size_t len,
+		       struct num_list *out);
 
 /* A `nums` value: varint path length, path, record. */
 void num_row_encode(struct strbuf *out, const char *path, size_t plen, const char *rec, size_t reclen);

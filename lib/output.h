@@ -1,3 +1,7 @@
+/*
+ * output.h - how records and paths are written: JSON, and git's quoting.
+ * Parsing layer: may call record and the utilities, never the index.
+ */
 #ifndef OUTPUT_H
 #define OUTPUT_H
 
@@ -5,10 +9,6 @@
 
 #include "record.h"
 #include "strbuf.h"
-
-/*
- * output.h - how records and paths are written: JSON, and git's quoting.
- */
 
 /* Append s[0..len) as a JSON string; invalid UTF-8 becomes U+FFFD. */
 void json_string(struct strbuf *sb, const char *s, size_t len);

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "heal.h"
 #include "issue.h"
-#include "output.h"
 #include "query.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -257,11 +257,6 @@ static int result_matches(const struct query *q, const struct result *r, int pro
 
 /* --- candidates from the posting lists --- */
 
-struct numlist {
-	uint32_t *n;
-	size_t nr, alloc;
-};
-
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -269,33 +264,11 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int read_postings(struct numlist *nl, MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len)
-{
-	MDB_cursor *c;
-	MDB_val k = { len, (void *)key }, v;
-	int rc = mdb_cursor_open(txn, dbi, &c);
-
-	if (rc)
-		return rc;
-	rc = mdb_cursor_get(c, &k, &v, MDB_SET);
-	if (!rc)
-		rc = mdb_cursor_get(c, &k, &v, MDB_GET_MULTIPLE);
-	while (!rc) {
-		size_t n = v.mv_size / sizeof(uint32_t);
-		ALLOC_GROW(nl->n, nl->nr + n, nl->alloc);
-		memcpy(nl->n + nl->nr, v.mv_data, v.mv_size);
-		nl->nr += n;
-		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_MULTIPLE);
-	}
-	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
 /*
  * The files whose terms may satisfy equality predicate p (sorted, unique).
  * p->exact tells whether they are exactly the files that do (term_key()).
  */
-static int pred_postings(struct numlist *nl, struct pred *p, struct index *ix, MDB_txn *txn)
+static int pred_postings(struct num_list *nl, struct pred *p, struct index *ix, MDB_txn *txn)
 {
 	const char *names[2] = { p->field, alias_of(p->field) };
 	struct strbuf key = STRBUF_INIT;
@@ -306,13 +279,13 @@ static int pred_postings(struct numlist *nl, struct pred *p, struct index *ix, M
 	for (i = 0; i < p->nr_values && !rc; i++)
 		for (j = 0; j < 2 && names[j] && !rc; j++) {
 			if (!strcmp(names[j], "id")) {
-				rc = read_postings(nl, txn, ix->issues, p->values[i], strlen(p->values[i]));
+				rc = index_get_postings(txn, ix->issues, p->values[i], strlen(p->values[i]), nl);
 				continue;
 			}
 			if (!term_key(&key, names[j], strlen(names[j]), p->values[i],
 				      strlen(p->values[i])))
 				p->exact = 0;
-			rc = read_postings(nl, txn, ix->terms, key.buf, key.len);
+			rc = index_get_postings(txn, ix->terms, key.buf, key.len, nl);
 		}
 	strbuf_release(&key);
 	/* one list comes sorted (LMDB keeps the numbers in order): sort unions only */
@@ -327,7 +300,7 @@ static int pred_postings(struct numlist *nl, struct pred *p, struct index *ix, M
 	return rc;
 }
 
-static void intersect(struct numlist *a, const struct numlist *b)
+static void intersect(struct num_list *a, const struct num_list *b)
 {
 	size_t i = 0, j = 0, out = 0;
 
@@ -351,9 +324,9 @@ static int is_pseudo(const char *f)
  * Candidates: the intersection of the equality predicates' lists, smallest
  * first. Returns 1 (and no list) when no predicate can use the terms.
  */
-static int candidates(struct numlist *out, struct query *q, struct index *ix, MDB_txn *txn)
+static int candidates(struct num_list *out, struct query *q, struct index *ix, MDB_txn *txn)
 {
-	struct numlist *lists = NULL;
+	struct num_list *lists = NULL;
 	size_t nr = 0, i, j;
 	int rc = 0;
 
@@ -375,7 +348,7 @@ static int candidates(struct numlist *out, struct query *q, struct index *ix, MD
 	}
 	for (i = 1; i < nr; i++)	/* smallest first */
 		for (j = i; j > 0 && lists[j].nr < lists[j - 1].nr; j--) {
-			struct numlist t = lists[j];
+			struct num_list t = lists[j];
 			lists[j] = lists[j - 1];
 			lists[j - 1] = t;
 		}
@@ -457,18 +430,35 @@ static int consider_num(struct answer *a, const struct query *q, struct index *i
 			uint32_t n, const struct overlay *ov, const char *roots, size_t rootslen,
 			int proven)
 {
-	MDB_val k = { sizeof(n), &n }, v;
 	const char *path, *rec;
 	size_t plen, reclen;
 	int rc;
 
-	if ((rc = mdb_get(txn, ix->nums, &k, &v)))
+	if ((rc = index_get_num(txn, ix, n, &path, &plen, &rec, &reclen)))
 		return rc == MDB_NOTFOUND ? 0 : rc;
-	if (num_row_decode(&v, &path, &plen, &rec, &reclen) < 0)
-		return MDB_CORRUPTED;
 	if (ov && overlay_find(ov, path, plen))
 		return 0;
 	consider(a, q, path, plen, rec, reclen, roots, rootslen, 0, proven);
+	return 0;
+}
+
+struct scan {
+	struct answer *a;
+	const struct query *q;
+	const struct overlay *ov;
+	const char *roots;
+	size_t rootslen;
+};
+
+/* A row of `nums` in a scan of every file: considered unless the overlay has its path. */
+static int consider_row(uint32_t num, const char *path, size_t plen,
+			const char *rec, size_t reclen, void *data)
+{
+	struct scan *sc = data;
+
+	if (sc->ov && overlay_find(sc->ov, path, plen))
+		return 0;
+	consider(sc->a, sc->q, path, plen, rec, reclen, sc->roots, sc->rootslen, 0, 0);
 	return 0;
 }
 
@@ -513,59 +503,21 @@ static int cmp_results(const void *pa, const void *pb)
 /* Name the files of every id more than one file has, as the answer sees them. */
 static void find_duplicates(struct answer *a, struct index *ix, MDB_txn *txn, const struct overlay *ov)
 {
-	MDB_cursor *c;
-	MDB_val k, v;
+	struct id_path *v = xcalloc(a->nr + 1, sizeof(*v));
 	size_t i;
 
-	/* the answer's own duplicates, which the overlay may add */
-	for (i = 1; i < a->nr; i++) {
-		size_t j;
-		if (strcmp(a->r[i].id, a->r[i - 1].id) ||
-		    (i > 1 && !strcmp(a->r[i].id, a->r[i - 2].id)))
-			continue;
-		strbuf_addf(&a->warnings, "duplicate id '%s': '", a->r[i].id);
-		quote_path(&a->warnings, a->r[i - 1].path, strlen(a->r[i - 1].path), 0);
-		strbuf_addch(&a->warnings, '\'');
-		for (j = i; j < a->nr && !strcmp(a->r[j].id, a->r[i].id); j++) {
-			strbuf_addstr(&a->warnings, " and '");
-			quote_path(&a->warnings, a->r[j].path, strlen(a->r[j].path), 0);
-			strbuf_addch(&a->warnings, '\'');
-		}
-		strbuf_addch(&a->warnings, '\n');
+	for (i = 0; i < a->nr; i++) {
+		v[i].id = a->r[i].id;
+		v[i].path = a->r[i].path;
 	}
-	if (a->warnings.len || mdb_cursor_open(txn, ix->dups, &c))
-		return;
-	/* HEAD's duplicates that a filter hid */
-	while (!mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		struct numlist nl = { NULL, 0, 0 };
-		struct strbuf paths = STRBUF_INIT;
-		size_t live = 0;
-		read_postings(&nl, txn, ix->issues, k.mv_data, k.mv_size);
-		for (i = 0; i < nl.nr; i++) {
-			MDB_val nk = { sizeof(uint32_t), &nl.n[i] }, pv;
-			const char *path, *rec;
-			size_t plen, reclen;
-			if (mdb_get(txn, ix->nums, &nk, &pv) ||
-			    num_row_decode(&pv, &path, &plen, &rec, &reclen) ||
-			    (ov && overlay_find(ov, path, plen)))
-				continue;
-			strbuf_addstr(&paths, live++ ? " and '" : "'");
-			quote_path(&paths, path, plen, 0);
-			strbuf_addch(&paths, '\'');
-		}
-		if (live > 1)
-			strbuf_addf(&a->warnings, "duplicate id '%.*s': %s\n", (int)k.mv_size,
-				    (const char *)k.mv_data, paths.buf);
-		strbuf_release(&paths);
-		free(nl.n);
-	}
-	mdb_cursor_close(c);
+	check_duplicate_ids(&a->warnings, ix, txn, ov, v, a->nr);
+	free(v);
 }
 
 int query_run(struct answer *a, struct query *q, struct index *ix, const struct repo_paths *p)
 {
 	struct overlay ov = OVERLAY_INIT;
-	struct numlist nl = { NULL, 0, 0 };
+	struct num_list nl = NUM_LIST_INIT;
 	MDB_txn *txn;
 	MDB_val roots;
 	char *rootsbuf = NULL;
@@ -592,18 +544,8 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 		goto out;
 	}
 	if (all) {
-		MDB_cursor *c;
-		MDB_val k, v;
-		if ((rc = mdb_cursor_open(txn, ix->nums, &c)))
-			goto out;
-		while (!mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-			uint32_t n;
-			memcpy(&n, k.mv_data, sizeof(n));	/* keys need not be aligned */
-			if ((rc = consider_num(a, q, ix, txn, n, q->committed ? NULL : &ov,
-					       rootsbuf, rootslen, 0)))
-				break;
-		}
-		mdb_cursor_close(c);
+		struct scan sc = { a, q, q->committed ? NULL : &ov, rootsbuf, rootslen };
+		rc = index_foreach_num(txn, ix, consider_row, &sc);
 	} else {
 		for (i = 0; i < nl.nr; i++)
 			if ((rc = consider_num(a, q, ix, txn, nl.n[i], q->committed ? NULL : &ov,
@@ -628,7 +570,7 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 	if (q->limit >= 0 && (size_t)q->limit < a->nr)
 		a->nr = q->limit;
 out:
-	mdb_txn_abort(txn);
+	index_end(txn);
 	if (!rc && !q->committed)
 		overlay_save_stats(&ov, ix);
 	overlay_release(&ov);

@@ -1,3 +1,12 @@
+/*
+ * query.h - selecting issues (roadmap-list, roadmap-show). May call: heal,
+ * check (duplicate ids), overlay, index, issue, record and the utilities.
+ *
+ * Issues are selected by predicates over fields, answered from the
+ * `terms` posting lists where an equality allows it (smallest list first),
+ * and always re-checked against each candidate's record, so capped terms
+ * and the working-tree overlay need no special case.
+ */
 #ifndef QUERY_H
 #define QUERY_H
 
@@ -6,13 +15,6 @@
 #include "index.h"
 #include "overlay.h"
 #include "record.h"
-
-/*
- * query.h - selecting issues: predicates over fields, answered from the
- * `terms` posting lists where an equality allows it (smallest list first),
- * and always re-checked against each candidate's record, so capped terms
- * and the working-tree overlay need no special case.
- */
 
 enum pred_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE };
 

@@ -1,0 +1,58 @@
+/*
+ * check.h - the checking rules of issue files, and duplicate ids. May
+ * call: overlay, index, issue, record, output, git (libgit2), repo and
+ * the utilities. Called by roadmap-check and by query (duplicate ids).
+ */
+#ifndef CHECK_H
+#define CHECK_H
+
+#include <stdio.h>
+
+#include "git.h"
+#include "index.h"
+#include "overlay.h"
+#include "repo.h"
+#include "strbuf.h"
+
+/*
+ * Check the issue files and print each error compiler style on `out`,
+ * "path:line:col: error: message", in line order, so editors jump to
+ * them. A *.md name under a root that is no regular file (a symbolic
+ * link, a submodule) gets "path: warning: ...", as it is not indexed.
+ * The rules: the front matter parses; an id (or a file name to take it
+ * from) and a title; no id shared with another file; no conflict
+ * markers; status and priority in roadmap.statuses / roadmap.priorities
+ * when those are set; the ids that depends_on, blocks and dependencies
+ * name exist.
+ *
+ * The set of issues checked against is the working tree's (HEAD's rows
+ * plus the overlay), or with `cached` the staging area's (GIT_INDEX_FILE
+ * when git sets it for a pre-commit hook). The files reported on are
+ * those under paths[0..nr_paths) (as given on the command line: relative
+ * to the current directory); without paths, every issue file of the
+ * working tree, or with `cached` the files the commit would change: what
+ * pre-commit must refuse. A path that names no issue file gets a warning.
+ *
+ * `ix` must be fresh (index_heal()). Returns the number of errors, or -1
+ * (reported) when the issue files cannot be read.
+ */
+int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_repository *repo,
+		 const struct strbuf *roots, int cached, char *const *paths, int nr_paths);
+
+/* An issue of a query's answer, for check_duplicate_ids(). */
+struct id_path {
+	const char *id;
+	const char *path;
+};
+
+/*
+ * Append a warning line "duplicate id 'ID': 'a' and 'b'" for each run of
+ * one id among v[0..nr) (a query's answer: the overlay may add
+ * duplicates). When there is none, append one for each id of HEAD's
+ * `dups` that more than one file still has once the overlay `ov` (NULL:
+ * none) hides the files it changed: duplicates a filter hid.
+ */
+void check_duplicate_ids(struct strbuf *warnings, struct index *ix, MDB_txn *txn,
+			 const struct overlay *ov, const struct id_path *v, size_t nr);
+
+#endif
