@@ -34,6 +34,7 @@ LIB_OBJS += lib/git.o
 LIB_OBJS += lib/gitindex.o
 LIB_OBJS += lib/heal.o
 LIB_OBJS += lib/index.o
+LIB_OBJS += lib/index_stats.o
 LIB_OBJS += lib/issue.o
 LIB_OBJS += lib/output.o
 LIB_OBJS += lib/odb.o
