@@ -39,6 +39,7 @@ LIB_OBJS += lib/issue.o
 LIB_OBJS += lib/output.o
 LIB_OBJS += lib/odb.o
 LIB_OBJS += lib/overlay.o
+LIB_OBJS += lib/overlay_encode.o
 LIB_OBJS += lib/packidx.o
 LIB_OBJS += lib/postings.o
 LIB_OBJS += lib/query.o
@@ -50,6 +51,7 @@ LIB_OBJS += lib/strbuf.o
 LIB_OBJS += lib/treewalk.o
 LIB_OBJS += lib/usage.o
 LIB_OBJS += lib/watch.o
+LIB_OBJS += lib/watchd.o
 LIB_OBJS += lib/xalloc.o
 
 TEST_PROGRAMS =
