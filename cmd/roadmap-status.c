@@ -58,30 +58,24 @@ static void meta_str(MDB_txn *txn, struct index *ix, const char *key, struct str
 		strbuf_add(out, v.mv_data, v.mv_size);
 }
 
+static void add_count(const char *value, size_t len, size_t n, void *data)
+{
+	struct state *s = data;
+
+	ALLOC_GROW(s->by_status, s->nr + 1, s->alloc);
+	s->by_status[s->nr].status = xmemdupz(value, len);
+	s->by_status[s->nr++].n = n;
+}
+
 /* Issues by status: the postings of "status\x1f<value>" */
 static void count_status(MDB_txn *txn, struct index *ix, struct state *s)
 {
-	static const char prefix[] = "status\x1f";
-	MDB_cursor *c;
-	MDB_val k = { sizeof(prefix) - 1, (void *)prefix }, v;
-	size_t listed = 0;
-	int rc;
+	size_t listed = 0, i;
 
-	if (mdb_cursor_open(txn, ix->terms, &c))
+	if (index_field_counts(txn, ix, "status", add_count, s))
 		return;
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); !rc;
-	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_NODUP)) {
-		size_t n = 0;
-		if (k.mv_size < sizeof(prefix) - 1 || memcmp(k.mv_data, prefix, sizeof(prefix) - 1))
-			break;
-		mdb_cursor_count(c, &n);
-		ALLOC_GROW(s->by_status, s->nr + 1, s->alloc);
-		s->by_status[s->nr].status = xmemdupz((char *)k.mv_data + sizeof(prefix) - 1,
-						      k.mv_size - (sizeof(prefix) - 1));
-		s->by_status[s->nr++].n = n;
-		listed += n;
-	}
-	mdb_cursor_close(c);
+	for (i = 0; i < s->nr; i++)
+		listed += s->by_status[i].n;
 	/* no status field (or a long one, which has no posting) */
 	if (listed < s->issues) {
 		ALLOC_GROW(s->by_status, s->nr + 1, s->alloc);
@@ -147,12 +141,8 @@ static int read_state(struct state *s, struct index *ix, const struct repo_paths
 	meta_get_u64(txn, ix, "last_modified", &s->modified);
 	meta_get_u64(txn, ix, "last_deleted", &s->deleted);
 	count_status(txn, ix, s);
-	{
-		MDB_stat ms;
-		if (!mdb_stat(txn, ix->nums, &ms))
-			s->files = ms.ms_entries;
-	}
-	mdb_txn_abort(txn);
+	index_nr_files(txn, ix, &s->files);
+	index_end(txn);
 	s->behind = s->have_index ? commits_behind(p, s->commit.buf, s->head) : -1;
 	return 0;
 }

@@ -270,4 +270,38 @@ void digest_update(unsigned char *digest, const char *path, size_t plen,
 void oid_to_hex(char *hex, const unsigned char *oid);
 int hex_to_oid(unsigned char *oid, const char *hex);
 
+/*
+ * index_stats.c: what the index says about itself (roadmap-status,
+ * roadmap-watch), so that no caller needs LMDB's own calls.
+ */
+
+/*
+ * The number of files holding each value of field, in the order of the
+ * values' bytes: fn(value, len, n, data) for each value with postings. A
+ * value longer than TERM_VALUE_MAX has none, so is not counted. Returns
+ * 0 or an LMDB error code, not reported: the counts are a summary.
+ */
+typedef void (*index_count_fn)(const char *value, size_t len, size_t n, void *data);
+int index_field_counts(MDB_txn *txn, struct index *ix, const char *field,
+		       index_count_fn fn, void *data);
+
+/* The number of issue files indexed (rows of nums). Returns 0 or an LMDB code, not reported. */
+int index_nr_files(MDB_txn *txn, struct index *ix, size_t *out);
+
+/*
+ * Which snapshot txn reads: the index file this process maps (device and
+ * inode, 0 when unknown) and the transaction's id. Two readers that get
+ * the same three see the same rows.
+ */
+struct index_snapshot {
+	uint64_t dev, ino, txnid;
+};
+void index_snapshot_id(struct index *ix, MDB_txn *txn, struct index_snapshot *out);
+
+/*
+ * 1 when the file at ix->path is no longer the one ix maps (quarantined,
+ * deleted, rebuilt aside): reopen to see the new one.
+ */
+int index_replaced(struct index *ix);
+
 #endif

@@ -500,7 +500,20 @@ int overlay_scan(struct overlay *ov, struct index *ix, MDB_txn *txn,
 int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		    const struct repo_paths *p, const char *roots, size_t rootslen)
 {
-	if (p->workdir && !watch_overlay(ov, ix, txn, p))
+	struct strbuf ans = STRBUF_INIT;
+	int asked = -1;
+
+	if (p->workdir && !watch_query(ix, txn, &ans)) {
+		struct overlay got = OVERLAY_INIT;
+		if (!(asked = overlay_decode(&got, ans.buf, ans.len))) {
+			overlay_release(ov);
+			*ov = got;
+		} else {
+			overlay_release(&got);
+		}
+	}
+	strbuf_release(&ans);
+	if (!asked)
 		return 0;
 	return overlay_scan(ov, ix, txn, p, roots, rootslen);
 }

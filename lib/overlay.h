@@ -4,7 +4,9 @@
 #include "index.h"
 
 /*
- * overlay.h - the working tree on top of HEAD's rows.
+ * overlay.h - the working tree on top of HEAD's rows. It may call index,
+ * issue, record, sha1 and watch (to ask a running watcher first); query,
+ * check, diff and the watcher (watchd.h) call it.
  *
  * The issue roots are read from disk (readdir + fstatat); a file whose
  * stat data (mtime, ctime, size, inode) equals what its `files` row
@@ -85,6 +87,13 @@ int overlay_scan(struct overlay *ov, struct index *ix, MDB_txn *txn,
  */
 int overlay_update_path(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			const struct repo_paths *p, const char *path);
+/*
+ * The overlay's entries and skipped names as bytes (appended to out), as
+ * roadmap-watch sends them, and back (appended to ov): -1 when buf is
+ * not such bytes.
+ */
+void overlay_encode(struct strbuf *out, const struct overlay *ov);
+int overlay_decode(struct overlay *ov, const char *buf, size_t len);
 /* The overlay entry of path, or NULL when the file is as in HEAD. */
 const struct overlay_file *overlay_find(const struct overlay *ov, const char *path, size_t len);
 /* Record the stat data of the files found clean; skipped when a refresh runs. */

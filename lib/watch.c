@@ -12,19 +12,23 @@
 
 #include "usage.h"
 #include "watch.h"
-#include "xalloc.h"
 
 void watch_snapshot(struct strbuf *out, struct index *ix, MDB_txn *txn)
 {
-	struct stat st;
-	int fd;
+	struct index_snapshot id;
 
-	memset(&st, 0, sizeof(st));
-	/* the file this process maps, even if another one took its name since */
-	if (!mdb_env_get_fd(ix->env, &fd))
-		fstat(fd, &st);
-	strbuf_addf(out, "%llu %llu %llu", (unsigned long long)st.st_dev,
-		    (unsigned long long)st.st_ino, (unsigned long long)mdb_txn_id(txn));
+	index_snapshot_id(ix, txn, &id);
+	strbuf_addf(out, "%llu %llu %llu", (unsigned long long)id.dev,
+		    (unsigned long long)id.ino, (unsigned long long)id.txnid);
+}
+
+size_t watch_snapshot_split(struct strbuf *file, const char *snap)
+{
+	const char *sp = strrchr(snap, ' ');
+
+	strbuf_reset(file);
+	strbuf_add(file, snap, sp ? (size_t)(sp - snap) : strlen(snap));
+	return sp ? strtoull(sp + 1, NULL, 10) : 0;
 }
 
 /*
@@ -116,22 +120,47 @@ static long long ms_now(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int watch_ask(int fd, const char *line, struct strbuf *out, int timeout_ms)
+/* Send all of buf; -1 when the peer went away. */
+static int send_all(int fd, const char *buf, size_t len)
 {
-	long long deadline = ms_now() + timeout_ms;
-	size_t len = strlen(line), off = 0, head;
-	char *nl, *end;
-	unsigned long long want;
+	size_t off = 0;
 
-	strbuf_reset(out);
 	while (off < len) {
-		ssize_t n = send(fd, line + off, len - off, MSG_NOSIGNAL);
+		ssize_t n = send(fd, buf + off, len - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -1;
 		off += n;
 	}
+	return 0;
+}
+
+static const char *const request_word[] = {
+	[WATCH_QUERY] = "query",
+	[WATCH_STATUS] = "status",
+	[WATCH_STOP] = "stop",
+};
+
+int watch_ask(int fd, enum watch_request req, const char *snapshot, struct strbuf *out,
+	      int timeout_ms)
+{
+	long long deadline = ms_now() + timeout_ms;
+	struct strbuf line = STRBUF_INIT;
+	size_t head;
+	char *nl, *end;
+	unsigned long long want;
+	int sent;
+
+	strbuf_reset(out);
+	strbuf_addstr(&line, request_word[req]);
+	if (req == WATCH_QUERY)
+		strbuf_addf(&line, " %s", snapshot);
+	strbuf_addch(&line, '\n');
+	sent = send_all(fd, line.buf, line.len);
+	strbuf_release(&line);
+	if (sent < 0)
+		return -1;
 	/* the watcher closes the connection after its answer */
 	for (;;) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
@@ -173,142 +202,80 @@ int watch_ask(int fd, const char *line, struct strbuf *out, int timeout_ms)
 	return 0;
 }
 
-/* The payload: per entry a tag, then fixed-size fields and counted strings. */
-static void put_u32(struct strbuf *out, uint32_t v)
-{
-	strbuf_add(out, &v, sizeof(v));
-}
-
-static void put_str(struct strbuf *out, const char *s, size_t len)
-{
-	put_u32(out, len);
-	strbuf_add(out, s, len);
-}
-
-void watch_encode(struct strbuf *out, const struct overlay *ov)
-{
-	size_t i;
-
-	for (i = 0; i < ov->nr; i++) {
-		const struct overlay_file *f = &ov->files[i];
-		strbuf_addch(out, 'F');
-		put_str(out, f->path, strlen(f->path));
-		strbuf_addch(out, f->deleted);
-		strbuf_addch(out, f->head_invalid);
-		put_u32(out, f->mode);
-		strbuf_add(out, f->oid, OID_RAW);
-		put_str(out, f->rec ? f->rec : "", f->rec ? f->reclen : 0);
-	}
-	for (i = 0; i < ov->nr_skipped; i++) {
-		strbuf_addch(out, 'S');
-		put_str(out, ov->skipped[i].path, strlen(ov->skipped[i].path));
-		strbuf_addch(out, ov->skipped[i].kind);
-	}
-}
-
-struct reader {
-	const char *p, *end;
-	int bad;
-};
-
-static const char *take(struct reader *r, size_t n)
-{
-	const char *at = r->p;
-
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	r->p += n;
-	return at;
-}
-
-static uint32_t get_u32(struct reader *r)
-{
-	const char *at = take(r, 4);
-	uint32_t v = 0;
-
-	if (at)
-		memcpy(&v, at, 4);
-	return v;
-}
-
-static char *get_str(struct reader *r, size_t *len)
-{
-	uint32_t n = get_u32(r);
-	const char *at = take(r, n);
-
-	*len = n;
-	return at ? xmemdupz(at, n) : NULL;
-}
-
-int watch_decode(struct overlay *ov, const char *buf, size_t len)
-{
-	struct reader r = { buf, buf + len, 0 };
-	size_t n;
-
-	while (r.p < r.end && !r.bad) {
-		int tag = *r.p++;
-
-		if (tag == 'F') {
-			struct overlay_file f;
-			const char *at;
-			memset(&f, 0, sizeof(f));
-			f.path = get_str(&r, &n);
-			at = take(&r, 2);
-			f.deleted = at && at[0];
-			f.head_invalid = at && at[1];
-			f.mode = get_u32(&r);
-			if ((at = take(&r, OID_RAW)))
-				memcpy(f.oid, at, OID_RAW);
-			f.rec = get_str(&r, &f.reclen);
-			if (f.deleted) {
-				free(f.rec);
-				f.rec = NULL;
-				f.reclen = 0;
-			}
-			ALLOC_GROW(ov->files, ov->nr + 1, ov->alloc);
-			ov->files[ov->nr++] = f;
-			if (r.bad)
-				break;
-		} else if (tag == 'S') {
-			struct overlay_skipped sk;
-			const char *at;
-			sk.path = get_str(&r, &n);
-			at = take(&r, 1);
-			sk.kind = at ? *at : 0;
-			ALLOC_GROW(ov->skipped, ov->nr_skipped + 1, ov->alloc_skipped);
-			ov->skipped[ov->nr_skipped++] = sk;
-		} else {
-			r.bad = 1;
-		}
-	}
-	return r.bad ? -1 : 0;
-}
-
-int watch_overlay(struct overlay *ov, struct index *ix, MDB_txn *txn, const struct repo_paths *p)
+int watch_query(struct index *ix, MDB_txn *txn, struct strbuf *payload)
 {
 	const char *env = getenv("ROADMAP_WATCH"), *tmo = getenv("ROADMAP_WATCH_TIMEOUT_MS");
-	struct strbuf line = STRBUF_INIT, ans = STRBUF_INIT;
-	int fd, rc = -1;
+	struct strbuf snap = STRBUF_INIT;
+	int fd, rc;
 
 	if ((env && !strcmp(env, "0")) || (fd = watch_connect(ix)) < 0)
 		return -1;
-	strbuf_addstr(&line, "query ");
-	watch_snapshot(&line, ix, txn);
-	strbuf_addch(&line, '\n');
-	if (!watch_ask(fd, line.buf, &ans, tmo && *tmo ? atoi(tmo) : 5000)) {
-		struct overlay got = OVERLAY_INIT;
-		if (!watch_decode(&got, ans.buf, ans.len)) {
-			overlay_release(ov);
-			*ov = got;
-			rc = 0;
-		} else {
-			overlay_release(&got);
-		}
-	}
+	watch_snapshot(&snap, ix, txn);
+	rc = watch_ask(fd, WATCH_QUERY, snap.buf, payload, tmo && *tmo ? atoi(tmo) : 5000);
 	close(fd);
+	strbuf_release(&snap);
+	return rc ? -1 : 0;
+}
+
+int watch_read_request(int fd, struct strbuf *snapshot)
+{
+	struct strbuf line = STRBUF_INIT;
+	struct timespec t0, t;
+	size_t qlen = strlen(request_word[WATCH_QUERY]);
+	int req = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (line.len < 256) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		long left;
+		char c;
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = 1000 - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			break;
+		if ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (c != '\n') {
+			strbuf_addch(&line, c);
+			continue;
+		}
+		strbuf_reset(snapshot);
+		if (!strncmp(line.buf, request_word[WATCH_QUERY], qlen) && line.buf[qlen] == ' ') {
+			strbuf_addstr(snapshot, line.buf + qlen + 1);
+			req = WATCH_QUERY;
+		} else if (!strcmp(line.buf, request_word[WATCH_STATUS])) {
+			req = WATCH_STATUS;
+		} else if (!strcmp(line.buf, request_word[WATCH_STOP])) {
+			req = WATCH_STOP;
+		} else {
+			req = WATCH_UNKNOWN;
+		}
+		break;
+	}
 	strbuf_release(&line);
-	strbuf_release(&ans);
-	return rc;
+	return req;
+}
+
+void watch_reply(int fd, const struct strbuf *payload)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	strbuf_addf(&out, "ok %zu\n", payload ? payload->len : 0);
+	if (payload)
+		strbuf_add(&out, payload->buf, payload->len);
+	send_all(fd, out.buf, out.len);
+	strbuf_release(&out);
+}
+
+void watch_refuse(int fd, const char *reason)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	strbuf_addf(&out, "no %s\n", reason);
+	send_all(fd, out.buf, out.len);
+	strbuf_release(&out);
 }

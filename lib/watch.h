@@ -2,11 +2,12 @@
 #define WATCH_H
 
 #include "index.h"
-#include "overlay.h"
 #include "strbuf.h"
 
 /*
- * watch.h - roadmap-watch's socket, and what goes through it.
+ * watch.h - roadmap-watch's socket and the lines through it, both halves:
+ * a client asks, the watcher (watchd.h) answers. It may call index (for
+ * the snapshot's identity), strbuf and usage; overlay asks it first.
  *
  * roadmap-watch keeps the overlay of one work tree up to date from
  * inotify events, so that a working-tree query asks it instead of
@@ -21,36 +22,59 @@
  *
  * Lines: the client sends "query <dev> <ino> <txnid>\n", "status\n" or
  * "stop\n"; the watcher answers "ok <bytes>\n" and that many bytes of
- * payload (watch_encode()), or "no <reason>\n".
+ * payload (for a query, overlay_encode()), or "no <reason>\n", and
+ * closes the connection.
  */
+
+enum watch_request {
+	WATCH_UNKNOWN,		/* a line that is none of these */
+	WATCH_QUERY,		/* the overlay for one snapshot */
+	WATCH_STATUS,		/* what the watcher did, as lines */
+	WATCH_STOP,		/* exit */
+};
 
 /* The index file's identity and the transaction's id: "<dev> <ino> <txnid>". */
 void watch_snapshot(struct strbuf *out, struct index *ix, MDB_txn *txn);
+/* Split such a snapshot: "<dev> <ino>" into file, and the txnid returned. */
+size_t watch_snapshot_split(struct strbuf *file, const char *snap);
+
+/* The client's half. */
 
 /* A socket connected to the watcher of ix, or -1 when none listens. */
 int watch_connect(const struct index *ix);
+
+/*
+ * Send the request (snapshot: for WATCH_QUERY only), then read the whole
+ * answer into out (the payload of "ok", or the reason after "no").
+ * Returns 0 on "ok", 1 on "no", -1 when the watcher failed or took
+ * longer than timeout_ms.
+ */
+int watch_ask(int fd, enum watch_request req, const char *snapshot, struct strbuf *out,
+	      int timeout_ms);
+
+/*
+ * The watcher's payload for the snapshot txn. Returns 0 when it
+ * answered, -1 otherwise: none runs, ROADMAP_WATCH=0 is set, or it could
+ * not answer for txn within ROADMAP_WATCH_TIMEOUT_MS (default 5000).
+ */
+int watch_query(struct index *ix, MDB_txn *txn, struct strbuf *payload);
+
+/* The watcher's half (it holds watch.lock). */
+
 /* A socket listening at ix's watch.sock (replacing a stale one), or -1 (reported). */
 int watch_listen(const struct index *ix);
-/* Remove the socket (the watcher's, who holds watch.lock). */
+/* Remove the socket. */
 void watch_unlisten(const struct index *ix);
 
 /*
- * Send line, then read the whole answer into out (the payload of "ok",
- * or the reason after "no"). Returns 0 on "ok", 1 on "no", -1 when the
- * watcher failed or took longer than timeout_ms.
+ * Read one request from a client that connected (one that has not sent
+ * it within a second is dropped). Returns the request (the snapshot of
+ * a query in snapshot), or -1 when there is nothing to answer.
  */
-int watch_ask(int fd, const char *line, struct strbuf *out, int timeout_ms);
-
-/* The overlay's entries as watch_decode() reads them back. */
-void watch_encode(struct strbuf *out, const struct overlay *ov);
-int watch_decode(struct overlay *ov, const char *buf, size_t len);
-
-/*
- * Fill ov from the watcher, for the snapshot txn. Returns 0 when it
- * answered, -1 otherwise (ov untouched): none runs, ROADMAP_WATCH=0 is
- * set, or it could not answer for txn within ROADMAP_WATCH_TIMEOUT_MS
- * (default 5000).
- */
-int watch_overlay(struct overlay *ov, struct index *ix, MDB_txn *txn, const struct repo_paths *p);
+int watch_read_request(int fd, struct strbuf *snapshot);
+/* Answer "ok": the payload, none when NULL. */
+void watch_reply(int fd, const struct strbuf *payload);
+/* Answer "no" and why. */
+void watch_refuse(int fd, const char *reason);
 
 #endif

@@ -1,0 +1,72 @@
+/*
+ * index_stats.c - what the index says about itself: counts for
+ * roadmap-status, and which file a process reads, for roadmap-watch.
+ * Part of the storage layer (index.h), so the only other file that
+ * calls mdb_* besides index.c.
+ */
+#include <string.h>
+#include <sys/stat.h>
+
+#include "index.h"
+
+int index_field_counts(MDB_txn *txn, struct index *ix, const char *field,
+		       index_count_fn fn, void *data)
+{
+	struct strbuf prefix = STRBUF_INIT;
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, ix->terms, &c)))
+		return rc;
+	/* the postings of "field\x1f<value>", one key per value */
+	strbuf_addf(&prefix, "%s\x1f", field);
+	k.mv_size = prefix.len;
+	k.mv_data = prefix.buf;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_NODUP)) {
+		size_t n = 0;
+		if (k.mv_size < prefix.len || memcmp(k.mv_data, prefix.buf, prefix.len))
+			break;
+		mdb_cursor_count(c, &n);
+		fn((const char *)k.mv_data + prefix.len, k.mv_size - prefix.len, n, data);
+	}
+	mdb_cursor_close(c);
+	strbuf_release(&prefix);
+	return 0;
+}
+
+int index_nr_files(MDB_txn *txn, struct index *ix, size_t *out)
+{
+	MDB_stat ms;
+	int rc;
+
+	if ((rc = mdb_stat(txn, ix->nums, &ms)))
+		return rc;
+	*out = ms.ms_entries;
+	return 0;
+}
+
+void index_snapshot_id(struct index *ix, MDB_txn *txn, struct index_snapshot *out)
+{
+	struct stat st;
+	int fd;
+
+	memset(&st, 0, sizeof(st));
+	/* the file this process maps, even if another one took its name since */
+	if (!mdb_env_get_fd(ix->env, &fd))
+		fstat(fd, &st);
+	out->dev = st.st_dev;
+	out->ino = st.st_ino;
+	out->txnid = mdb_txn_id(txn);
+}
+
+int index_replaced(struct index *ix)
+{
+	struct stat a, b;
+	int fd;
+
+	/* a quarantined or deleted index: another file has the name now */
+	return !mdb_env_get_fd(ix->env, &fd) && !fstat(fd, &a) &&
+		(stat(ix->path, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
