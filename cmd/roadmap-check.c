@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "git.h"
+#include "libgit.h"
 #include "heal.h"
 #include "index.h"
 #include "repo.h"
@@ -48,8 +48,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0 ||
-	    index_heal(ix, &paths) < 0 || repo_open(&repo, &paths) < 0 ||
-	    repo_roots(&roots, repo) < 0)
+	    index_heal(ix, &paths) < 0 || libgit_open(&repo, &paths) < 0 ||
+	    libgit_roots(&roots, repo) < 0)
 		exit(EXIT_FATAL);
 	nr_errors = check_issues(stdout, ix, &paths, repo, &roots, cached,
 				 argv + optind, argc - optind);

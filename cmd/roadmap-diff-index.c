@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "diff.h"
-#include "git.h"
+#include "libgit.h"
 #include "index.h"
 #include "output.h"
 #include "repo.h"
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 		die("options '--cached' and '--committed' cannot be used together");
 
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0 ||
-	    repo_open(&repo, &paths) < 0 || repo_roots(&roots, repo) < 0)
+	    libgit_open(&repo, &paths) < 0 || libgit_roots(&roots, repo) < 0)
 		exit(EXIT_FATAL);
 	rc = diff_index(&d, ix, &paths, repo, &roots,
 			committed ? DIFF_COMMITTED : cached ? DIFF_CACHED : DIFF_WORKTREE,

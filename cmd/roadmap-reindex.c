@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "git.h"
+#include "libgit.h"
 #include "heal.h"
 #include "index.h"
 #include "output.h"

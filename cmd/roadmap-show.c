@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "index.h"
 #include "odb.h"
 #include "query.h"
@@ -38,7 +39,7 @@ static int read_head_blob(struct strbuf *out, const struct repo_paths *p,
 
 	if (row) {
 		opened = !odb_open(&db, p->objdir);
-		ret = odb_read_blob(opened ? &db : NULL, p, row->oid, out) ? -1 : 0;
+		ret = blob_read(opened ? &db : NULL, p, row->oid, path, out) ? -1 : 0;
 		if (opened)
 			odb_close(&db);
 	} else {

@@ -1,5 +1,4 @@
 #include "blob.h"
-#include "index.h"
 #include "run.h"
 #include "usage.h"
 
@@ -50,10 +49,4 @@ int blob_next(struct catfile *cf, const struct repo_paths *p, const unsigned cha
 	/* the stream stopped (reported): git says why, when it was this blob */
 	blob_from_git(p->gitdir, oid, path, out);
 	return BLOB_CORRUPT;
-}
-
-int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
-		  struct strbuf *out)
-{
-	return blob_read(db, p, oid, NULL, out);
 }

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "git.h"
+#include "libgit.h"
 #include "index.h"
 #include "overlay.h"
 #include "repo.h"

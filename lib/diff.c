@@ -110,7 +110,7 @@ static int diff_cached(struct diff *d, struct index *ix, git_repository *repo,
 
 	if (index_file && *index_file ? git_index_open(&gi, index_file) < 0 :
 	    git_repository_index(&gi, repo) < 0)
-		return repo_error("cannot read the staging area");
+		return libgit_error("cannot read the staging area");
 	if (collect_rows(&rc, ix, roots) < 0) {
 		git_index_free(gi);
 		return -1;
@@ -231,17 +231,10 @@ int diff_index(struct diff *out, struct index *ix, const struct repo_paths *p,
  * A blob's bytes, or -1 when it cannot be read (the entry then shows
  * no id): the one place this module reads a blob.
  */
-static int read_blob(struct strbuf *out, git_repository *repo, const unsigned char *oid)
+static int read_blob(struct strbuf *out, git_repository *repo, const unsigned char *oid,
+		     const char *path)
 {
-	git_blob *blob;
-	git_oid id;
-
-	memcpy(id.id, oid, OID_RAW);
-	if (git_blob_lookup(&blob, repo, &id) < 0)
-		return -1;
-	strbuf_add(out, git_blob_rawcontent(blob), git_blob_rawsize(blob));
-	git_blob_free(blob);
-	return 0;
+	return libgit_read_blob(repo, oid, path, out) ? -1 : 0;
 }
 
 void diff_entry_id(struct strbuf *out, struct diff_entry *e, git_repository *repo)
@@ -253,7 +246,7 @@ void diff_entry_id(struct strbuf *out, struct diff_entry *e, git_repository *rep
 	strbuf_reset(out);
 	if (e->status != 'D' && !e->new_rec) {
 		struct strbuf raw = STRBUF_INIT, sb = STRBUF_INIT;
-		int rc = read_blob(&raw, repo, e->new_oid);
+		int rc = read_blob(&raw, repo, e->new_oid, e->path);
 		if (!rc)
 			issue_parse(&sb, raw.buf, raw.len);
 		strbuf_release(&raw);

@@ -7,7 +7,7 @@
 #ifndef DIFF_H
 #define DIFF_H
 
-#include "git.h"
+#include "libgit.h"
 #include "index.h"
 #include "refresh.h"
 #include "repo.h"

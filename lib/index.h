@@ -41,7 +41,6 @@
 
 #define INDEX_VERSION "roadmap-index 7"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
-#define OID_RAW 20
 /* LMDB's longest key: a path (or folder) longer than this is not indexed */
 #define INDEX_KEY_MAX 511
 /* LMDB's key limit is 511 bytes; longer terms become a prefix plus a hash */
@@ -267,8 +266,6 @@ int term_key(struct strbuf *out, const char *field, size_t flen, const char *val
 void digest_update(unsigned char *digest, const char *path, size_t plen,
 		   const unsigned char *oid, int add);
 
-void oid_to_hex(char *hex, const unsigned char *oid);
-int hex_to_oid(unsigned char *oid, const char *hex);
 
 /*
  * index_stats.c: what the index says about itself (roadmap-status,

@@ -8,7 +8,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "index.h"
 #include "odb.h"
 #include "sha1.h"
 #include "xalloc.h"

@@ -49,14 +49,6 @@ int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf 
 void odb_drop_pages(struct odb *db);
 void odb_close(struct odb *db);
 /*
- * Moved to blob.h as blob_read() (the blob source, which asks git what
- * lib/odb cannot read): this name, defined there, stays only until
- * cmd/roadmap-show.c and lib/apply.c call blob_read().
- */
-int odb_read_blob(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
-		  struct strbuf *out);
-
-/*
  * The tree at path ("a/b") in commit `commit`: 0 with its oid, 1 when
  * the commit has nothing there (oid zeroed), -1 when it is no tree or
  * cannot be read here.

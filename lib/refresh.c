@@ -10,7 +10,7 @@
 #include "blob.h"
 #include "catfile.h"
 #include "gitactions.h"
-#include "git.h"
+#include "libgit.h"
 #include "gitindex.h"
 #include "issue.h"
 #include "record.h"
@@ -67,7 +67,7 @@ static int walk_roots(struct actions *w, git_tree *tree, const struct strbuf *ro
 
 	if (git_repository_odb(&odb, w->repo) < 0) {
 		free(oids);
-		return repo_error("cannot open the object database");
+		return libgit_error("cannot open the object database");
 	}
 	tw.ctx = odb;
 	rc = tree_walk_roots(w, &tw, oids, roots);
@@ -245,20 +245,7 @@ static void path_actions(struct actions *w, git_tree *tree, const struct strbuf 
 /* libgit2 reads a small walk's blobs: a git process costs more */
 static int read_blob(void *ctx, const unsigned char *oid, const char *path, struct strbuf *out)
 {
-	git_repository *repo = ctx;
-	git_blob *blob;
-	git_oid id;
-
-	memcpy(id.id, oid, OID_RAW);
-	if (git_blob_lookup(&blob, repo, &id) < 0) {
-		/* libgit2 says "not found" of a broken object too: git tells them apart */
-		git_error_clear();
-		return blob_from_git(git_repository_path(repo), oid, path, out);
-	}
-	strbuf_reset(out);
-	strbuf_add(out, git_blob_rawcontent(blob), git_blob_rawsize(blob));
-	git_blob_free(blob);
-	return 0;
+	return libgit_read_blob(ctx, oid, path, out);
 }
 
 /* gitindex_actions() with the root trees of `tree` (HEAD's) */
@@ -374,7 +361,7 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, struct rep
 	if (!unborn) {
 		if (git_commit_lookup(&commit, repo, &head) < 0 ||
 		    git_commit_tree(&tree, commit) < 0) {
-			rc = repo_error("cannot read HEAD's tree");
+			rc = libgit_error("cannot read HEAD's tree");
 			goto out;
 		}
 	}
@@ -446,7 +433,7 @@ int refresh_index(struct index *ix, const struct repo_paths *p, struct repo_stat
 		snprintf(st->reason, sizeof(st->reason), "another refresh is running");
 		return 0;
 	}
-	if (rc < 0 || repo_open(&repo, p) < 0 || repo_roots(&roots, repo) < 0) {
+	if (rc < 0 || libgit_open(&repo, p) < 0 || libgit_roots(&roots, repo) < 0) {
 		rc = -1;
 		goto out;
 	}

@@ -1,6 +1,7 @@
 #ifndef REPO_H
 #define REPO_H
 
+#include "sha1.h"
 #include "strbuf.h"
 
 /*
@@ -31,7 +32,6 @@ struct repo_paths {
 int repo_find(struct repo_paths *out);
 void repo_paths_release(struct repo_paths *p);
 
-#define OID_HEX 40
 /*
  * Read HEAD as 40 hex digits into hex[41]. Returns 0, 1 when HEAD is
  * unborn (hex is all zeros), or -1 when it cannot be read (reported).

@@ -91,3 +91,36 @@ void git_blob_oid(unsigned char out[20], const void *data, size_t len)
 	sha1_update(&c, data, len);
 	sha1_final(out, &c);
 }
+
+void oid_to_hex(char *hex, const unsigned char *oid)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < OID_RAW; i++) {
+		hex[2 * i] = digits[oid[i] >> 4];
+		hex[2 * i + 1] = digits[oid[i] & 15];
+	}
+	hex[2 * OID_RAW] = '\0';
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int hex_to_oid(unsigned char *oid, const char *hex)
+{
+	int i, a, b;
+
+	for (i = 0; i < OID_RAW; i++) {
+		if ((a = hexval(hex[2 * i])) < 0 || (b = hexval(hex[2 * i + 1])) < 0)
+			return -1;
+		oid[i] = a << 4 | b;
+	}
+	return 0;
+}

@@ -1,5 +1,5 @@
-#ifndef GIT_H
-#define GIT_H
+#ifndef LIBGIT_H
+#define LIBGIT_H
 
 #include <git2.h>
 
@@ -7,7 +7,7 @@
 #include "strbuf.h"
 
 /*
- * git.h - what needs libgit2: opening the repository, its config (the
+ * libgit.h - what needs libgit2: opening the repository, its config (the
  * issue roots). Calls repo (its paths) and the utilities. Only the
  * programs that walk trees (roadmap-reindex, -check, -diff-index) link
  * libgit2: starting it costs a query about 10 ms (repo.h).
@@ -19,12 +19,21 @@
  */
 
 /* Start libgit2 (once) and open the repository of `p`. */
-int repo_open(git_repository **out, const struct repo_paths *p);
+int libgit_open(git_repository **out, const struct repo_paths *p);
 
 /* The issue roots from roadmap.path, without trailing '/', as "a\0b\0" */
-int repo_roots(struct strbuf *out, git_repository *repo);
+int libgit_roots(struct strbuf *out, git_repository *repo);
 
 /* Report libgit2's last error as "what: message"; returns -1. */
-int repo_error(const char *what);
+int libgit_error(const char *what);
+
+/*
+ * The blob oid of path, read by libgit2, with blob.h's contract: 0, 1
+ * when it is missing, -1 when it is there but unreadable (reported,
+ * naming path). libgit2 says "not found" of a broken object too: what
+ * it cannot read, git is asked.
+ */
+int libgit_read_blob(git_repository *repo, const unsigned char *oid, const char *path,
+		     struct strbuf *out);
 
 #endif

@@ -1,16 +1,17 @@
 #include <string.h>
 
-#include "git.h"
+#include "blob.h"
+#include "libgit.h"
 #include "usage.h"
 
-int repo_error(const char *what)
+int libgit_error(const char *what)
 {
 	const git_error *e = git_error_last();
 
 	return error("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
 }
 
-int repo_open(git_repository **out, const struct repo_paths *p)
+int libgit_open(git_repository **out, const struct repo_paths *p)
 {
 	static int initialized;
 	static const char *ext[] = { "worktreeconfig" };
@@ -27,21 +28,21 @@ int repo_open(git_repository **out, const struct repo_paths *p)
 	rc = git_repository_open_ext(out, p->gitdir,
 				     GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_NO_DOTGIT, NULL);
 	if (rc == GIT_EOWNER)
-		return repo_error("repository not owned by current user (see git config safe.directory)");
+		return libgit_error("repository not owned by current user (see git config safe.directory)");
 	if (rc < 0)
-		return repo_error("cannot open the repository");
+		return libgit_error("cannot open the repository");
 	/* only when it differs: libgit2 1.5 leaks a little in set_workdir */
 	if (p->workdir && (!git_repository_workdir(*out) ||
 			   strcmp(git_repository_workdir(*out), p->workdir)) &&
 	    git_repository_set_workdir(*out, p->workdir, 0) < 0) {
 		git_repository_free(*out);
 		*out = NULL;
-		return repo_error("cannot set the work tree");
+		return libgit_error("cannot set the work tree");
 	}
 	return 0;
 }
 
-int repo_roots(struct strbuf *out, git_repository *repo)
+int libgit_roots(struct strbuf *out, git_repository *repo)
 {
 	git_config *cfg = NULL;
 	git_config_iterator *it = NULL;
@@ -50,10 +51,10 @@ int repo_roots(struct strbuf *out, git_repository *repo)
 
 	strbuf_reset(out);
 	if (git_repository_config_snapshot(&cfg, repo) < 0)
-		return repo_error("cannot read the git config");
+		return libgit_error("cannot read the git config");
 	if (git_config_multivar_iterator_new(&it, cfg, "roadmap.path", NULL) < 0) {
 		git_config_free(cfg);
-		return repo_error("cannot read roadmap.path");
+		return libgit_error("cannot read roadmap.path");
 	}
 	while (!(rc = git_config_next(&entry, it))) {
 		/* a clean relative path: no empty, "." or ".." components */
@@ -86,8 +87,25 @@ int repo_roots(struct strbuf *out, git_repository *repo)
 	git_config_iterator_free(it);
 	git_config_free(cfg);
 	if (rc != GIT_ITEROVER)
-		return repo_error("cannot read roadmap.path");
+		return libgit_error("cannot read roadmap.path");
 	if (!n)
 		strbuf_add(out, ".roadmap/issues", sizeof(".roadmap/issues"));
+	return 0;
+}
+
+int libgit_read_blob(git_repository *repo, const unsigned char *oid, const char *path,
+		     struct strbuf *out)
+{
+	git_blob *blob;
+	git_oid id;
+
+	memcpy(id.id, oid, OID_RAW);
+	if (git_blob_lookup(&blob, repo, &id) < 0) {
+		git_error_clear();
+		return blob_from_git(git_repository_path(repo), oid, path, out);
+	}
+	strbuf_reset(out);
+	strbuf_add(out, git_blob_rawcontent(blob), git_blob_rawsize(blob));
+	git_blob_free(blob);
 	return 0;
 }
