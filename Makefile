@@ -49,7 +49,6 @@ LIB_OBJS += lib/odb.o
 LIB_OBJS += lib/overlay.o
 LIB_OBJS += lib/overlay_encode.o
 LIB_OBJS += lib/packidx.o
-LIB_OBJS += lib/proc.o
 LIB_OBJS += lib/postings.o
 LIB_OBJS += lib/query.o
 LIB_OBJS += lib/readahead.o

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "proc.h"
+#include "run.h"
 #include "strbuf.h"
 #include "usage.h"
 

@@ -6,7 +6,7 @@
 
 #include "actions.h"
 #include "apply.h"
-#include "clock.h"
+#include "run.h"
 #include "gitindex.h"
 #include "issue.h"
 #include "postings.h"

@@ -12,7 +12,7 @@
 #include "gitactions.h"
 #include "heal.h"
 #include "odb.h"
-#include "proc.h"
+#include "run.h"
 #include "treewalk.h"
 #include "usage.h"
 #include "xalloc.h"

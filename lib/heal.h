@@ -2,7 +2,7 @@
 #define HEAL_H
 
 #include "index.h"
-#include "proc.h"	/* now_ms() for apply.c, until it includes proc.h itself */
+#include "run.h"	/* now_ms() for apply.c, until it includes proc.h itself */
 #include "repo.h"
 
 /*

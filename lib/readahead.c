@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "run.h"
 #include "issue.h"
 #include "packidx.h"
 #include "blob.h"

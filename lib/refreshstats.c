@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
+#include "run.h"
 #include "refreshstats.h"
 #include "usage.h"
 

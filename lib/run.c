@@ -1,7 +1,10 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "repo.h"
@@ -47,4 +50,27 @@ int run_git(struct strbuf *out, const char *gitdir, char *const argv[])
 int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[])
 {
 	return run_git(out, p->gitdir, argv) ? -1 : 0;
+}
+
+double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void exec_roadmap(const char *prog, char **argv)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 64);
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) && strlen(prog) < 60) {
+			strcpy(slash + 1, prog);
+			execv(self, argv);
+		}
+	}
+	execvp(prog, argv);
 }

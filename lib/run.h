@@ -4,8 +4,9 @@
 #include "strbuf.h"
 
 /*
- * run.h - running git and capturing what it prints. A utility: it calls
- * strbuf and usage only (struct repo_paths is named, not used, here).
+ * run.h - running git and capturing what it prints, running a sibling
+ * roadmap program, and the monotonic clock. A utility: it calls strbuf
+ * and usage only (struct repo_paths is named, not used, here).
  *
  * git runs with no input (/dev/null), its output in a pipe the program
  * reads to the end, and its own messages on our stderr. The pipe is
@@ -26,5 +27,16 @@ int run_git(struct strbuf *out, const char *gitdir, char *const argv[]);
 
 /* run_git() in p's repository (its per-worktree git dir): 0, or -1 when git failed. */
 int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
+
+/*
+ * Run the roadmap program `prog` with argv: the one installed beside this
+ * one (found by /proc/self/exe, so a symbolic link or a bare argv[0] does
+ * not matter), else from $PATH. Returns only when it cannot be run, with
+ * errno set.
+ */
+void exec_roadmap(const char *prog, char **argv);
+
+/* Milliseconds on the monotonic clock. */
+double now_ms(void);
 
 #endif

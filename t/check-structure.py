@@ -3,7 +3,8 @@
 
 - no #include "..." circle among the modules of lib/ (a module is a
   file's name without .c/.h: a module that includes another's header
-  depends on it);
+  depends on it), and each module includes only its own layer or lower
+  ones (LAYERS below, the order of lib/README);
 - cmd/ makes no mdb_* call: storage is reached through lib/index;
 - no file of lib/ over 800 lines.
 Prints each breach as "file: message" and exits 1 when there is one.
@@ -18,6 +19,17 @@ cmd = os.path.join(top, 'cmd')
 inc = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 bad = []
 
+# lib/README's layers, lowest first; a new module must be placed here
+LAYERS = [
+    ('utilities', 'strbuf xalloc usage sha1'),
+    ('repository', 'run repo packidx odb catfile gitindex blob libgit'),
+    ('parsing', 'issue issue_path record output'),
+    ('storage', 'index index_read index_stats'),
+    ('operations', 'actions treewalk refreshstats postings readahead gitactions apply '
+                   'refresh heal overlay overlay_encode watch watchd query diff check check_dups fsck'),
+]
+layer = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods.split()}
+
 deps = {}
 for name in sorted(os.listdir(lib)):
     if not name.endswith(('.c', '.h')):
@@ -28,6 +40,8 @@ for name in sorted(os.listdir(lib)):
     for h in inc.findall(text):
         if os.path.exists(os.path.join(lib, h)) and h[:-2] != mod:
             deps.setdefault(mod, set()).add(h[:-2])
+    if mod not in layer:
+        bad.append('lib/%s: module %s is in no layer of t/check-structure.py' % (name, mod))
     n = text.count('\n')
     if n > 800:
         bad.append('lib/%s: %d lines (at most 800)' % (name, n))
@@ -61,6 +75,12 @@ for v in sorted(deps):
 for c in comps:
     edges = ['%s -> %s' % (a, b) for a in c for b in sorted(deps.get(a, ())) if b in c]
     bad.append('lib/: include circle among %s (%s)' % (', '.join(c), '; '.join(edges)))
+
+for a in sorted(deps):
+    for b in sorted(deps[a]):
+        if a in layer and b in layer and layer[b] > layer[a]:
+            bad.append('lib/%s.[ch]: includes %s.h, of a higher layer (%s above %s)'
+                       % (a, b, LAYERS[layer[b]][0], LAYERS[layer[a]][0]))
 
 call = re.compile(r'\bmdb_[a-z_]+\s*\(')
 for name in sorted(os.listdir(cmd)):
