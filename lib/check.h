@@ -1,6 +1,6 @@
 /*
  * check.h - the checking rules of issue files, and duplicate ids. May
- * call: overlay, index, issue, record, output, git (libgit2), repo and
+ * call: overlay, index, issue, record, output, libgit (libgit2), repo and
  * the utilities. Called by roadmap-check and by query (duplicate ids).
  */
 #ifndef CHECK_H

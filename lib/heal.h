@@ -9,7 +9,7 @@
  * heal.h - the refresh cascade: bringing the index to HEAD the cheapest
  * way that works, for every reader's heal and for roadmap-refresh; and
  * the options of roadmap-refresh and roadmap-reindex. Calls index,
- * apply, treewalk, gitindex, odb, catfile, repo, proc.
+ * apply, treewalk, gitindex, blob, odb, catfile, repo, run.
  *
  * The cascade, cheapest first:
  *  1. fresh: the index matches HEAD, the config and the format (a few

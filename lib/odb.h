@@ -9,7 +9,7 @@
 
 /*
  * odb.h - reading a few objects of git's object database in-process.
- * Calls packidx and the utilities (and index.h, for its hex helpers);
+ * Calls packidx and the utilities (sha1.h: object ids);
  * runs no git: blob.h asks git for what this cannot read.
  *
  * An incremental refresh reads a commit, a few trees and the changed

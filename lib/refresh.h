@@ -11,7 +11,7 @@
 /*
  * refresh.h - the walk with libgit2, step 4 of the refresh cascade
  * (heal.h), which roadmap-reindex runs; and the differences of the
- * index's rows from a commit. Calls apply, treewalk, gitindex, git,
+ * index's rows from a commit. Calls apply, treewalk, gitindex, libgit,
  * index, repo.
  *
  * It decides how to walk: rebuild (no index, a new index format,

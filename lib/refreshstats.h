@@ -2,7 +2,7 @@
 #define REFRESHSTATS_H
 
 /*
- * refreshstats.h - a refresh's counts, -v report, last-refresh record, trace, chunk size; calls index, clock.
+ * refreshstats.h - a refresh's counts, -v report, last-refresh record, trace, chunk size; calls index, run.
  *
  * What a refresh did and why (roadmap-refresh -v, roadmap-status), the
  * time and memory of each of its phases (ROADMAP_TRACE=1), and how many
