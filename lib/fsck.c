@@ -84,25 +84,11 @@ static int cmp_entry(const void *a, const void *b)
 static int list_head(struct fsck *f, const struct repo_paths *p, const char *commit)
 {
 	struct strbuf out = STRBUF_INIT, key = STRBUF_INIT;
-	const char **argv, *r, *rec, *end;
-	size_t n = 0, nr = 0;
+	const char *args[] = { "ls-tree", "-r", "-t", "-z", "--full-tree", commit, NULL };
+	const char *rec, *end;
 	int ret = 0;
 
-	for (r = f->roots.buf; r < f->roots.buf + f->roots.len; r += strlen(r) + 1)
-		nr++;
-	argv = xcalloc(nr + 12, sizeof(*argv));
-	argv[n++] = "git";
-	argv[n++] = "--literal-pathspecs";
-	argv[n++] = "ls-tree";
-	argv[n++] = "-r";
-	argv[n++] = "-t";
-	argv[n++] = "-z";
-	argv[n++] = "--full-tree";
-	argv[n++] = commit;
-	argv[n++] = "--";
-	for (r = f->roots.buf; r < f->roots.buf + f->roots.len; r += strlen(r) + 1)
-		argv[n++] = r;
-	if (git_capture(&out, p, (char *const *)argv) < 0) {
+	if (git_capture_paths(&out, p, args, f->roots.buf, f->roots.len) < 0) {
 		ret = error("cannot list HEAD's trees");
 		goto done;
 	}
@@ -134,7 +120,6 @@ static int list_head(struct fsck *f, const struct repo_paths *p, const char *com
 	if (f->head.nr)
 		qsort(f->head.e, f->head.nr, sizeof(*f->head.e), cmp_entry);
 done:
-	free(argv);
 	strbuf_release(&out);
 	strbuf_release(&key);
 	return ret;

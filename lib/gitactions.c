@@ -22,29 +22,12 @@ int diff_tree_actions(struct actions *acts, const struct repo_paths *p, const ch
 		      const char *new_hex, const struct strbuf *roots)
 {
 	struct strbuf out = STRBUF_INIT, key = STRBUF_INIT;
-	char **argv;
-	const char *r, *rec, *end;
-	size_t nr = 0, n = 0;
+	const char *args[] = { "diff-tree", "-r", "-t", "-z", "--raw", "--no-abbrev",
+			       "--no-renames", old_hex, new_hex, NULL };
+	const char *rec, *end;
 	int ret = 0;
 
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		nr++;
-	argv = xcalloc(nr + 16, sizeof(*argv));
-	argv[n++] = "git";
-	argv[n++] = "--literal-pathspecs";
-	argv[n++] = "diff-tree";
-	argv[n++] = "-r";
-	argv[n++] = "-t";
-	argv[n++] = "-z";
-	argv[n++] = "--raw";
-	argv[n++] = "--no-abbrev";
-	argv[n++] = "--no-renames";
-	argv[n++] = (char *)old_hex;
-	argv[n++] = (char *)new_hex;
-	argv[n++] = "--";
-	for (r = roots->buf; r < roots->buf + roots->len; r += strlen(r) + 1)
-		argv[n++] = (char *)r;
-	if (git_capture(&out, p, argv) < 0) {
+	if (git_capture_paths(&out, p, args, roots->buf, roots->len) < 0) {
 		ret = 1;
 		goto done;
 	}
@@ -97,7 +80,6 @@ int diff_tree_actions(struct actions *acts, const struct repo_paths *p, const ch
 		}
 	}
 done:
-	free(argv);
 	strbuf_release(&out);
 	strbuf_release(&key);
 	return ret;

@@ -10,6 +10,7 @@
 #include "repo.h"
 #include "run.h"
 #include "usage.h"
+#include "xalloc.h"
 
 int run_git(struct strbuf *out, const char *gitdir, char *const argv[])
 {
@@ -73,4 +74,28 @@ void exec_roadmap(const char *prog, char **argv)
 		}
 	}
 	execvp(prog, argv);
+}
+
+int git_capture_paths(struct strbuf *out, const struct repo_paths *p, const char *const *args,
+		      const char *paths, size_t len)
+{
+	const char **argv, *r;
+	size_t n = 0, nr = 0;
+	int ret;
+
+	for (r = paths; r < paths + len; r += strlen(r) + 1)
+		nr++;
+	for (; args[n]; n++)
+		;
+	argv = xcalloc(n + nr + 4, sizeof(*argv));
+	argv[0] = "git";
+	argv[1] = "--literal-pathspecs";
+	memcpy(argv + 2, args, n * sizeof(*argv));
+	n += 2;
+	argv[n++] = "--";
+	for (r = paths; r < paths + len; r += strlen(r) + 1)
+		argv[n++] = r;
+	ret = git_capture(out, p, (char *const *)argv);
+	free(argv);
+	return ret;
 }

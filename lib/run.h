@@ -29,6 +29,14 @@ int run_git(struct strbuf *out, const char *gitdir, char *const argv[]);
 int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
 
 /*
+ * git_capture() of "git --literal-pathspecs <args...> -- <paths...>":
+ * args ends with NULL, paths is "a\0b\0" (len bytes), as the issue roots
+ * are kept: git reads exactly those folders, whatever their names hold.
+ */
+int git_capture_paths(struct strbuf *out, const struct repo_paths *p, const char *const *args,
+		      const char *paths, size_t len);
+
+/*
  * Run the roadmap program `prog` with argv: the one installed beside this
  * one (found by /proc/self/exe, so a symbolic link or a bare argv[0] does
  * not matter), else from $PATH. Returns only when it cannot be run, with
