@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 		case 'h':
 			help(usage_str);
 		default:
-			usage_bad_arg(usage_str, "unknown option", argv[optind - 1]);
+			usage_unknown_option(usage_str, argv);
 		}
 	}
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0 ||

@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 		case 'h':
 			help(usage_str);
 		default:
-			usage_bad_arg(usage_str, "unknown option", argv[optind - 1]);
+			usage_unknown_option(usage_str, argv);
 		}
 	}
 	if (optind >= argc)

@@ -530,7 +530,7 @@ unsigned parse_refresh_options(int argc, char **argv, const char **hook)
 		case 'h':
 			help(refresh_usage);
 		default:
-			usage_bad_arg(refresh_usage, "unknown option", argv[optind - 1]);
+			usage_unknown_option(refresh_usage, argv);
 		}
 	}
 	if (optind < argc && !*hook)

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,16 @@ void usage_bad_arg(const char *usagestr, const char *what, const char *arg)
 {
 	error("%s '%s'", what, arg);
 	usage(usagestr);
+}
+
+void usage_unknown_option(const char *usagestr, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+
+	if (optopt && !(arg && !strncmp(arg, "--", 2)))
+		arg = shortopt;
+	usage_bad_arg(usagestr, "unknown option", arg ? arg : "?");
 }
 
 void help(const char *usagestr)

@@ -26,6 +26,11 @@ __attribute__((format(printf, 1, 2))) void warning(const char *fmt, ...);
 __attribute__((noreturn)) void usage(const char *usagestr);
 /* Report an unknown option or a stray argument, then usage(). */
 __attribute__((noreturn)) void usage_bad_arg(const char *usagestr, const char *what, const char *arg);
+/*
+ * getopt_long() returned '?': name the option it did not know, as git
+ * does: "-b" of a group "-ab" (optopt), or the long option as typed.
+ */
+__attribute__((noreturn)) void usage_unknown_option(const char *usagestr, char **argv);
 /* Print usage on stdout and exit 0 (-h). */
 __attribute__((noreturn)) void help(const char *usagestr);
 /* Check stdout for write errors before exit; dies (128) on failure. */

@@ -15,6 +15,15 @@ do
 		test_expect_code 129 $cmd --no-such-option 2>err &&
 		grep '^usage: $cmd' err
 	"
+
+	# the dispatcher takes its first argument as a command
+	test $cmd = roadmap ||
+	test_expect_success "$cmd names an unknown option, short in a group or long, as git does" "
+		test_expect_code 129 $cmd --no-such-option 2>err &&
+		grep \"error: unknown option '--no-such-option'\" err &&
+		test_expect_code 129 $cmd -YX 2>err &&
+		grep \"error: unknown option '-Y'\" err
+	"
 done
 
 test_expect_success 'outside a repository: fatal, 128' '
