@@ -47,7 +47,7 @@ static int env_open(struct index *ix)
 		goto fail;
 	/*
 	 * MDB_NOMETASYNC: one fsync per commit, not two; an OS crash may
-	 * lose the last transaction, never corrupt the file (R21), and a
+	 * lose the last transaction, never corrupt the file (LMDB's durability: the data pages are synced before the meta page), and a
 	 * lost refresh is healed by the next reader.
 	 */
 	rc = mdb_env_open(ix->env, ix->path,
