@@ -47,8 +47,9 @@ static int env_open(struct index *ix)
 		goto fail;
 	/*
 	 * MDB_NOMETASYNC: one fsync per commit, not two; an OS crash may
-	 * lose the last transaction, never corrupt the file (LMDB's durability: the data pages are synced before the meta page), and a
-	 * lost refresh is healed by the next reader.
+	 * lose the last transaction, never corrupt the file (the data
+	 * pages are synced before the meta page that points at them), and
+	 * a lost refresh is healed by the next reader.
 	 */
 	rc = mdb_env_open(ix->env, ix->path,
 			  MDB_NOSUBDIR | MDB_NOTLS | MDB_NORDAHEAD | MDB_NOMETASYNC, 0644);
