@@ -137,23 +137,31 @@ static int refresh_in_background(void)
 	struct index *ix = NULL;
 	struct refresh_stats st;
 	char fd[16];
-	int rc, null;
+	int rc, null, ret = 0;
 	pid_t pid;
 
-	if (repo_find(&paths) < 0 || repo_state_read(&rs, &paths) < 0 || index_open(&ix, &paths) < 0)
+	if (repo_find(&paths) < 0)
 		return EXIT_FATAL;
+	if (repo_state_read(&rs, &paths) < 0 || index_open(&ix, &paths) < 0) {
+		ret = EXIT_FATAL;
+		goto out;
+	}
 	/* the quick steps only: a hook never waits for another refresh */
 	rc = heal_here(ix, &paths, &rs, REFRESH_NO_WAIT, &st);
-	if (rc != HEAL_WALK)
-		return rc < 0 ? EXIT_FATAL : 0;
+	if (rc != HEAL_WALK) {
+		ret = rc < 0 ? EXIT_FATAL : 0;
+		goto out;
+	}
 	rc = index_lock(ix, 0);
-	if (rc)
-		return rc < 0 ? EXIT_FATAL : 0;	/* busy: that refresh will do */
+	if (rc) {
+		ret = rc < 0 ? EXIT_FATAL : 0;	/* busy: that refresh will do */
+		goto out;
+	}
 	pid = fork();
 	if (pid < 0)
-		return error_errno("cannot fork"), EXIT_FATAL;
+		ret = (error_errno("cannot fork"), EXIT_FATAL);
 	if (pid)
-		return 0;
+		goto out;
 	/* the background: detached, silent, holding the lock */
 	setsid();
 	null = open("/dev/null", O_RDWR);
@@ -165,6 +173,12 @@ static int refresh_in_background(void)
 	setenv("ROADMAP_LOCK_FD", fd, 1);
 	exec_roadmap("roadmap-reindex", argv);
 	_exit(EXIT_FATAL);
+out:
+	if (ix)
+		index_close(ix);
+	repo_state_release(&rs);
+	repo_paths_release(&paths);
+	return ret;
 }
 
 /*
