@@ -17,6 +17,7 @@
 #include "heal.h"
 #include "index.h"
 #include "repo.h"
+#include "run.h"
 #include "strbuf.h"
 #include "usage.h"
 

@@ -2,7 +2,6 @@
 #define HEAL_H
 
 #include "index.h"
-#include "run.h"	/* now_ms() for apply.c, until it includes proc.h itself */
 #include "repo.h"
 
 /*

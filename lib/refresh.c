@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "blob.h"
-#include "catfile.h"
 #include "gitactions.h"
 #include "libgit.h"
 #include "gitindex.h"
