@@ -34,6 +34,7 @@ LIB_OBJS += lib/catfile.o
 LIB_OBJS += lib/check.o
 LIB_OBJS += lib/check_dups.o
 LIB_OBJS += lib/diff.o
+LIB_OBJS += lib/frontmatter.o
 LIB_OBJS += lib/fsck.o
 LIB_OBJS += lib/libgit.o
 LIB_OBJS += lib/gitactions.o
@@ -66,6 +67,7 @@ LIB_OBJS += lib/watchd.o
 LIB_OBJS += lib/xalloc.o
 
 TEST_PROGRAMS =
+TEST_PROGRAMS += t/helper/test-frontmatter
 TEST_PROGRAMS += t/helper/test-gitindex
 TEST_PROGRAMS += t/helper/test-odb
 TEST_PROGRAMS += t/helper/test-parse

@@ -1,0 +1,63 @@
+#ifndef FRONTMATTER_H
+#define FRONTMATTER_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/*
+ * frontmatter.h - an issue file's front matter edited as text; calls
+ * issue (to refuse a file that does not parse, and to check the result),
+ * strbuf. The writers (roadmap-set, -new, the merge driver, the sync)
+ * change keys through it.
+ *
+ * Only the lines of the keys an edit names change: comments, key order,
+ * blank lines, other keys' quoting, unknown keys, CRLF line ends, a BOM
+ * and the body stay byte for byte. A single-line scalar is replaced in
+ * place (a comment after it stays); anything else is rewritten from its
+ * key's line to its last line. A flow list stays a flow list, a block list
+ * keeps its items' indentation. Keys are top-level keys of the mapping.
+ */
+
+enum fm_op {
+	FM_SET,		/* key: a scalar, vals[0] */
+	FM_SET_LIST,	/* key: the list vals[0..nr) */
+	FM_ADD,		/* add vals not in the list yet (a scalar becomes a list) */
+	FM_REMOVE,	/* remove vals from the list */
+	FM_UNSET,	/* remove the key and its value's lines */
+};
+
+struct fm_edit {
+	enum fm_op op;
+	const char *key;
+	const char *const *vals;
+	size_t nr;
+	/*
+	 * 0: the values are strings, quoted where YAML would read them as
+	 * something else (yes, 1e3, null, 2026-01-05); 1: written plain when
+	 * plain YAML can hold them (a number stays a number).
+	 */
+	int plain;
+};
+
+/*
+ * Apply edits[0..nr), in order, to the issue file buf[0..len); the new
+ * file goes to out. Returns 0, or -1 with "line:col: message" in err
+ * (the file's own parse error, or why an edit cannot be made).
+ */
+int fm_edit(struct strbuf *out, const char *buf, size_t len,
+	    const struct fm_edit *edits, size_t nr, struct strbuf *err);
+
+/*
+ * Append s[0..len) as a YAML scalar that reads back as this string in
+ * YAML 1.1 and 1.2: plain when it can be, else in single quotes, else
+ * (control characters, line breaks) in double quotes with escapes. `flow`:
+ * inside [ ] (no plain `,[]{}`). `quote`: '\'' or '"' to prefer that
+ * style when quotes are needed or plain is not wanted, 0 for plain first.
+ */
+void fm_quote(struct strbuf *out, const char *s, size_t len, int flow, int quote);
+
+/* Whether key[0..len) can be written as a plain key (letters, digits, _ . -). */
+int fm_key_ok(const char *key, size_t len);
+
+#endif
