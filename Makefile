@@ -65,6 +65,7 @@ LIB_OBJS += lib/usage.o
 LIB_OBJS += lib/watch.o
 LIB_OBJS += lib/watchd.o
 LIB_OBJS += lib/xalloc.o
+LIB_OBJS += lib/yamlquote.o
 
 TEST_PROGRAMS =
 TEST_PROGRAMS += t/helper/test-frontmatter

@@ -5,13 +5,13 @@
  * so everything it does not name stays as it was.
  */
 #include <string.h>
-#include <strings.h>
 #include <yaml.h>
 
 #include "frontmatter.h"
 #include "issue.h"
 #include "record.h"
 #include "xalloc.h"
+#include "yamlquote.h"
 
 struct item {
 	size_t start, end;	/* its bytes in the file */
@@ -287,128 +287,6 @@ static void region(const struct doc *d, const struct entry *e, size_t *start, si
 	*end = line_end(d, (e->last > e->colon ? e->last : e->colon) - 1);
 }
 
-/* ---- quoting ---- */
-
-static const char *const not_strings[] = {
-	/* YAML 1.1 booleans and nulls (PyYAML), 1.2's, and 1.1's value and merge keys */
-	"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-	"true", "True", "TRUE", "false", "False", "FALSE",
-	"on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "=", "<<", NULL
-};
-
-/* Control characters and the line breaks YAML knows beyond '\n' need double quotes. */
-static int needs_escapes(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			return 1;
-		if (p[i] == 0xc2 && i + 1 < len && p[i + 1] == 0x85)
-			return 1;
-		if (p[i] == 0xe2 && i + 2 < len && p[i + 1] == 0x80 && (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
-			return 1;
-		if (p[i] == 0xef && i + 2 < len && p[i + 1] == 0xbb && p[i + 2] == 0xbf)
-			return 1;
-	}
-	return 0;
-}
-
-/* Whether s can be a plain scalar at all (whatever type YAML then reads it as). */
-static int plain_syntax(const char *s, size_t len, int flow)
-{
-	size_t i;
-
-	if (!len || s[0] == ' ' || s[len - 1] == ' ' || s[len - 1] == ':' || needs_escapes(s, len))
-		return 0;
-	if (strchr("?:,[]{}#&*!|>'\"%@`", s[0]))
-		return 0;
-	if (s[0] == '-' && (len == 1 || s[1] == ' ' || (len >= 3 && !memcmp(s, "---", 3))))
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (flow && strchr(",[]{}", s[i]))
-			return 0;
-		if ((s[i] == ':' && i + 1 < len && s[i + 1] == ' ') ||
-		    (s[i] == '#' && s[i - (i > 0)] == ' '))
-			return 0;
-	}
-	return 1;
-}
-
-/* Whether a plain s reads back as a string in YAML 1.1 and 1.2 (no number, date, bool, null). */
-static int plain_string(const char *s, size_t len)
-{
-	const char *const *w;
-	size_t i = 0;
-
-	for (w = not_strings; *w; w++)
-		if (strlen(*w) == len && !memcmp(*w, s, len))
-			return 0;
-	if (s[i] == '+' || s[i] == '-')
-		i++;
-	if (i < len && s[i] == '.')
-		i++;
-	if (i < len && s[i] >= '0' && s[i] <= '9')
-		return 0;	/* ints, floats, dates, 1.1's 1:20 and 0x10 */
-	if (i && s[i - 1] == '.' && len - i == 3 &&
-	    (!strncasecmp(s + i, "inf", 3) || !strncasecmp(s + i, "nan", 3)))
-		return 0;
-	return 1;
-}
-
-static void quote_double(struct strbuf *out, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
-
-	strbuf_addch(out, '"');
-	for (i = 0; i < len; i++) {
-		unsigned c = p[i];
-
-		if (c == '"' || c == '\\')
-			strbuf_addf(out, "\\%c", c);
-		else if (c == '\n')
-			strbuf_addstr(out, "\\n");
-		else if (c == '\t')
-			strbuf_addstr(out, "\\t");
-		else if (c == '\r')
-			strbuf_addstr(out, "\\r");
-		else if (c < 0x20 || c == 0x7f)
-			strbuf_addf(out, "\\x%02x", c);
-		else if (c == 0xc2 && i + 1 < len && p[i + 1] == 0x85)
-			strbuf_addstr(out, "\\N"), i++;
-		else if (c == 0xe2 && i + 2 < len && p[i + 1] == 0x80 && (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
-			strbuf_addstr(out, p[i + 2] == 0xa8 ? "\\L" : "\\P"), i += 2;
-		else if (c == 0xef && i + 2 < len && p[i + 1] == 0xbb && p[i + 2] == 0xbf)
-			strbuf_addstr(out, "\\uFEFF"), i += 2;
-		else
-			strbuf_addch(out, c);
-	}
-	strbuf_addch(out, '"');
-}
-
-void fm_quote(struct strbuf *out, const char *s, size_t len, int flow, int quote)
-{
-	size_t i;
-
-	if (needs_escapes(s, len) || quote == '"') {
-		quote_double(out, s, len);
-		return;
-	}
-	if (quote != '\'' && plain_syntax(s, len, flow) && plain_string(s, len)) {
-		strbuf_add(out, s, len);
-		return;
-	}
-	strbuf_addch(out, '\'');
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\'')
-			strbuf_addch(out, '\'');
-		strbuf_addch(out, s[i]);
-	}
-	strbuf_addch(out, '\'');
-}
-
 int fm_key_ok(const char *key, size_t len)
 {
 	size_t i;
@@ -429,10 +307,10 @@ static void put_value(struct strbuf *out, const struct fm_edit *ed, const char *
 {
 	size_t len = strlen(v);
 
-	if (ed->plain && plain_syntax(v, len, flow))
+	if (ed->plain && yaml_plain_ok(v, len, flow))
 		strbuf_add(out, v, len);
 	else
-		fm_quote(out, v, len, flow, style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? '\'' :
+		yaml_quote(out, v, len, flow, style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? '\'' :
 			 style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ? '"' : 0);
 }
 
@@ -686,7 +564,13 @@ static int edit_one(struct strbuf *out, const struct strbuf *cur, const struct f
 		ret = at(&d, e->line, err, "'%s' is a mapping: set its keys one by one", ed->key);
 		goto out;
 	}
-	if (!e && ed->op != FM_UNSET && ed->op != FM_REMOVE) {
+	if (ed->op == FM_LINES) {
+		if (e)
+			region(&d, e, &sp.start, &sp.end);
+		else
+			sp.start = sp.end = d.fmend;
+		strbuf_addstr(&sp.text, ed->vals[0]);
+	} else if (!e && ed->op != FM_UNSET && ed->op != FM_REMOVE) {
 		/* a new key goes last, before the closing line */
 		if (!fm_key_ok(ed->key, strlen(ed->key))) {
 			ret = at(&d, d.fmend, err, "'%s' is not a key roadmap writes (letters, digits, _ . -)",
@@ -719,6 +603,8 @@ static int edit_one(struct strbuf *out, const struct strbuf *cur, const struct f
 		case FM_UNSET:
 			region(&d, e, &sp.start, &sp.end);
 			break;
+		case FM_LINES:
+			break;
 		}
 	}
 	strbuf_add(out, cur->buf, sp.start);
@@ -746,6 +632,52 @@ static int refuse(struct strbuf *err, const char *buf, size_t len)
 	}
 	strbuf_release(&rec);
 	return ret;
+}
+
+int fm_keys(const char *buf, size_t len, struct fm_key **keys, size_t *nr,
+	    size_t *close, size_t *body, struct strbuf *err)
+{
+	struct doc d;
+	size_t i;
+
+	*keys = NULL;
+	*nr = 0;
+	if (refuse(err, buf, len) < 0)
+		return -1;
+	memset(&d, 0, sizeof(d));
+	d.buf = buf;
+	d.len = len;
+	if (doc_parse(&d) < 0 || d.flow_root) {
+		doc_release(&d);
+		strbuf_reset(err);
+		strbuf_addstr(err, "1:1: front matter roadmap cannot edit in place (flow style)");
+		return -1;
+	}
+	*keys = xcalloc(d.nr + 1, sizeof(**keys));
+	for (i = 0; i < d.nr; i++) {
+		struct fm_key *k = &(*keys)[i];
+		k->key = xmemdupz(d.e[i].key, d.e[i].keylen);
+		k->keylen = d.e[i].keylen;
+		region(&d, &d.e[i], &k->start, &k->end);
+	}
+	*nr = d.nr;
+	*close = d.fmend;
+	*body = d.fmend + 3;
+	if (*body < len && buf[*body] == '\r')
+		(*body)++;
+	if (*body < len && buf[*body] == '\n')
+		(*body)++;
+	doc_release(&d);
+	return 0;
+}
+
+void fm_keys_release(struct fm_key *keys, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		free(keys[i].key);
+	free(keys);
 }
 
 int fm_edit(struct strbuf *out, const char *buf, size_t len,

@@ -25,6 +25,8 @@ enum fm_op {
 	FM_ADD,		/* add vals not in the list yet (a scalar becomes a list) */
 	FM_REMOVE,	/* remove vals from the list */
 	FM_UNSET,	/* remove the key and its value's lines */
+	FM_LINES,	/* the key's lines become vals[0], whole lines as another
+			   file wrote them (the merge driver); added last when absent */
 };
 
 struct fm_edit {
@@ -48,14 +50,20 @@ struct fm_edit {
 int fm_edit(struct strbuf *out, const char *buf, size_t len,
 	    const struct fm_edit *edits, size_t nr, struct strbuf *err);
 
+struct fm_key {
+	char *key;
+	size_t keylen;
+	size_t start, end;	/* the lines it takes: from its key's line to its value's last */
+};
+
 /*
- * Append s[0..len) as a YAML scalar that reads back as this string in
- * YAML 1.1 and 1.2: plain when it can be, else in single quotes, else
- * (control characters, line breaks) in double quotes with escapes. `flow`:
- * inside [ ] (no plain `,[]{}`). `quote`: '\'' or '"' to prefer that
- * style when quotes are needed or plain is not wanted, 0 for plain first.
+ * The top-level keys of an issue file, in the file's order, and where its
+ * front matter ends (*close: the closing line) and its body starts
+ * (*body). Returns 0, or -1 with "line:col: message" in err.
  */
-void fm_quote(struct strbuf *out, const char *s, size_t len, int flow, int quote);
+int fm_keys(const char *buf, size_t len, struct fm_key **keys, size_t *nr,
+	    size_t *close, size_t *body, struct strbuf *err);
+void fm_keys_release(struct fm_key *keys, size_t nr);
 
 /* Whether key[0..len) can be written as a plain key (letters, digits, _ . -). */
 int fm_key_ok(const char *key, size_t len);

@@ -6,7 +6,7 @@
  *   list KEY N V1..VN   the list V1..VN
  *   add KEY VALUE       add to the list       remove KEY VALUE   remove from it
  *   unset KEY
- *   quote VALUE         print VALUE as fm_quote() writes it, and nothing else
+ *   quote VALUE         print VALUE as yaml_quote() writes it, and nothing else
  * An error prints "<file>:line:col: message" and exits 128.
  */
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "frontmatter.h"
+#include "yamlquote.h"
 #include "strbuf.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
 	int i = 2;
 
 	if (argc == 3 && !strcmp(argv[1], "quote")) {
-		fm_quote(&out, argv[2], strlen(argv[2]), 0, 0);
+		yaml_quote(&out, argv[2], strlen(argv[2]), 0, 0);
 		printf("%s\n", out.buf);
 		return 0;
 	}
