@@ -7,6 +7,13 @@
  * overwritten: it moves to <hook>.roadmap-orig and ours runs it first,
  * with the same arguments and stdin, and keeps its exit status.
  * --uninstall puts everything back as it was.
+ *
+ * --merge-driver also makes roadmap-merge-file git's merge driver for
+ * issue files: merge.roadmap.driver in the repository's config, and a
+ * "merge=roadmap" line per root (its *.md files at any depth) in the top
+ * .gitattributes (commit it to share it; each clone installs the driver
+ * itself, as git never runs a driver a repository names by itself).
+ * --uninstall removes both.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,20 +24,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "hooks.h"	/* generated from hooks/ */
+#include "output.h"
 #include "run.h"
 #include "strbuf.h"
 #include "usage.h"
 
 static const char usage_str[] =
-	"roadmap-install-hooks [--uninstall] [--force] [-q]\n"
+	"roadmap-install-hooks [--merge-driver] [--uninstall] [--force] [-q]\n"
 	"\n"
-	"    --uninstall  remove roadmap's hooks and put back the hooks they chained to\n"
+	"    --merge-driver  also make roadmap-merge-file git's merge driver for issue files\n"
+	"                 (merge.roadmap.driver, and .gitattributes lines for the roots)\n"
+	"    --uninstall  remove roadmap's hooks and put back the hooks they chained to;\n"
+	"                 remove the merge driver\n"
 	"    --force      overwrite roadmap hooks that were edited by hand\n"
 	"    -q, --quiet  print nothing but errors";
 
 static const struct option longopts[] = {
 	{ "uninstall", no_argument, NULL, 'u' },
+	{ "merge-driver", no_argument, NULL, 'm' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -210,12 +223,133 @@ out:
 	return ret;
 }
 
+/* Run git with argv; its output (trailing newline dropped) in out when given. */
+static int git(struct strbuf *out, char **argv)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int ret = run_git(out ? out : &tmp, NULL, argv);
+
+	if (out)
+		while (out->len && out->buf[out->len - 1] == '\n')
+			strbuf_setlen(out, out->len - 1);
+	strbuf_release(&tmp);
+	return ret;
+}
+
+/* The .gitattributes lines of the driver: a root's *.md files, at any depth. */
+static void attr_lines(struct strbuf *out)
+{
+	char *argv[] = { "git", "config", "--get-all", "roadmap.path", NULL };
+	struct strbuf roots = STRBUF_INIT, pat = STRBUF_INIT;
+	char *r, *nl;
+
+	if (git(&roots, argv) || !roots.len)
+		strbuf_addstr(&roots, ".roadmap/issues");
+	for (r = roots.buf; r && *r; r = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(r, '\n')))
+			*nl = '\0';
+		while (*r == '/' || (r[0] == '.' && r[1] == '/'))
+			r += *r == '/' ? 1 : 2;
+		strbuf_reset(&pat);
+		if (*r)
+			strbuf_addf(&pat, "%s/", r);
+		strbuf_addstr(&pat, "**/*.md");
+		/* git reads a pattern with a space or quote C-quoted */
+		if (strpbrk(pat.buf, " \t\"\\"))
+			quote_path(out, pat.buf, pat.len, 0);
+		else
+			strbuf_add(out, pat.buf, pat.len);
+		strbuf_addstr(out, " merge=roadmap\n");
+	}
+	strbuf_release(&roots);
+	strbuf_release(&pat);
+}
+
+/*
+ * Install (or with `remove`, uninstall) the merge driver: the config, and
+ * our lines of the top .gitattributes, which keeps every other line.
+ */
+static int merge_driver(const char *bindir, int remove)
+{
+	char *top_argv[] = { "git", "rev-parse", "--show-toplevel", NULL };
+	struct strbuf top = STRBUF_INIT, file = STRBUF_INIT, cur = STRBUF_INIT, next = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT, cmd = STRBUF_INIT;
+	const char *p, *q;
+	int ret = 0, had = 0;
+
+	if (git(&top, top_argv) || !top.len) {
+		if (remove)
+			goto out;	/* a bare repository: no driver to remove */
+		ret = error("no work tree to put .gitattributes in (git rev-parse --show-toplevel)");
+		goto out;
+	}
+	strbuf_addf(&file, "%s/.gitattributes", top.buf);
+	if (strbuf_read_file(&cur, file.buf, 0) < 0 && errno != ENOENT) {
+		ret = error_errno("cannot read '%s'", file.buf);
+		goto out;
+	}
+	attr_lines(&want);
+	/* every line but ours, then ours when installing */
+	for (p = cur.buf; p < cur.buf + cur.len; p = q) {
+		size_t len;
+		q = memchr(p, '\n', cur.buf + cur.len - p);
+		len = q ? (size_t)(q - p) : (size_t)(cur.buf + cur.len - p);
+		q = p + len + !!q;
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (len > 14 && !memcmp(p + len - 14, " merge=roadmap", 14)) {
+			had = 1;
+			continue;
+		}
+		strbuf_add(&next, p, len);
+		strbuf_add(&next, p + len, q - p - len);
+		if (q[-1] != '\n')
+			strbuf_addch(&next, '\n');
+	}
+	if (!remove)
+		strbuf_add(&next, want.buf, want.len);
+	if ((next.len != cur.len || memcmp(next.buf, cur.buf, cur.len)) &&
+	    (next.len ? atomicfile_write(file.buf, next.buf, next.len, 0644) :
+	     unlink(file.buf)) < 0) {
+		ret = error_errno("cannot write '%s'", file.buf);
+		goto out;
+	}
+	if (remove) {
+		char *get[] = { "git", "config", "--get-regexp", "^merge\\.roadmap\\.", NULL };
+		char *argv[] = { "git", "config", "--remove-section", "merge.roadmap", NULL };
+		int set = !git(NULL, get);	/* asked first: git complains of a missing section */
+
+		if (set && git(NULL, argv))
+			ret = error("cannot remove the merge.roadmap section (git config)");
+		else if (set || had)
+			say("merge driver", "removed");
+	} else {
+		char *name[] = { "git", "config", "merge.roadmap.name",
+				 "roadmap: issue files merged field by field", NULL };
+		char *drv[] = { "git", "config", "merge.roadmap.driver", NULL, NULL };
+		strbuf_addf(&cmd, "'%s/roadmap-merge-file' --marker-size %%L %%O %%A %%B %%P", bindir);
+		drv[3] = cmd.buf;
+		if (git(NULL, name) || git(NULL, drv))
+			ret = error("cannot set merge.roadmap.driver (git config)");
+		else
+			say("merge driver", "installed (merge.roadmap.driver, .gitattributes)");
+	}
+out:
+	strbuf_release(&top);
+	strbuf_release(&file);
+	strbuf_release(&cur);
+	strbuf_release(&next);
+	strbuf_release(&want);
+	strbuf_release(&cmd);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct strbuf dir = STRBUF_INIT;
 	char self[PATH_MAX], *slash;
 	ssize_t n;
-	int c, do_uninstall = 0, force = 0, ret = 0;
+	int c, do_uninstall = 0, force = 0, driver = 0, ret = 0;
 	size_t i;
 
 	set_progname(argv[0]);
@@ -227,6 +361,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			force = 1;
+			break;
+		case 'm':
+			driver = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -251,6 +388,8 @@ int main(int argc, char **argv)
 		if ((do_uninstall ? uninstall(dir.buf, hooks[i].name) :
 		     install(dir.buf, hooks[i].name, hooks[i].text, self, force)) < 0)
 			ret = EXIT_FATAL;
+	if ((driver || do_uninstall) && merge_driver(self, do_uninstall) < 0)
+		ret = EXIT_FATAL;
 	strbuf_release(&dir);
 	finish_stdout();
 	return ret;

@@ -21,12 +21,12 @@ bad = []
 
 # lib/README's layers, lowest first; a new module must be placed here
 LAYERS = [
-    ('utilities', 'strbuf xalloc usage sha1'),
+    ('utilities', 'strbuf xalloc usage sha1 atomicfile'),
     ('repository', 'run repo packidx odb catfile gitindex blob libgit'),
     ('parsing', 'issue issue_path record output yamlquote frontmatter'),
     ('storage', 'index index_read index_stats'),
     ('operations', 'actions treewalk refreshstats postings readahead gitactions apply '
-                   'refresh heal overlay overlay_encode watch watchd query diff check check_dups fsck'),
+                   'refresh heal overlay overlay_encode watch watchd query diff check check_dups fsck merge'),
 ]
 layer = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods.split()}
 
