@@ -59,7 +59,7 @@ static void remove_stale(const char *dir, const char *base)
 	closedir(d);
 }
 
-int atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode)
+static int replace_or_create(const char *path, const void *buf, size_t len, mode_t mode, int create)
 {
 	struct strbuf dir = STRBUF_INIT, tmp = STRBUF_INIT, proc = STRBUF_INIT;
 	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
@@ -69,7 +69,7 @@ int atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode)
 	strbuf_add(&dir, path, slash ? (size_t)(slash - path) : 0);
 	if (!dir.len)
 		strbuf_addch(&dir, slash ? '/' : '.');
-	if (!stat(path, &st))
+	if (!create && !stat(path, &st))
 		mode = st.st_mode & 07777;
 	remove_stale(dir.buf, base);
 	strbuf_addf(&tmp, "%s/.%s" TMP_TAG "%ld", dir.buf, base, (long)getpid());
@@ -87,6 +87,22 @@ int atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode)
 		error_errno("cannot write '%s'", path);
 		goto fail;
 	}
+	if (!named && create) {
+		/* the unnamed file gets the final name: no temporary name at all */
+		strbuf_addf(&proc, "/proc/self/fd/%d", fd);
+		if (linkat(AT_FDCWD, proc.buf, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0) {
+			error_errno("cannot create '%s'", path);
+			goto fail;
+		}
+		goto synced;
+	}
+	if (named && create) {
+		if (link(tmp.buf, path) < 0) {
+			error_errno("cannot create '%s'", path);
+			goto fail;
+		}
+		goto synced;
+	}
 	if (!named) {
 		strbuf_addf(&proc, "/proc/self/fd/%d", fd);
 		unlink(tmp.buf);
@@ -101,6 +117,7 @@ int atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode)
 		goto fail;
 	}
 	named = 0;
+synced:
 	/* the rename itself must survive a crash */
 	if ((dfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(dfd);
@@ -116,4 +133,14 @@ out:
 	strbuf_release(&tmp);
 	strbuf_release(&proc);
 	return ret;
+}
+
+int atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return replace_or_create(path, buf, len, mode, 0);
+}
+
+int atomicfile_create(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return replace_or_create(path, buf, len, mode, 1);
 }

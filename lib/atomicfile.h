@@ -22,4 +22,7 @@
  */
 int atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode);
 
+/* Create path with buf[0..len), all at once; refused (errno EEXIST, reported) when it exists. */
+int atomicfile_create(const char *path, const void *buf, size_t len, mode_t mode);
+
 #endif

@@ -302,12 +302,19 @@ int fm_key_ok(const char *key, size_t len)
 
 /* ---- edits ---- */
 
-/* A value as the edit wants it written, in the style of the value it replaces. */
-static void put_value(struct strbuf *out, const struct fm_edit *ed, const char *v, int flow, int style)
+/*
+ * A value as the edit wants it written, in the style of the value it
+ * replaces (`old`, when a plain scalar, else NULL).
+ */
+static void put_value(struct strbuf *out, const struct fm_edit *ed, const char *v, int flow,
+		      int style, const char *old)
 {
 	size_t len = strlen(v);
+	/* 2: a typed value (a number, a date) replaced by another stays plain */
+	int plain = ed->plain != 2 ? ed->plain :
+		old && !yaml_plain_string(old, strlen(old)) && !yaml_plain_string(v, len);
 
-	if (ed->plain && yaml_plain_ok(v, len, flow))
+	if (plain && yaml_plain_ok(v, len, flow))
 		strbuf_add(out, v, len);
 	else
 		yaml_quote(out, v, len, flow, style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? '\'' :
@@ -342,7 +349,7 @@ static void put_list(struct strbuf *out, const struct doc *d, const struct fm_ed
 		for (i = 0; i < nr; i++) {
 			if (i)
 				strbuf_addstr(out, ", ");
-			put_value(out, ed, vals[i], 1, 0);
+			put_value(out, ed, vals[i], 1, 0, NULL);
 		}
 		strbuf_addstr(out, "]");
 		return;
@@ -351,7 +358,7 @@ static void put_list(struct strbuf *out, const struct doc *d, const struct fm_ed
 	for (i = 0; i < nr; i++) {
 		strbuf_addstr(out, d->eol);
 		strbuf_add(out, prefix.buf, prefix.len);
-		put_value(out, ed, vals[i], 0, 0);
+		put_value(out, ed, vals[i], 0, 0, NULL);
 	}
 	strbuf_release(&prefix);
 }
@@ -397,16 +404,17 @@ static int edit_set(struct splice *sp, const struct doc *d, const struct entry *
 	if (e->kind == K_NULL) {
 		sp->start = sp->end = e->colon;
 		strbuf_addch(&sp->text, ' ');
-		put_value(&sp->text, ed, ed->vals[0], 0, 0);
+		put_value(&sp->text, ed, ed->vals[0], 0, 0, NULL);
 	} else if (e->kind == K_SCALAR && !memchr(d->buf + e->vstart, '\n', e->vend - e->vstart) &&
 		   e->style != YAML_LITERAL_SCALAR_STYLE && e->style != YAML_FOLDED_SCALAR_STYLE) {
 		sp->start = e->vstart;
 		sp->end = e->vend;
-		put_value(&sp->text, ed, ed->vals[0], 0, e->style);
+		put_value(&sp->text, ed, ed->vals[0], 0, e->style,
+			  e->style == YAML_PLAIN_SCALAR_STYLE ? e->val : NULL);
 	} else {
 		rewrite_entry(sp, d, e);
 		strbuf_addch(&sp->text, ' ');
-		put_value(&sp->text, ed, ed->vals[0], 0, 0);
+		put_value(&sp->text, ed, ed->vals[0], 0, 0, NULL);
 		strbuf_addstr(&sp->text, d->eol);
 	}
 	return 0;
@@ -459,7 +467,7 @@ static void edit_add(struct splice *sp, const struct doc *d, const struct entry 
 			sp->start = sp->end = line_end(d, e->items[e->nitems - 1].end - 1);
 			for (k = 0; k < nr; k++) {
 				strbuf_add(&sp->text, prefix.buf, prefix.len);
-				put_value(&sp->text, ed, vals[k], 0, 0);
+				put_value(&sp->text, ed, vals[k], 0, 0, NULL);
 				strbuf_addstr(&sp->text, d->eol);
 			}
 			strbuf_release(&prefix);
@@ -468,7 +476,7 @@ static void edit_add(struct splice *sp, const struct doc *d, const struct entry 
 		for (k = 0; k < nr; k++) {
 			if (k || e->nitems)
 				strbuf_addstr(&sp->text, ", ");
-			put_value(&sp->text, ed, vals[k], 1, 0);
+			put_value(&sp->text, ed, vals[k], 1, 0, NULL);
 		}
 	} else if (e->kind == K_SCALAR && nr == 1) {
 		/* the value is there already */
@@ -560,7 +568,12 @@ static int edit_one(struct strbuf *out, const struct strbuf *cur, const struct f
 		ret = at(&d, e->line, err, "key '%s' is written in a form roadmap cannot edit", ed->key);
 		goto out;
 	}
-	if (e && e->kind == K_MAP && ed->op != FM_UNSET) {
+	if (e && (e->kind == K_FLOW || e->kind == K_BLOCK) && ed->op == FM_SET) {
+		ret = at(&d, e->line, err, "'%s' is a list: add or remove values (key+=value, key-=value)",
+			 ed->key);
+		goto out;
+	}
+	if (e && e->kind == K_MAP && ed->op != FM_UNSET && ed->op != FM_LINES) {
 		ret = at(&d, e->line, err, "'%s' is a mapping: set its keys one by one", ed->key);
 		goto out;
 	}
@@ -581,7 +594,7 @@ static int edit_one(struct strbuf *out, const struct strbuf *cur, const struct f
 		strbuf_addf(&sp.text, "%s:", ed->key);
 		if (ed->op == FM_SET) {
 			strbuf_addch(&sp.text, ' ');
-			put_value(&sp.text, ed, ed->vals[0], 0, 0);
+			put_value(&sp.text, ed, ed->vals[0], 0, 0, NULL);
 		} else {
 			put_list(&sp.text, &d, ed, ed->vals, ed->nr, file_has_flow_lists(&d));
 		}

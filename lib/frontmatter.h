@@ -37,7 +37,9 @@ struct fm_edit {
 	/*
 	 * 0: the values are strings, quoted where YAML would read them as
 	 * something else (yes, 1e3, null, 2026-01-05); 1: written plain when
-	 * plain YAML can hold them (a number stays a number).
+	 * plain YAML can hold them (a number stays a number); 2: plain when
+	 * it and the plain value it replaces are both typed (numbers, dates,
+	 * booleans: yaml_plain_string() says no), else as 0. roadmap-set's.
 	 */
 	int plain;
 };

@@ -55,7 +55,7 @@ int yaml_plain_ok(const char *s, size_t len, int flow)
 }
 
 /* Whether a plain s reads back as a string in YAML 1.1 and 1.2 (no number, date, bool, null). */
-static int plain_string(const char *s, size_t len)
+int yaml_plain_string(const char *s, size_t len)
 {
 	const char *const *w;
 	size_t i = 0;
@@ -114,7 +114,7 @@ void yaml_quote(struct strbuf *out, const char *s, size_t len, int flow, int quo
 		quote_double(out, s, len);
 		return;
 	}
-	if (quote != '\'' && yaml_plain_ok(s, len, flow) && plain_string(s, len)) {
+	if (quote != '\'' && yaml_plain_ok(s, len, flow) && yaml_plain_string(s, len)) {
 		strbuf_add(out, s, len);
 		return;
 	}

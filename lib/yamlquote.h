@@ -23,4 +23,11 @@ void yaml_quote(struct strbuf *out, const char *s, size_t len, int flow, int quo
 /* Whether s[0..len) can be a plain scalar at all, whatever type YAML then reads (a number, a date). */
 int yaml_plain_ok(const char *s, size_t len, int flow);
 
+/*
+ * Whether a plain s[0..len) reads back as a string in YAML 1.1 and 1.2:
+ * no number, date, boolean or null (anything starting with a digit counts
+ * as one, to be safe).
+ */
+int yaml_plain_string(const char *s, size_t len);
+
 #endif
