@@ -116,7 +116,8 @@ int layout_read(struct layout *l, const struct repo_paths *p)
 	if (!l->nroots)
 		push(&l->roots, &l->nroots, ".roadmap/issues", 15);
 	for (i = 0; i < l->nroots; i++)
-		backlog |= !strcmp(l->roots[i], "backlog") || !strncmp(l->roots[i], "backlog/", 8);
+		backlog |= (l->nroots == 1 && !strcmp(l->roots[i], "backlog")) ||
+			!strncmp(l->roots[i], "backlog/", 8);
 	strbuf_addf(&cfg, "%sbacklog/config.yml", p->workdir ? p->workdir : "");
 	if (!backlog && access(cfg.buf, F_OK) == 0)
 		backlog = 1;

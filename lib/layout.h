@@ -12,7 +12,8 @@
  * and how `updated` is written. Calls run (git config), issue, record.
  *
  * `roadmap.layout` (roadmap-cli, backlog, states) wins; else a root under
- * backlog/ or a backlog/config.yml makes Backlog.md's, several roots or a
+ * backlog/, backlog as the only root, or a backlog/config.yml makes
+ * Backlog.md's, several roots (a folder-per-state "backlog/" too) or a
  * roadmap.stateDir.<status> make folder-per-state, and anything else is
  * roadmap-cli's.
  */

@@ -33,7 +33,7 @@ static int lock_path(const struct repo_paths *p, const char *path)
 
 	for (c = path; *c; c++)
 		h = (h ^ (unsigned char)*c) * 16777619u;
-	strbuf_addf(&file, "%sroadmap", p->gitdir);
+	strbuf_addf(&file, "%s/roadmap", p->gitdir);
 	if (mkdir(file.buf, 0777) < 0 && errno != EEXIST) {
 		error_errno("cannot create '%s'", file.buf);
 		strbuf_release(&file);
@@ -98,6 +98,7 @@ int write_edit(const struct repo_paths *p, const char *path, const struct fm_edi
 {
 	struct strbuf full = STRBUF_INIT, before = STRBUF_INIT, after = STRBUF_INIT;
 	struct strbuf now = STRBUF_INIT, err = STRBUF_INIT;
+	struct stat st;
 	int fd, tries, ret = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -121,8 +122,9 @@ int write_edit(const struct repo_paths *p, const char *path, const struct fm_edi
 			ret = 0;
 			goto out;
 		}
-		if (access(full.buf, W_OK) < 0) {
-			error_errno("cannot write '%s'", path);
+		/* read-only by its mode too: root may write anything, an editor would ask */
+		if (access(full.buf, W_OK) < 0 || (!stat(full.buf, &st) && !(st.st_mode & 0222))) {
+			error("cannot write '%s': it is read-only", path);
 			goto out;
 		}
 		/* an editor may have saved meanwhile: its edit wins, ours is made anew */
