@@ -34,6 +34,7 @@ LIB_OBJS += lib/apply.o
 LIB_OBJS += lib/atomicfile.o
 LIB_OBJS += lib/blob.o
 LIB_OBJS += lib/catfile.o
+LIB_OBJS += lib/change.o
 LIB_OBJS += lib/check.o
 LIB_OBJS += lib/check_dups.o
 LIB_OBJS += lib/diff.o

@@ -8,14 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index.h"
-#include "issue.h"
-#include "layout.h"
-#include "query.h"
-#include "repo.h"
-#include "run.h"
+#include "change.h"
 #include "usage.h"
-#include "write.h"
 #include "xalloc.h"
 
 static const char usage_str[] =
@@ -62,95 +56,12 @@ static int parse_edit(struct fm_edit *e, char *arg)
 	return 0;
 }
 
-/* The working-tree file of an issue id: exactly one, or die. */
-static char *find_issue(struct index *ix, const struct repo_paths *p, const char *id)
-{
-	struct query q;
-	struct answer a;
-	char *path;
-
-	memset(&q, 0, sizeof(q));
-	q.limit = -1;
-	query_add_eq(&q, "id", "");
-	free(q.preds[0].values[0]);
-	q.preds[0].values[0] = xstrdup(id);	/* ids may hold commas */
-	if (query_run(&a, &q, ix, p) < 0)
-		die("cannot answer from the index");
-	if (!a.nr)
-		die("no issue with id '%s'", id);
-	if (a.nr > 1)
-		die("id '%s' names %zu issue files (%s, %s%s): fix the duplicate first",
-		    id, a.nr, a.r[0].path, a.r[1].path, a.nr > 2 ? ", ..." : "");
-	path = xstrdup(a.r[0].path);
-	answer_release(&a);
-	query_release(&q);
-	return path;
-}
-
-/* Folder-per-state: where the file goes for its new status, or NULL to stay. */
-static char *state_path(const struct layout *l, const char *path, const char *status)
-{
-	const char *to = layout_status_root(l, status), *from;
-	size_t i, flen;
-	struct strbuf np = STRBUF_INIT;
-
-	if (!to || l->kind != LAYOUT_STATES)
-		return NULL;
-	for (i = 0; i < l->nroots; i++) {
-		from = l->roots[i];
-		flen = strlen(from);
-		if (!strncmp(path, from, flen) && path[flen] == '/') {
-			if (!strcmp(from, to))
-				return NULL;
-			strbuf_addf(&np, "%s%s", to, path + flen);
-			return strbuf_detach(&np, NULL);
-		}
-	}
-	return NULL;
-}
-
-static void commit(const struct repo_paths *p, char **paths, size_t n, char **ids, size_t nids)
-{
-	struct strbuf msg = STRBUF_INIT, out = STRBUF_INIT;
-	char **argv = xcalloc(n + 8, sizeof(*argv));
-	size_t i, k = 0;
-
-	strbuf_addstr(&msg, "roadmap-set:");
-	for (i = 0; i < nids; i++)
-		strbuf_addf(&msg, " %s", ids[i]);
-	argv[k++] = "git";
-	argv[k++] = "add";
-	argv[k++] = "-A";
-	argv[k++] = "--";
-	for (i = 0; i < n; i++)
-		argv[k + i] = paths[i];
-	if (run_git(&out, NULL, argv))
-		die("git add failed");
-	argv[1] = "commit";
-	argv[2] = "-q";
-	argv[3] = "-m";
-	argv[4] = msg.buf;
-	argv[5] = "--";
-	for (i = 0; i < n; i++)
-		argv[6 + i] = paths[i];
-	argv[6 + n] = NULL;
-	/* through git: its hooks run (pre-commit checks the files) */
-	if (run_git(&out, NULL, argv))
-		die("git commit failed");
-	free(argv);
-	strbuf_release(&msg);
-	strbuf_release(&out);
-	(void)p;
-}
-
 int main(int argc, char **argv)
 {
-	struct repo_paths paths;
-	struct index *ix = NULL;
-	struct layout layout;
 	struct fm_edit *ed = xcalloc(argc, sizeof(*ed));
-	char **ids = xcalloc(argc, sizeof(*ids)), **touched = xcalloc(2 * argc + 1, sizeof(char *));
-	size_t ned = 0, nids = 0, ntouched = 0, i, j;
+	struct change ch = { 0 };
+	char **ids = xcalloc(argc, sizeof(*ids));
+	size_t ned = 0, nids = 0, i;
 	int c, touch = 1, do_commit = 0, ret = 0;
 
 	set_progname(argv[0]);
@@ -187,45 +98,15 @@ int main(int argc, char **argv)
 	}
 	if (!nids || !ned)
 		usage(usage_str);
-	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
-		exit(EXIT_FATAL);
-	if (!paths.workdir)
-		die("a bare repository has no issue files to change");
-	if (layout_read(&layout, &paths) < 0)
-		exit(EXIT_FATAL);
-	for (i = 0; i < nids; i++) {
-		char *path = find_issue(ix, &paths, ids[i]), *to = NULL;
-		struct write_result res;
-
-		if (write_edit(&paths, path, ed, ned, touch ? &layout : NULL, &res) < 0) {
-			ret = EXIT_FATAL;
-			free(path);
-			continue;
-		}
-		for (j = 0; j < ned; j++)
-			if (ed[j].op == FM_SET && !strcmp(ed[j].key, "status"))
-				to = state_path(&layout, path, ed[j].vals[0]);
-		if (to && write_move(&paths, path, to) < 0)
-			ret = EXIT_FATAL;
-		if (res.changed || to)
-			touched[ntouched++] = path;
-		else
-			free(path);
-		if (to)
-			touched[ntouched++] = to;
-		write_result_release(&res);
-	}
-	if (do_commit && ntouched && !ret)
-		commit(&paths, touched, ntouched, ids, nids);
-	for (i = 0; i < ntouched; i++)
-		free(touched[i]);
+	ch.ed = ed;
+	ch.nr = ned;
+	ch.touch = touch;
+	ch.commit = do_commit;
+	ch.verb = "roadmap-set";
+	ret = change_run(ids, nids, &ch) < 0 ? EXIT_FATAL : 0;
 	for (i = 0; i < ned; i++)
 		free((void *)ed[i].vals);
-	free(touched);
 	free(ids);
 	free(ed);
-	layout_release(&layout);
-	index_close(ix);
-	repo_paths_release(&paths);
 	return ret;
 }

@@ -1,0 +1,45 @@
+#ifndef CHANGE_H
+#define CHANGE_H
+
+#include <stddef.h>
+
+#include "frontmatter.h"
+#include "layout.h"
+
+/*
+ * change.h - issues changed by id (roadmap-set, -close, -mv): each id
+ * found in the index, its file edited through lib/write, moved where the
+ * layout says, and the touched files committed when asked. Calls query,
+ * write, layout, run.
+ */
+
+struct index;
+struct repo_paths;
+
+struct change {
+	const struct fm_edit *ed;	/* the same edits for every id */
+	size_t nr;
+	int touch;		/* stamp updated / updated_date */
+	int commit;		/* commit the touched files, and only them */
+	const char *verb;	/* "roadmap-set": the commit message's start */
+	/*
+	 * roadmap-mv: the folder to move into (a root of folder-per-state, a
+	 * milestone of roadmap-cli, a folder under a Backlog.md root), or NULL
+	 */
+	const char *move_to;
+};
+
+/*
+ * Make the change to each of ids[0..n). Returns 0, or -1 when any id
+ * failed (each failure reported in one line; the others are still done).
+ */
+int change_issues(struct index *ix, const struct repo_paths *p, const struct layout *l,
+		  char *const *ids, size_t n, const struct change *c);
+
+/*
+ * The whole of a writer's run: find the repository (a work tree), open
+ * the index, read the layout, change_issues(). Returns 0 or -1.
+ */
+int change_run(char *const *ids, size_t n, const struct change *c);
+
+#endif
