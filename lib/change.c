@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "change.h"
 #include "index.h"
@@ -13,6 +14,8 @@
 #include "usage.h"
 #include "write.h"
 #include "xalloc.h"
+
+const char CHANGE_CLOSED_STATUS[] = "<closed>";
 
 /* The working-tree file of an issue id: exactly one, or NULL after an error. */
 static char *find_issue(struct index *ix, const struct repo_paths *p, const char *id)
@@ -101,41 +104,100 @@ static char *moved_path(const struct layout *l, const char *path, const char *to
 	return strbuf_detach(&np, NULL);
 }
 
-/* git add -A, then git commit, of paths and only them; its hooks run. */
-static int commit(char **paths, size_t n, const char *verb, char *const *ids, size_t nids)
+/*
+ * roadmap-mv: the field that follows the folder: folder-per-state's
+ * status (the state mapped to that root, else its name), roadmap-cli's
+ * milestone (none in backlog/). Backlog.md's folders carry no field.
+ */
+static int mv_edit(struct fm_edit *e, const char **val, const struct layout *l, const char *to)
 {
-	struct strbuf msg = STRBUF_INIT, out = STRBUF_INIT;
-	char **argv = xcalloc(n + 8, sizeof(*argv));
 	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	e->vals = val;
+	e->nr = 1;
+	e->plain = 2;
+	if (l->kind == LAYOUT_STATES) {
+		const char *root = layout_status_root(l, to), *base;
+		for (i = 0; i < l->nroots && !root; i++)
+			if (!strcasecmp(l->roots[i], to))
+				root = l->roots[i];
+		if (!root)
+			return 0;
+		base = strrchr(root, '/');
+		val[0] = base ? base + 1 : root;
+		for (i = 0; i < l->nstates; i++)
+			if (!strcmp(l->dir[i], root))
+				val[0] = l->status[i];
+		e->op = FM_SET;
+		e->key = "status";
+		return 1;
+	}
+	if (l->kind == LAYOUT_ROADMAP_CLI) {
+		e->op = strcmp(to, "backlog") ? FM_SET : FM_UNSET;
+		e->key = "milestone";
+		val[0] = to;
+		return 1;
+	}
+	return 0;
+}
+
+/* Run git with argv[0..n) and then paths[0..np); 0 when it exits 0. */
+static int git_paths(const char **argv, size_t n, char **paths, size_t np)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char **v = xcalloc(n + np + 1, sizeof(*v));
+	int ret;
+
+	memcpy(v, argv, n * sizeof(*v));
+	memcpy(v + n, paths, np * sizeof(*v));
+	ret = run_git(&out, NULL, (char *const *)v);
+	free(v);
+	strbuf_release(&out);
+	return ret;
+}
+
+/*
+ * Commit paths and only them, through git (its hooks run): the ones on
+ * disk added, the ones git tracked and that are gone removed, the others
+ * (an uncommitted file moved again) left out of the pathspec git would
+ * refuse.
+ */
+static int commit(const struct repo_paths *p, char **paths, size_t n, const char *verb,
+		  char *const *ids, size_t nids)
+{
+	static const char *add[] = { "git", "add", "-A", "--" };
+	static const char *rm[] = { "git", "rm", "-q", "--cached", "--" };
+	static const char *known[] = { "git", "ls-files", "--error-unmatch", "--" };
+	const char *ci[] = { "git", "commit", "-q", "-m", NULL, "--" };
+	struct strbuf msg = STRBUF_INIT, full = STRBUF_INIT;
+	char **on = xcalloc(n + 1, sizeof(*on)), **gone = xcalloc(n + 1, sizeof(*gone));
+	size_t i, non = 0, ngone = 0;
 	int ret = 0;
 
+	for (i = 0; i < n; i++) {
+		strbuf_reset(&full);
+		strbuf_addf(&full, "%s%s", p->workdir, paths[i]);
+		if (!access(full.buf, F_OK))
+			on[non++] = paths[i];
+		else if (!git_paths(known, 4, &paths[i], 1))
+			gone[ngone++] = paths[i];
+	}
 	strbuf_addf(&msg, "%s:", verb);
 	for (i = 0; i < nids; i++)
 		strbuf_addf(&msg, " %s", ids[i]);
-	argv[0] = "git";
-	argv[1] = "add";
-	argv[2] = "-A";
-	argv[3] = "--";
-	for (i = 0; i < n; i++)
-		argv[4 + i] = paths[i];
-	if (run_git(&out, NULL, argv)) {
-		ret = error("git add failed");
-		goto out;
+	ci[4] = msg.buf;
+	if ((non && git_paths(add, 4, on, non)) || (ngone && git_paths(rm, 5, gone, ngone))) {
+		ret = error("git could not stage the changed files");
+	} else {
+		memcpy(on + non, gone, ngone * sizeof(*on));
+		if (non + ngone && git_paths(ci, 6, on, non + ngone))
+			ret = error("git commit failed");
 	}
-	argv[1] = "commit";
-	argv[2] = "-q";
-	argv[3] = "-m";
-	argv[4] = msg.buf;
-	argv[5] = "--";
-	for (i = 0; i < n; i++)
-		argv[6 + i] = paths[i];
-	argv[6 + n] = NULL;
-	if (run_git(&out, NULL, argv))
-		ret = error("git commit failed");
-out:
-	free(argv);
+	free(on);
+	free(gone);
 	strbuf_release(&msg);
-	strbuf_release(&out);
+	strbuf_release(&full);
 	return ret;
 }
 
@@ -143,8 +205,18 @@ int change_issues(struct index *ix, const struct repo_paths *p, const struct lay
 		  char *const *ids, size_t n, const struct change *c)
 {
 	char **touched = xcalloc(2 * n + 1, sizeof(*touched));
-	size_t ntouched = 0, i, j;
+	struct fm_edit *ed = xcalloc(c->nr + 1, sizeof(*ed));
+	const char *closed[1] = { l->closed }, *mv[1];
+	size_t ntouched = 0, i, j, ned = c->nr;
 	int ret = 0;
+
+	for (j = 0; j < c->nr; j++) {
+		ed[j] = c->ed[j];
+		if (ed[j].nr == 1 && ed[j].vals[0] == CHANGE_CLOSED_STATUS)
+			ed[j].vals = closed;
+	}
+	if (c->move_to)
+		ned += mv_edit(&ed[ned], mv, l, c->move_to);
 
 	for (i = 0; i < n; i++) {
 		char *path = find_issue(ix, p, ids[i]), *to = NULL;
@@ -160,15 +232,15 @@ int change_issues(struct index *ix, const struct repo_paths *p, const struct lay
 			free(path);
 			continue;
 		}
-		if (write_edit(p, path, c->ed, c->nr, c->touch ? l : NULL, &res) < 0) {
+		if (write_edit(p, path, ed, ned, c->touch ? l : NULL, &res) < 0) {
 			ret = -1;
 			free(path);
 			free(to);
 			continue;
 		}
-		for (j = 0; j < c->nr && !to; j++)
-			if (c->ed[j].op == FM_SET && !strcmp(c->ed[j].key, "status"))
-				to = state_path(l, path, c->ed[j].vals[0]);
+		for (j = 0; j < ned && !to; j++)
+			if (ed[j].op == FM_SET && !strcmp(ed[j].key, "status"))
+				to = state_path(l, path, ed[j].vals[0]);
 		if (to && !strcmp(to, path)) {
 			free(to);
 			to = NULL;
@@ -183,11 +255,12 @@ int change_issues(struct index *ix, const struct repo_paths *p, const struct lay
 			touched[ntouched++] = to;
 		write_result_release(&res);
 	}
-	if (c->commit && ntouched && !ret && commit(touched, ntouched, c->verb, ids, n) < 0)
+	if (c->commit && ntouched && !ret && commit(p, touched, ntouched, c->verb, ids, n) < 0)
 		ret = -1;
 	for (i = 0; i < ntouched; i++)
 		free(touched[i]);
 	free(touched);
+	free(ed);
 	return ret;
 }
 

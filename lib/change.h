@@ -29,6 +29,9 @@ struct change {
 	const char *move_to;
 };
 
+/* A value that stands for the layout's closed status (roadmap-close). */
+extern const char CHANGE_CLOSED_STATUS[];
+
 /*
  * Make the change to each of ids[0..n). Returns 0, or -1 when any id
  * failed (each failure reported in one line; the others are still done).

@@ -182,4 +182,58 @@ test_expect_success 'Backlog.md: updated_date in its own form' '
 	)
 '
 
+test_expect_success 'roadmap-close: the layout closed status (roadmap-cli closed, Backlog.md its last, folder-per-state completed)' '
+	(
+		cd r &&
+		roadmap-close --reason "fixed in 1.2" a1b2c3d4 &&
+		roadmap-list --status closed --format "%(id) %(close_reason)" >../out &&
+		echo "a1b2c3d4 fixed in 1.2" >../expect && test_cmp ../expect ../out
+	) &&
+	(
+		cd bl &&
+		roadmap-close BACK-1 &&
+		grep "^status: Done$" "backlog/tasks/back-1 - One.md"
+	) &&
+	(
+		cd states &&
+		git config --unset roadmap.stateDir.done &&
+		roadmap-set S-1 status=backlog &&
+		test_path_is_file backlog/s1-one.md &&
+		git add -A && git commit -qm back &&
+		roadmap-close S-1 &&
+		test_path_is_file completed/s1-one.md &&
+		grep "^status: completed$" completed/s1-one.md &&
+		git config roadmap.closedStatus done && git config roadmap.stateDir.done completed &&
+		roadmap-set S-1 status=active && roadmap-close S-1 &&
+		grep "^status: done$" completed/s1-one.md
+	)
+'
+
+test_expect_success 'roadmap-mv: a state folder sets the status; a roadmap-cli milestone sets milestone' '
+	(
+		cd states &&
+		roadmap-mv S-1 active &&
+		test_path_is_file active/s1-one.md &&
+		grep "^status: active$" active/s1-one.md &&
+		git add -A && git commit -qm active &&
+		roadmap-mv --commit S-1 backlog &&
+		git status --porcelain >../st && test_must_be_empty ../st &&
+		git show --stat --format=%s HEAD >../log &&
+		grep "^roadmap-mv: S-1" ../log && grep "=> backlog" ../log
+	) &&
+	(
+		cd r &&
+		roadmap-mv a1b2c3d4 v2.0 &&
+		f=.roadmap/issues/v2.0/a1b2c3d4-first.md &&
+		test_path_is_file $f &&
+		grep "^milestone: v2.0$" $f &&
+		roadmap-list --format "%(id) %(milestone) %(dir)" >../out &&
+		echo "a1b2c3d4 v2.0 v2.0" >../expect && test_cmp ../expect ../out &&
+		roadmap-mv a1b2c3d4 backlog &&
+		! grep "^milestone" .roadmap/issues/backlog/a1b2c3d4-first.md &&
+		test_expect_code 129 roadmap-mv a1b2c3d4 a/b &&
+		test_expect_code 128 roadmap-mv nosuch v1 2>err && grep "no issue with id" err
+	)
+'
+
 test_done
