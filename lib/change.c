@@ -163,7 +163,7 @@ static int git_paths(const char **argv, size_t n, char **paths, size_t np)
  * (an uncommitted file moved again) left out of the pathspec git would
  * refuse.
  */
-static int commit(const struct repo_paths *p, char **paths, size_t n, const char *verb,
+int change_commit(const struct repo_paths *p, char **paths, size_t n, const char *verb,
 		  char *const *ids, size_t nids)
 {
 	static const char *add[] = { "git", "add", "-A", "--" };
@@ -255,7 +255,7 @@ int change_issues(struct index *ix, const struct repo_paths *p, const struct lay
 			touched[ntouched++] = to;
 		write_result_release(&res);
 	}
-	if (c->commit && ntouched && !ret && commit(p, touched, ntouched, c->verb, ids, n) < 0)
+	if (c->commit && ntouched && !ret && change_commit(p, touched, ntouched, c->verb, ids, n) < 0)
 		ret = -1;
 	for (i = 0; i < ntouched; i++)
 		free(touched[i]);

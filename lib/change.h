@@ -40,6 +40,13 @@ int change_issues(struct index *ix, const struct repo_paths *p, const struct lay
 		  char *const *ids, size_t n, const struct change *c);
 
 /*
+ * Commit paths[0..n) and only them through git (its hooks run), with the
+ * message "<verb>: <ids>". Returns 0 or -1 after an error.
+ */
+int change_commit(const struct repo_paths *p, char **paths, size_t n, const char *verb,
+		  char *const *ids, size_t nids);
+
+/*
  * The whole of a writer's run: find the repository (a work tree), open
  * the index, read the layout, change_issues(). Returns 0 or -1.
  */

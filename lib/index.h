@@ -193,6 +193,10 @@ int index_foreach_num(MDB_txn *txn, struct index *ix, num_row_fn fn, void *data)
 typedef int (*dup_fn)(const char *id, size_t len, void *data);
 int index_foreach_dup(MDB_txn *txn, struct index *ix, dup_fn fn, void *data);
 
+/* Every id of `issues` (HEAD's ids) that starts with prefix[0..len), once each. */
+int index_foreach_id(MDB_txn *txn, struct index *ix, const char *prefix, size_t len,
+		     dup_fn fn, void *data);
+
 /* File numbers, as a posting list holds them. */
 struct num_list {
 	uint32_t *n;

@@ -103,6 +103,28 @@ int index_get_postings(MDB_txn *txn, MDB_dbi db, const void *key, size_t len,
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+int index_foreach_id(MDB_txn *txn, struct index *ix, const char *prefix, size_t len,
+		     dup_fn fn, void *data)
+{
+	MDB_cursor *c;
+	MDB_val k = { len, (void *)prefix }, v;
+	int rc, ret = 0;
+
+	if ((rc = mdb_cursor_open(txn, ix->issues, &c)))
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, len ? MDB_SET_RANGE : MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_NODUP)) {
+		if (k.mv_size < len || memcmp(k.mv_data, prefix, len))
+			break;
+		if ((ret = fn(k.mv_data, k.mv_size, data)))
+			break;
+	}
+	mdb_cursor_close(c);
+	if (ret)
+		return ret;
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 int index_foreach_dup(MDB_txn *txn, struct index *ix, dup_fn fn, void *data)
 {
 	MDB_cursor *c;

@@ -99,20 +99,16 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	strbuf_setlen(sb, sb->len + n);
 }
 
-int strbuf_read_file(struct strbuf *sb, const char *path, size_t hint)
+int strbuf_read_fd(struct strbuf *sb, int fd, size_t hint)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
-	if (fd < 0)
-		return -1;
 	strbuf_grow(sb, hint ? hint : 8192);
 	for (;;) {
 		n = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			close(fd);
 			return -1;
 		}
 		if (!n)
@@ -120,6 +116,16 @@ int strbuf_read_file(struct strbuf *sb, const char *path, size_t hint)
 		strbuf_setlen(sb, sb->len + n);
 		strbuf_grow(sb, 8192);
 	}
-	close(fd);
 	return 0;
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t hint)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = strbuf_read_fd(sb, fd, hint);
+	close(fd);
+	return ret;
 }

@@ -30,5 +30,7 @@ __attribute__((format(printf, 2, 3)))
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...);
 /* Read the whole file at `path`; 0 or -1 with errno set (nothing reported). */
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t hint);
+/* Append what fd holds, to its end: 0, or -1 (errno set). */
+int strbuf_read_fd(struct strbuf *sb, int fd, size_t hint);
 
 #endif

@@ -23,7 +23,7 @@
  * offset the path hashes to (a clash only makes two writers wait for each
  * other). fcntl locks die with the process, so a kill -9 leaves none.
  */
-static int lock_path(const struct repo_paths *p, const char *path)
+int write_lock(const struct repo_paths *p, const char *path)
 {
 	struct strbuf file = STRBUF_INIT;
 	struct flock fl;
@@ -104,7 +104,7 @@ int write_edit(const struct repo_paths *p, const char *path, const struct fm_edi
 	memset(res, 0, sizeof(*res));
 	res->path = xstrdup(path);
 	strbuf_addf(&full, "%s%s", p->workdir, path);
-	if ((fd = lock_path(p, path)) < 0)
+	if ((fd = write_lock(p, path)) < 0)
 		goto out;
 	for (tries = 0; tries < TRIES; tries++) {
 		strbuf_reset(&before);
@@ -174,7 +174,7 @@ int write_move(const struct repo_paths *p, const char *path, const char *newpath
 
 	strbuf_addf(&from, "%s%s", p->workdir, path);
 	strbuf_addf(&to, "%s%s", p->workdir, newpath);
-	if ((fd1 = lock_path(p, path)) < 0 || (fd2 = lock_path(p, newpath)) < 0)
+	if ((fd1 = write_lock(p, path)) < 0 || (fd2 = write_lock(p, newpath)) < 0)
 		goto out;
 	if (!lstat(to.buf, &st)) {
 		error("cannot move '%s' to '%s': it exists", path, newpath);
@@ -204,7 +204,7 @@ int write_create(const struct repo_paths *p, const char *path, const char *buf, 
 	int fd, ret = -1;
 
 	strbuf_addf(&full, "%s%s", p->workdir, path);
-	if ((fd = lock_path(p, path)) < 0)
+	if ((fd = write_lock(p, path)) < 0)
 		goto out;
 	if (!make_dirs(full.buf, strlen(p->workdir)))
 		ret = atomicfile_create(full.buf, buf, len, 0644);

@@ -43,6 +43,12 @@ int write_move(const struct repo_paths *p, const char *path, const char *newpath
 /* Create `path` with buf[0..len); refused when it exists. Returns 0 or -1. */
 int write_create(const struct repo_paths *p, const char *path, const char *buf, size_t len);
 
+/*
+ * Hold the lock of `key` (a path, or any name writers agree on): returns
+ * a descriptor to close() to let it go, or -1 after an error.
+ */
+int write_lock(const struct repo_paths *p, const char *key);
+
 void write_result_release(struct write_result *res);
 
 #endif
