@@ -18,7 +18,7 @@
 const char CHANGE_CLOSED_STATUS[] = "<closed>";
 
 /* The working-tree file of an issue id: exactly one, or NULL after an error. */
-static char *find_issue(struct index *ix, const struct repo_paths *p, const char *id)
+char *change_find(struct index *ix, const struct repo_paths *p, const char *id)
 {
 	struct query q;
 	struct answer a;
@@ -219,7 +219,7 @@ int change_issues(struct index *ix, const struct repo_paths *p, const struct lay
 		ned += mv_edit(&ed[ned], mv, l, c->move_to);
 
 	for (i = 0; i < n; i++) {
-		char *path = find_issue(ix, p, ids[i]), *to = NULL;
+		char *path = change_find(ix, p, ids[i]), *to = NULL;
 		struct write_result res;
 
 		if (!path) {

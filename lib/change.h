@@ -29,6 +29,9 @@ struct change {
 	const char *move_to;
 };
 
+/* The working-tree file of an issue id: exactly one, or NULL after an error. */
+char *change_find(struct index *ix, const struct repo_paths *p, const char *id);
+
 /* A value that stands for the layout's closed status (roadmap-close). */
 extern const char CHANGE_CLOSED_STATUS[];
 
