@@ -2,7 +2,7 @@
 test_description='every program: -h, usage errors and exit codes'
 . ./test-lib.sh
 
-for cmd in roadmap roadmap-check roadmap-close roadmap-diff-index roadmap-fsck roadmap-install-hooks roadmap-list roadmap-merge-file roadmap-mv roadmap-new roadmap-refresh roadmap-reindex roadmap-set roadmap-show roadmap-status
+for cmd in roadmap roadmap-check roadmap-close roadmap-diff-index roadmap-edit roadmap-fsck roadmap-install-hooks roadmap-list roadmap-merge-file roadmap-mv roadmap-new roadmap-refresh roadmap-reindex roadmap-set roadmap-show roadmap-status
 do
 	test_expect_success "$cmd -h prints usage on stdout and exits 0" "
 		$cmd -h >out 2>err &&

@@ -3,6 +3,7 @@ test_description='roadmap-edit: the editor git runs, checked on save, as git com
 . ./test-lib.sh
 
 test_expect_success 'setup' '
+	git init -q . &&
 	mkdir -p .roadmap/issues &&
 	printf -- "---\nid: E-1\ntitle: One\nstatus: todo\n---\nbody\n" >.roadmap/issues/e1.md &&
 	git add -A && test_commit init
@@ -21,7 +22,7 @@ test_expect_success 'a first save with a YAML error re-opens with the error; the
 	fi
 	EOF
 	chmod +x editor &&
-	GIT_EDITOR="$(pwd)/editor" roadmap-edit E-1 2>err &&
+	GIT_EDITOR="\"$(pwd)/editor\"" roadmap-edit E-1 2>err &&
 	test $(cat rounds) = 2 &&
 	grep "^# roadmap-edit: .roadmap/issues/e1.md:[0-9]*:[0-9]*: " seen-2 &&
 	grep "^.roadmap/issues/e1.md:[0-9]*:[0-9]*: " err &&
@@ -54,7 +55,7 @@ test_expect_success 'a file changed while it was edited is not overwritten; the 
 	sed "s/^title: One$/title: Mine/" "$1" >"$1.new" && mv "$1.new" "$1"
 	EOF
 	chmod +x editor2 &&
-	test_expect_code 128 env GIT_EDITOR="$(pwd)/editor2" roadmap-edit E-1 2>err &&
+	test_expect_code 128 env GIT_EDITOR="\"$(pwd)/editor2\"" roadmap-edit E-1 2>err &&
 	grep "changed while you edited it" err &&
 	grep "appended by someone else" .roadmap/issues/e1.md &&
 	grep "^title: One$" .roadmap/issues/e1.md &&
