@@ -8,6 +8,8 @@
 
 #include "change.h"
 #include "index.h"
+#include "issue.h"
+#include "record.h"
 #include "query.h"
 #include "repo.h"
 #include "run.h"
@@ -17,23 +19,64 @@
 
 const char CHANGE_CLOSED_STATUS[] = "<closed>";
 
-/* The working-tree file of an issue id: exactly one, or NULL after an error. */
-char *change_find(struct index *ix, const struct repo_paths *p, const char *id)
+/* The paths of the issues with this id: HEAD's, or the work tree's. */
+static int id_paths(struct index *ix, const struct repo_paths *p, const char *id, int committed,
+		    struct answer *a)
 {
 	struct query q;
-	struct answer a;
-	char *path = NULL;
+	int ret;
 
 	memset(&q, 0, sizeof(q));
 	q.limit = -1;
+	q.committed = committed;
 	query_add_eq(&q, "id", "");
 	free(q.preds[0].values[0]);
 	q.preds[0].values[0] = xstrdup(id);	/* ids may hold commas */
-	if (query_run(&a, &q, ix, p) < 0) {
+	ret = query_run(a, &q, ix, p);
+	query_release(&q);
+	if (ret < 0)
 		error("cannot answer from the index");
-		query_release(&q);
+	return ret;
+}
+
+/* Whether the working file `path` is an issue with this id. */
+static int file_has_id(const struct repo_paths *p, const char *path, const char *id)
+{
+	struct strbuf full = STRBUF_INIT, buf = STRBUF_INIT, rec = STRBUF_INIT;
+	struct record r;
+	const char *got;
+	size_t len;
+	int ok = 0;
+
+	strbuf_addf(&full, "%s%s", p->workdir, path);
+	if (!strbuf_read_file(&buf, full.buf, 0) &&
+	    issue_parse(&rec, buf.buf, buf.len) == RECORD_ISSUE && !record_decode(&r, rec.buf, rec.len) &&
+	    !issue_file_id(&r, path, &got, &len))
+		ok = len == strlen(id) && !memcmp(got, id, len);
+	strbuf_release(&full);
+	strbuf_release(&buf);
+	strbuf_release(&rec);
+	return ok;
+}
+
+char *change_find(struct index *ix, const struct repo_paths *p, const char *id)
+{
+	struct answer a;
+	char *path = NULL;
+
+	/*
+	 * HEAD's file first, when the work tree still has it under that id:
+	 * one lookup instead of the work tree's stat walk (100,000 files).
+	 */
+	if (id_paths(ix, p, id, 1, &a) < 0)
 		return NULL;
-	}
+	if (a.nr == 1 && file_has_id(p, a.r[0].path, id))
+		path = xstrdup(a.r[0].path);
+	answer_release(&a);
+	if (path)
+		return path;
+	if (id_paths(ix, p, id, 0, &a) < 0)
+		return NULL;
 	if (!a.nr)
 		error("no issue with id '%s'", id);
 	else if (a.nr > 1)
@@ -42,7 +85,6 @@ char *change_find(struct index *ix, const struct repo_paths *p, const char *id)
 	else
 		path = xstrdup(a.r[0].path);
 	answer_release(&a);
-	query_release(&q);
 	return path;
 }
 
