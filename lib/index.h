@@ -130,6 +130,13 @@ void index_drop_pages(struct index *ix);
 int index_lock(struct index *ix, int wait);
 void index_unlock(struct index *ix);
 
+/*
+ * Wait until no refresh holds the lock (a hook's, running in the
+ * background), without taking it: for a reader that does not heal
+ * (roadmap-diff-index) but must not answer from a refresh half done.
+ */
+void index_wait_refresh(struct index *ix);
+
 /* Print every invalid file of the index as "path:line:col: message" on stderr. */
 int index_report_invalid(struct index *ix);
 
