@@ -1,3 +1,6 @@
+#include <stdlib.h>
+#include <string.h>
+
 #include "blob.h"
 #include "run.h"
 #include "usage.h"
@@ -49,4 +52,36 @@ int blob_next(struct catfile *cf, const struct repo_paths *p, const unsigned cha
 	/* the stream stopped (reported): git says why, when it was this blob */
 	blob_from_git(p->gitdir, oid, path, out);
 	return BLOB_CORRUPT;
+}
+
+size_t blob_fetch_missing(const struct repo_paths *p, const unsigned char *const *oids, size_t n,
+			 char *missing)
+{
+	char *argv[] = { "git", "-c", "fetch.negotiationAlgorithm=noop", "fetch", p->promisor,
+			 "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no",
+			 "--filter=blob:none", "--stdin", NULL };
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	size_t i, nr;
+
+	memset(missing, 0, n);
+	if (!p->promisor || !n || !(nr = odb_missing(p->objdir, oids, n, missing)))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (missing[i]) {
+			char hex[OID_HEX + 1];
+			oid_to_hex(hex, oids[i]);
+			strbuf_add(&in, hex, OID_HEX);
+			strbuf_addch(&in, '\n');
+		}
+	if (run_git_input(&out, p->gitdir, argv, in.buf, in.len, 1)) {
+		/* git's first "fatal:" line says why (the rest is advice) */
+		const char *why = strstr(out.buf, "fatal: ");
+		why = why ? why + 7 : out.len ? out.buf : "git fetch failed";
+		warning("cannot fetch %zu missing blob%s from the promisor remote '%s': %.*s", nr,
+			nr == 1 ? "" : "s", p->promisor, (int)strcspn(why, "\n"), why);
+	}
+	nr = odb_missing(p->objdir, oids, n, missing);
+	strbuf_release(&in);
+	strbuf_release(&out);
+	return nr;
 }

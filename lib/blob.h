@@ -52,4 +52,17 @@ int blob_read(struct odb *db, const struct repo_paths *p, const unsigned char *o
 int blob_next(struct catfile *cf, const struct repo_paths *p, const unsigned char *oid,
 	      const char *path, struct strbuf *out);
 
+/*
+ * In a partial clone, fetch the blobs of oids[0..n) the clone lacks in one
+ * batch, as git checkout does: one "git fetch" of the promisor remote
+ * with their ids on stdin (git itself fetches a blob it is asked for and
+ * lacks, one process and one round trip a blob). missing[i] says after
+ * which are still missing (the remote is unreachable, or lacks them;
+ * warned, once): the caller indexes them as unknown, without asking git
+ * for each. Returns how many are missing; in a whole repository (no
+ * promisor remote) none are looked for: 0.
+ */
+size_t blob_fetch_missing(const struct repo_paths *p, const unsigned char *const *oids, size_t n,
+			 char *missing);
+
 #endif

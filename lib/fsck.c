@@ -195,6 +195,30 @@ static void compare_lists(struct fsck *f, unsigned char *head_digest, unsigned c
 	}
 }
 
+/*
+ * The files indexed with no record, their blobs missing (a partial clone
+ * that could not fetch them): each is named, and their count checked.
+ */
+static void check_unknown(struct fsck *f)
+{
+	uint64_t want = 0;
+	size_t i, n = 0;
+	char hex[OID_HEX + 1];
+
+	for (i = 0; i < f->rows.nr; i++) {
+		struct entry *e = &f->rows.e[i];
+		if (e->kind == ROW_TREE || e->num)
+			continue;
+		n++;
+		oid_to_hex(hex, e->oid);
+		problem(f, "unknown", e->key, "blob %s is missing (partial clone): the issue is "
+			"not indexed; roadmap-refresh fetches it", hex);
+	}
+	if (!meta_get_u64(f->txn, f->ix, "unknown", &want) && want != n)
+		problem(f, "differs", NULL, "meta says %llu unknown files, the rows make %zu",
+			(unsigned long long)want, n);
+}
+
 /* --- the full check --- */
 
 /* The path of file `num`, for messages. */
@@ -294,7 +318,8 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 
 	for (i = 0; i < f->rows.nr; i++) {
 		char hex[OID_HEX + 1];
-		if (f->rows.e[i].kind == ROW_TREE)
+		/* an unknown file's blob is missing (named already): git would fetch it, one by one */
+		if (f->rows.e[i].kind == ROW_TREE || !f->rows.e[i].num)
 			continue;
 		oid_to_hex(hex, f->rows.e[i].oid);
 		strbuf_addf(&oids, "%s\n", hex);
@@ -311,7 +336,7 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 		size_t plen, storedlen;
 		size_t before = pl.nr;
 
-		if (e->kind == ROW_TREE)
+		if (e->kind == ROW_TREE || !e->num)
 			continue;
 		if ((rc = catfile_next(&cf, &blob))) {
 			if (rc < 0) {
@@ -447,6 +472,7 @@ int fsck_index(struct index *ix, const struct repo_paths *p, const struct repo_s
 		oid_to_hex(h, head_digest);
 		problem(&f, "digest", NULL, "HEAD's trees sum to %s, the index's rows to %s", h, hex);
 	}
+	check_unknown(&f);
 	if (full && check_records(&f, p) < 0)
 		goto out;
 	if (verbose) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +17,8 @@ void repo_paths_release(struct repo_paths *p)
 	free(p->commondir);
 	free(p->objdir);
 	free(p->workdir);
-	p->gitdir = p->commondir = p->objdir = p->workdir = NULL;
+	free(p->promisor);
+	p->gitdir = p->commondir = p->objdir = p->workdir = p->promisor = NULL;
 }
 
 static char *abspath(const char *path)
@@ -121,7 +123,14 @@ static char *config_value(char *v)
  * reads the format from this one file, without includes. A missing file
  * is version 0.
  */
-static void read_format(const char *path, long *version, struct strbuf *exts)
+static int config_true(const char *v)
+{
+	return !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on") ||
+		(*v && strtol(v, NULL, 10) != 0);
+}
+
+static void read_format(const char *path, long *version, struct strbuf *exts,
+			struct strbuf *promisors)
 {
 	struct strbuf sb = STRBUF_INIT, sub = STRBUF_INIT;
 	char *line, *next, section[32] = "";
@@ -168,7 +177,10 @@ static void read_format(const char *path, long *version, struct strbuf *exts)
 			value = config_value(p + 1);
 		key[keylen] = '\0';
 		lower(key);
-		if (!strcmp(section, "core") && !sub.len && !strcmp(key, "repositoryformatversion")) {
+		if (!strcmp(section, "remote") && sub.len && !strcmp(key, "promisor") &&
+		    config_true(value)) {
+			strbuf_add(promisors, sub.buf, sub.len + 1);
+		} else if (!strcmp(section, "core") && !sub.len && !strcmp(key, "repositoryformatversion")) {
 			*version = strtol(value, NULL, 10);
 		} else if (!strcmp(section, "extensions")) {
 			/* git names one in a subsection "sub.key": an extension it does not know */
@@ -192,7 +204,7 @@ static void read_format(const char *path, long *version, struct strbuf *exts)
  * way are refused unless they name what roadmap reads (SHA-1, files).
  * Returns 0 or -1 with one error naming the extension.
  */
-static int check_format(const struct repo_paths *p)
+static int check_format(struct repo_paths *p)
 {
 	static const char *const any_version[] = {
 		"noop", "preciousobjects", "partialclone", "worktreeconfig", NULL
@@ -200,14 +212,17 @@ static int check_format(const struct repo_paths *p)
 	static const char *const v1_only[] = {
 		"noop-v1", "objectformat", "refstorage", "compatobjectformat", NULL
 	};
-	struct strbuf path = STRBUF_INIT, exts = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, exts = STRBUF_INIT, promisors = STRBUF_INIT;
 	const char *name, *value;
 	const char *const *known;
 	long version;
 	int ret = 0;
 
 	strbuf_addf(&path, "%s/config", p->commondir);
-	read_format(path.buf, &version, &exts);
+	read_format(path.buf, &version, &exts, &promisors);
+	/* git's promisor remotes: extensions.partialClone names one, remote.<name>.promisor marks others */
+	if (promisors.len)
+		p->promisor = xstrdup(promisors.buf);
 	if (version < 0 || version > 1)
 		ret = error("unsupported repository format: core.repositoryformatversion = %ld "
 			    "(roadmap reads versions 0 and 1)", version);
@@ -215,8 +230,13 @@ static int check_format(const struct repo_paths *p)
 		value = name + strlen(name) + 1;
 		for (known = any_version; *known && strcmp(*known, name); known++)
 			;
-		if (*known)
+		if (*known) {
+			if (!strcmp(name, "partialclone") && *value) {
+				free(p->promisor);
+				p->promisor = xstrdup(value);
+			}
 			continue;
+		}
 		for (known = v1_only; *known && strcmp(*known, name); known++)
 			;
 		if (!*known) {
@@ -239,6 +259,7 @@ static int check_format(const struct repo_paths *p)
 	}
 	strbuf_release(&path);
 	strbuf_release(&exts);
+	strbuf_release(&promisors);
 	return ret;
 }
 

@@ -21,6 +21,12 @@ struct repo_paths {
 	char *commondir;	/* shared: refs, objects, config, hooks */
 	char *objdir;		/* commondir/objects */
 	char *workdir;		/* with a trailing '/'; NULL for a bare repository */
+	/*
+	 * A partial clone's promisor remote (extensions.partialClone, else
+	 * the first remote.<name>.promisor), which lazily fetches what the
+	 * clone lacks; NULL in a whole repository
+	 */
+	char *promisor;
 };
 
 /*
