@@ -14,12 +14,19 @@ int libgit_error(const char *what)
 int libgit_open(git_repository **out, const struct repo_paths *p)
 {
 	static int initialized;
-	static const char *ext[] = { "worktreeconfig" };
+	/*
+	 * The extensions git reads that libgit2 1.5 refuses unless told:
+	 * lib/repo.c's check_format() has refused the values roadmap cannot
+	 * read (objectformat other than sha1) before this runs.
+	 */
+	static const char *ext[] = {
+		"worktreeconfig", "noop", "noop-v1", "preciousobjects", "partialclone", "objectformat"
+	};
 	int rc;
 
 	if (!initialized) {
 		git_libgit2_init();
-		git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, ext, 1);
+		git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, ext, sizeof(ext) / sizeof(*ext));
 		/* bound the pack windows a full build maps (resident memory) */
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
