@@ -464,7 +464,9 @@ static int put_sync_state(struct apply *ap, const struct strbuf *roots, const ch
 			oid_to_hex(hex, row.oid);
 		strbuf_addf(&trees, "%s %s\n", hex, r);
 	}
+	repo_replace_list(ap->o->p, &key);	/* the replace refs read through */
 	if (!(rc = mdb_stat(txn, ix->invalid, &dbs)) &&
+	    !(rc = meta_put(txn, ix, "replace", key.buf, key.len)) &&
 	    !(rc = meta_put_u64(txn, ix, "invalid", dbs.ms_entries)) &&
 	    !(rc = meta_put(txn, ix, "config", stamp->buf, stamp->len)) &&
 	    !(rc = meta_put_str(txn, ix, "commit", commit)) &&

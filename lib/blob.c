@@ -16,8 +16,9 @@ int blob_from_git(const char *gitdir, const unsigned char *oid, const char *path
 		  struct strbuf *out)
 {
 	char hex[OID_HEX + 1];
-	char *cat[] = { "git", "cat-file", "blob", hex, NULL };
-	char *exists[] = { "git", "cat-file", "-e", hex, NULL };
+	/* the caller followed the replace refs (repo_replacement()): git must not again */
+	char *cat[] = { "git", "--no-replace-objects", "cat-file", "blob", hex, NULL };
+	char *exists[] = { "git", "--no-replace-objects", "cat-file", "-e", hex, NULL };
 
 	oid_to_hex(hex, oid);
 	strbuf_reset(out);
@@ -33,8 +34,11 @@ int blob_from_git(const char *gitdir, const unsigned char *oid, const char *path
 int blob_read(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
 	      const char *path, struct strbuf *out)
 {
+	unsigned char replaced[OID_RAW];
 	int type;
 
+	if (repo_replacement(p, oid, replaced))
+		oid = replaced;
 	if (db && !odb_read(db, oid, &type, out) && type == ODB_BLOB)
 		return BLOB_READ;
 	return blob_from_git(p->gitdir, oid, path, out);
@@ -43,8 +47,11 @@ int blob_read(struct odb *db, const struct repo_paths *p, const unsigned char *o
 int blob_next(struct catfile *cf, const struct repo_paths *p, const unsigned char *oid,
 	      const char *path, struct strbuf *out)
 {
+	unsigned char replaced[OID_RAW];
 	int rc = catfile_next(cf, out);
 
+	if (repo_replacement(p, oid, replaced))
+		oid = replaced;
 	if (rc == 0)
 		return BLOB_READ;
 	if (rc > 0)	/* missing, or loose and broken: git alone tells */
@@ -84,4 +91,39 @@ size_t blob_fetch_missing(const struct repo_paths *p, const unsigned char *const
 	strbuf_release(&in);
 	strbuf_release(&out);
 	return nr;
+}
+
+size_t blob_replace_unsupported(const struct repo_paths *p, struct strbuf *out)
+{
+	static const char *const names[] = { NULL, "commit", "tree", "blob", "tag" };
+	struct strbuf obj = STRBUF_INIT;
+	struct odb db;
+	size_t i, n = 0;
+	int have_db = !odb_open(&db, p->objdir);
+
+	for (i = 0; i < p->nr_replace; i++) {
+		char hex[OID_HEX + 1];
+		char *argv[] = { "git", "--no-replace-objects", "cat-file", "-t", hex, NULL };
+		const char *type = NULL;
+		int t;
+
+		oid_to_hex(hex, p->replace[i][0]);
+		if (have_db && !odb_read(&db, p->replace[i][0], &t, &obj) && t >= 1 && t <= 4) {
+			type = names[t];
+		} else {
+			strbuf_reset(&obj);
+			if (!run_git(&obj, p->gitdir, argv)) {
+				strbuf_setlen(&obj, strcspn(obj.buf, "\n"));
+				type = obj.buf;
+			}
+		}
+		if (type && !strcmp(type, "blob"))
+			continue;
+		strbuf_addf(out, "%s %s\n", hex, type ? type : "missing object");
+		n++;
+	}
+	if (have_db)
+		odb_close(&db);
+	strbuf_release(&obj);
+	return n;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "catfile.h"
 #include "fsck.h"
 #include "issue.h"
@@ -219,6 +220,25 @@ static void check_unknown(struct fsck *f)
 			(unsigned long long)want, n);
 }
 
+/* The replace refs roadmap does not follow (of trees and commits), where git does. */
+static void check_replace(struct fsck *f, const struct repo_paths *p)
+{
+	struct strbuf list = STRBUF_INIT, ref = STRBUF_INIT;
+	const char *line, *end;
+
+	blob_replace_unsupported(p, &list);
+	for (line = list.buf; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		strbuf_reset(&ref);
+		strbuf_addf(&ref, "refs/replace/%.*s", OID_HEX, line);
+		problem(f, "replace", ref.buf, "replaces a %.*s: git reads its replacement, roadmap "
+			"the original (it honours replace refs of blobs only)",
+			(int)(end - line - OID_HEX - 1), line + OID_HEX + 1);
+	}
+	strbuf_release(&list);
+	strbuf_release(&ref);
+}
+
 /* --- the full check --- */
 
 /* The path of file `num`, for messages. */
@@ -319,9 +339,12 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 	for (i = 0; i < f->rows.nr; i++) {
 		char hex[OID_HEX + 1];
 		/* an unknown file's blob is missing (named already): git would fetch it, one by one */
+		unsigned char replaced[OID_RAW];
 		if (f->rows.e[i].kind == ROW_TREE || !f->rows.e[i].num)
 			continue;
-		oid_to_hex(hex, f->rows.e[i].oid);
+		/* a blob reads as its replacement, as the refresh read it */
+		oid_to_hex(hex, repo_replacement(p, f->rows.e[i].oid, replaced) ? replaced :
+			   f->rows.e[i].oid);
 		strbuf_addf(&oids, "%s\n", hex);
 		files++;
 	}
@@ -456,7 +479,7 @@ int fsck_index(struct index *ix, const struct repo_paths *p, const struct repo_s
 			have ? (char *)v.mv_data : "none", head);
 	}
 	if (!meta_equals(f.txn, ix, "config", rs->stamp.buf, rs->stamp.len))
-		problem(&f, "index", NULL, "made with another configuration (roadmap.path)");
+		problem(&f, "index", NULL, "made with another configuration (roadmap.path, replace refs)");
 	if (!meta_get(f.txn, ix, "roots", &v))
 		strbuf_add(&f.roots, v.mv_data, v.mv_size);
 	if ((strspn(head, "0") != OID_HEX && list_head(&f, p, head) < 0) || list_rows(&f) < 0)
@@ -473,6 +496,7 @@ int fsck_index(struct index *ix, const struct repo_paths *p, const struct repo_s
 		problem(&f, "digest", NULL, "HEAD's trees sum to %s, the index's rows to %s", h, hex);
 	}
 	check_unknown(&f);
+	check_replace(&f, p);
 	if (full && check_records(&f, p) < 0)
 		goto out;
 	if (verbose) {

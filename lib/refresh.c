@@ -261,6 +261,36 @@ static int gitindex_actions_head(struct actions *w, const struct repo_paths *p, 
 	return ret;
 }
 
+/* Whether the index was made with the replace refs p honours (meta "replace"; none when absent). */
+static int replace_indexed(MDB_txn *txn, struct index *ix, const struct repo_paths *p)
+{
+	struct strbuf list = STRBUF_INIT;
+	MDB_val v;
+	int same;
+
+	repo_replace_list(p, &list);
+	if (meta_get(txn, ix, "replace", &v))
+		v.mv_size = 0;
+	same = v.mv_size == list.len && !memcmp(v.mv_data, list.buf, list.len);
+	strbuf_release(&list);
+	return same;
+}
+
+/* One warning for the replace refs of trees and commits, which roadmap does not follow. */
+static void warn_replace_unsupported(const struct repo_paths *p)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t n = blob_replace_unsupported(p, &list);
+
+	/* "<hex> <type>\n" each: the first is named */
+	if (n)
+		warning("refs/replace/%.*s replaces a %.*s%s: roadmap honours replace refs of blobs "
+			"only and reads trees and commits as they are (roadmap-fsck names such refs)",
+			OID_HEX, list.buf, (int)strcspn(list.buf + OID_HEX + 1, "\n"),
+			list.buf + OID_HEX + 1, n > 1 ? ", and others no blob" : "");
+	strbuf_release(&list);
+}
+
 /* One attempt; returns 0, -1 (reported) or an LMDB code (MDB_MAP_FULL: retry). */
 static int refresh_once(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
 			git_repository *repo, const struct strbuf *roots, unsigned flags,
@@ -303,6 +333,12 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, struct rep
 		rebuild = 1;
 		st->mode = "rebuild";
 		snprintf(st->reason, sizeof(st->reason), "--rebuild");
+	} else if (!replace_indexed(txn, ix, p)) {
+		/* the records of the blobs involved are another's now */
+		rebuild = 1;
+		st->mode = "rebuild";
+		snprintf(st->reason, sizeof(st->reason), "the replace refs changed");
+		warn_replace_unsupported(p);
 	} else if (!meta_equals(txn, ix, "roots", roots->buf, roots->len)) {
 		rebuild = 2;	/* keep the parsed blobs */
 		st->mode = "rebuild";

@@ -183,4 +183,105 @@ test_expect_failure 'offline: every query says on stderr how many issues are unk
 	)
 '
 
+# --- replace refs ---
+
+# git_titles: each issue's id and title as git shows HEAD's blobs (replace refs honoured)
+git_titles () {
+	for f in $(git ls-tree --name-only HEAD .roadmap/issues/)
+	do
+		git show "HEAD:$f" | sed -n -e "s/^id: //p" -e "s/^title: //p" | paste - - || return 1
+	done
+}
+
+test_expect_success 'setup: a replace ref on an issue blob' '
+	git init -q rp &&
+	(
+		cd rp &&
+		for i in 1 2 3
+		do
+			write_issue .roadmap/issues/R-$i.md R-$i todo "Original $i" || return 1
+		done &&
+		git add . &&
+		git commit -q -m one &&
+		roadmap-list --committed >/dev/null &&
+		write_issue replacement R-2 done "Replaced" &&
+		new=$(git hash-object -w replacement) &&
+		git replace "$(git rev-parse HEAD:.roadmap/issues/R-2.md)" "$new" &&
+		git show HEAD:.roadmap/issues/R-2.md >shown &&
+		test_cmp replacement shown
+	)
+'
+
+test_expect_success 'replace ref: roadmap reads the replacement, as git shows it; fsck agrees' '
+	(
+		cd rp &&
+		git_titles >expect &&
+		grep "^R-2	Replaced$" expect &&
+		roadmap-list --committed --format "%(id)	%(title)" >actual &&
+		test_cmp expect actual &&
+		roadmap-list --format "%(id)	%(title)" >actual &&
+		test_cmp expect actual &&
+		roadmap-fsck --full
+	)
+'
+
+test_expect_success 'GIT_NO_REPLACE_OBJECTS and core.useReplaceRefs=false: the original, as git' '
+	(
+		cd rp &&
+		GIT_NO_REPLACE_OBJECTS=1 git_titles >expect &&
+		grep "^R-2	Original 2$" expect &&
+		GIT_NO_REPLACE_OBJECTS=1 roadmap-list --committed --format "%(id)	%(title)" >actual &&
+		test_cmp expect actual &&
+		git config core.useReplaceRefs false &&
+		git_titles >expect2 &&
+		test_cmp expect expect2 &&
+		roadmap-list --committed --format "%(id)	%(title)" >actual &&
+		test_cmp expect actual &&
+		git config --unset core.useReplaceRefs &&
+		roadmap-list --committed --format "%(id)	%(title)" >actual &&
+		grep "^R-2	Replaced$" actual &&
+		roadmap-fsck --full
+	)
+'
+
+test_expect_success 'a packed replace ref counts; a deleted one changes the answer back' '
+	(
+		cd rp &&
+		git pack-refs --all &&
+		test_path_is_missing .git/refs/replace/$(git rev-parse HEAD:.roadmap/issues/R-2.md) &&
+		roadmap-list --committed --format "%(id)	%(title)" >actual &&
+		grep "^R-2	Replaced$" actual &&
+		git replace -d "$(git rev-parse HEAD:.roadmap/issues/R-2.md)" >/dev/null &&
+		git_titles >expect &&
+		grep "^R-2	Original 2$" expect &&
+		roadmap-list --committed --format "%(id)	%(title)" >actual &&
+		test_cmp expect actual &&
+		roadmap-fsck --full
+	)
+'
+
+test_expect_success 'a replace ref of a tree: one warning, and roadmap-fsck names it' '
+	(
+		cd rp &&
+		git checkout -q -b other &&
+		write_issue .roadmap/issues/R-9.md R-9 &&
+		git add . &&
+		git commit -q -m nine &&
+		tree=$(git rev-parse HEAD:.roadmap/issues) &&
+		git checkout -q main &&
+		old=$(git rev-parse HEAD:.roadmap/issues) &&
+		git replace "$old" "$tree" &&
+		roadmap-list --committed >/dev/null 2>err &&
+		test_line_count = 1 err &&
+		grep "warning: refs/replace/$old replaces a tree: roadmap honours replace refs of blobs only" err &&
+		roadmap-list --committed >/dev/null 2>err &&
+		test_must_be_empty err &&
+		test_expect_code 1 roadmap-fsck >fsck &&
+		grep "^replace: refs/replace/$old: replaces a tree: git reads its replacement, roadmap the original" fsck &&
+		git replace -d "$old" >/dev/null &&
+		roadmap-list --committed >/dev/null &&
+		roadmap-fsck
+	)
+'
+
 test_done
