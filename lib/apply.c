@@ -172,8 +172,12 @@ static int blob_record(struct apply *ap, const struct action *a, size_t i)
 	}
 	if (got < 0)
 		return -1;
-	if (got)
-		return MDB_NOTFOUND;	/* a partial clone lacks it: unknown */
+	if (got) {
+		/* a partial clone that could not fetch it said so once; anything else, here */
+		if (!is_missing(ap, a->oid))
+			warning("%s: blob missing (partial or sparse clone?)", a->path);
+		return MDB_NOTFOUND;	/* indexed as unknown */
+	}
 	return 0;
 }
 
