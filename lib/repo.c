@@ -226,7 +226,7 @@ static int check_format(struct repo_paths *p)
 
 	strbuf_addf(&path, "%s/config", p->commondir);
 	read_format(path.buf, &version, &exts, &promisors, &use_replace);
-	/* git's promisor remotes: extensions.partialClone names one, remote.<name>.promisor marks others */
+	/* promisor remotes: extensions.partialClone names one, remote.<name>.promisor others */
 	if (promisors.len)
 		p->promisor = xstrdup(promisors.buf);
 	if (version < 0 || version > 1)
