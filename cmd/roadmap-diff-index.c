@@ -2,7 +2,10 @@
  * roadmap-diff-index: what differs between the issue index and a commit,
  * the staging area or the working tree, over the issue roots, in git's
  * raw diff format. It never refreshes the index: it is how a script asks
- * whether a refresh is needed, and what a refresh would touch.
+ * whether a refresh is needed, and what a refresh would touch. It waits
+ * for a refresh in flight (a hook's, in the background), as every reader
+ * does: "git commit && roadmap-diff-index --committed --quiet" answers
+ * for the index the hook made, never for one half made.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -130,6 +133,7 @@ int main(int argc, char **argv)
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0 ||
 	    libgit_open(&repo, &paths) < 0 || libgit_roots(&roots, repo) < 0)
 		exit(EXIT_FATAL);
+	index_wait_refresh(ix);
 	rc = diff_index(&d, ix, &paths, repo, &roots,
 			committed ? DIFF_COMMITTED : cached ? DIFF_CACHED : DIFF_WORKTREE,
 			optind < argc ? argv[optind] : NULL);

@@ -84,6 +84,18 @@ static int hook_skips(const char *hook, int argc, char **argv, const struct repo
 	return strcmp(hook, "post-merge") && strcmp(hook, "post-rewrite");
 }
 
+static uint64_t unknown_files(struct index *ix)
+{
+	MDB_txn *txn;
+	uint64_t n;
+
+	if (index_begin(ix, &txn, 0))
+		return 0;
+	n = index_unknown_count(txn, ix);
+	index_end(txn);
+	return n;
+}
+
 /*
  * Bring the index to HEAD: the cascade's steps that need no libgit2 here,
  * else roadmap-reindex in this process's place (with the same options).
@@ -102,6 +114,9 @@ static int refresh(unsigned flags, char **reindex_argv, int verbose)
 	step = heal_here(ix, &paths, &rs, flags, &st);
 	if (step < 0)
 		die("cannot refresh the index");
+	/* files indexed as unknown (blobs missing): roadmap-reindex fetches them again */
+	if (step != HEAL_WALK && unknown_files(ix))
+		step = HEAL_WALK;
 	if (step == HEAL_WALK) {
 		index_close(ix);
 		repo_state_release(&rs);

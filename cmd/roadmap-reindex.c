@@ -43,6 +43,17 @@ static int read_paths(struct strbuf *out, int nul)
 	return ret;
 }
 
+/* Say how many files the index could not read (their blobs are missing). */
+static void warn_unknown(struct index *ix)
+{
+	MDB_txn *txn;
+
+	if (index_begin(ix, &txn, 0))
+		return;
+	index_warn_unknown(txn, ix);
+	index_end(txn);
+}
+
 int main(int argc, char **argv)
 {
 	struct repo_paths paths;
@@ -64,6 +75,13 @@ int main(int argc, char **argv)
 	flags = parse_refresh_options(argc, argv, &hook);
 	if (hook)
 		die("--hook is for roadmap-refresh");
+	/*
+	 * Run by a person or a script (not a reader's heal or a hook, which
+	 * name themselves in ROADMAP_BY): fetch the blobs of the files
+	 * indexed as unknown again. Queries do not, on every call.
+	 */
+	if (!getenv("ROADMAP_BY"))
+		flags |= REFRESH_RETRY;
 	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
 	repo_config_stamp(&paths, &rs.stamp);	/* HEAD: read in the write transaction */
@@ -80,11 +98,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < 3 && !(flags & REFRESH_STDIN); i++) {
 		if (!repo_state_read(&rs, &paths) && heal_is_fresh(ix, &rs))
 			break;
-		if (refresh_index(ix, &paths, &rs, flags & ~(REFRESH_FULL | REFRESH_REBUILD), NULL, &st) < 0)
+		if (refresh_index(ix, &paths, &rs, flags & ~(REFRESH_FULL | REFRESH_REBUILD | REFRESH_RETRY),
+				  NULL, &st) < 0)
 			die("cannot refresh the index");
 	}
 	if (flags & REFRESH_VERBOSE)
 		refresh_report(ix, &st);
+	if (!(flags & REFRESH_QUIET))
+		warn_unknown(ix);
 	index_close(ix);
 	repo_state_release(&rs);
 	repo_paths_release(&paths);

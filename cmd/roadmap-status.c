@@ -41,7 +41,7 @@ struct state {
 	char head[OID_HEX + 1];
 	struct strbuf commit, version, stateword, checkpoint, trees, digest;
 	struct strbuf last_mode, last_reason, last_by;
-	uint64_t issues, invalid, last_time, last_us, parsed, reused, added, modified, deleted;
+	uint64_t issues, invalid, unknown, last_time, last_us, parsed, reused, added, modified, deleted;
 	long long behind;	/* -1: unknown */
 	uint64_t size;
 	size_t files;		/* rows of issue files, committed so far while building */
@@ -140,6 +140,12 @@ static int read_state(struct state *s, struct index *ix, const struct repo_paths
 	meta_get_u64(txn, ix, "last_added", &s->added);
 	meta_get_u64(txn, ix, "last_modified", &s->modified);
 	meta_get_u64(txn, ix, "last_deleted", &s->deleted);
+	/* files whose blobs a partial clone lacks: the index is not "clean" but incomplete */
+	s->unknown = index_unknown_count(txn, ix);
+	if (s->unknown && !strcmp(s->stateword.buf, "clean")) {
+		strbuf_reset(&s->stateword);
+		strbuf_addstr(&s->stateword, "incomplete");
+	}
 	count_status(txn, ix, s);
 	index_nr_files(txn, ix, &s->files);
 	index_end(txn);
@@ -186,6 +192,9 @@ static void print_human(const struct state *s, const struct index *ix)
 		       s->by_status[i].n);
 	printf("%s\n", s->nr ? ")" : "");
 	printf("invalid: %llu files (roadmap-refresh -v names them)\n", (unsigned long long)s->invalid);
+	if (s->unknown)
+		printf("unknown: %llu files: their blobs are missing (partial clone; roadmap-refresh "
+		       "fetches them, roadmap-fsck names them)\n", (unsigned long long)s->unknown);
 	if (s->last_time)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
 	printf("last:    %s by %s, %s (%llds ago), %.1f ms\n", s->last_mode.buf, s->last_by.buf, when,
@@ -243,8 +252,9 @@ static void print_json(const struct state *s, const struct index *ix)
 			strbuf_addstr(&out, "null");
 		strbuf_addch(&out, '}');
 	}
-	strbuf_addf(&out, "], \"files\": %zu, \"issues\": %llu, \"invalid\": %llu, \"by_status\": {",
-		    s->files, (unsigned long long)s->issues, (unsigned long long)s->invalid);
+	strbuf_addf(&out, "], \"files\": %zu, \"issues\": %llu, \"invalid\": %llu, \"unknown\": %llu"
+		    ", \"by_status\": {", s->files, (unsigned long long)s->issues,
+		    (unsigned long long)s->invalid, (unsigned long long)s->unknown);
 	for (i = 0; i < s->nr; i++) {
 		if (i)
 			strbuf_addstr(&out, ", ");
@@ -323,6 +333,11 @@ static void print_prometheus(const struct state *s, const struct index *ix, cons
 	prom_metric(&out, "roadmap_invalid_files", "Issue files that fail to parse.", "gauge");
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)s->invalid);
 	prom_sample(&out, "roadmap_invalid_files", worktree, NULL, num);
+	prom_metric(&out, "roadmap_unknown_files",
+		    "Issue files whose blobs are missing (a partial clone that could not fetch them).",
+		    "gauge");
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)s->unknown);
+	prom_sample(&out, "roadmap_unknown_files", worktree, NULL, num);
 	if (s->last_time) {
 		prom_metric(&out, "roadmap_index_age_seconds", "Seconds since the last refresh.", "gauge");
 		snprintf(num, sizeof(num), "%lld", (long long)time(NULL) - (long long)s->last_time);

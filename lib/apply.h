@@ -2,7 +2,8 @@
 #define APPLY_H
 
 /*
- * apply.h - writing actions to the index; calls actions, postings, readahead, gitindex, refreshstats.
+ * apply.h - writing actions to the index; calls actions, postings, readahead, gitindex,
+ * refreshstats, blob (a partial clone's missing blobs, fetched first).
  *
  * A refresh finds the actions that bring the rows to HEAD (from git's
  * index, git diff-tree, or a walk of HEAD's trees), then applies them in

@@ -34,12 +34,22 @@ enum { BLOB_CORRUPT = -1, BLOB_READ = 0, BLOB_MISSING = 1 };
 /*
  * The blob oid by "git cat-file blob" (GIT_DIR=gitdir), for a reader
  * that could not read it: BLOB_READ, BLOB_MISSING, or BLOB_CORRUPT
- * (reported, naming path; NULL: the oid only).
+ * (reported, naming path; NULL: the oid only). oid is read as itself:
+ * the caller has followed the replace refs (repo_replacement()).
+ *
+ * Replace refs: a blob a replace ref replaces reads as its replacement,
+ * as git shows it (blob_read(), blob_next(), libgit_read_blob() and the
+ * streams they are given follow repo_replacement()). The rows keep the
+ * original's oid, as HEAD's trees have it; a change of the replace refs
+ * honoured rebuilds the index (refresh.h).
  */
 int blob_from_git(const char *gitdir, const unsigned char *oid, const char *path,
 		  struct strbuf *out);
 
-/* The blob oid, in-process where db can read it (db may be NULL: none open), else from git. */
+/*
+ * The blob oid (or its replacement), in-process where db can read it (db
+ * may be NULL: none open), else from git.
+ */
 int blob_read(struct odb *db, const struct repo_paths *p, const unsigned char *oid,
 	      const char *path, struct strbuf *out);
 
@@ -51,5 +61,25 @@ int blob_read(struct odb *db, const struct repo_paths *p, const unsigned char *o
  */
 int blob_next(struct catfile *cf, const struct repo_paths *p, const unsigned char *oid,
 	      const char *path, struct strbuf *out);
+
+/*
+ * In a partial clone, fetch the blobs of oids[0..n) the clone lacks in one
+ * batch, as git checkout does: one "git fetch" of the promisor remote
+ * with their ids on stdin (git itself fetches a blob it is asked for and
+ * lacks, one process and one round trip a blob). missing[i] says after
+ * which are still missing (the remote is unreachable, or lacks them;
+ * warned, once): the caller indexes them as unknown, without asking git
+ * for each. Returns how many are missing; in a whole repository (no
+ * promisor remote) none are looked for: 0.
+ */
+size_t blob_fetch_missing(const struct repo_paths *p, const unsigned char *const *oids, size_t n,
+			 char *missing);
+
+/*
+ * The replace refs honoured whose original is no blob (a tree, a commit,
+ * a tag): roadmap reads those objects as themselves, where git shows the
+ * replacement. "<original hex> <its type>\n" each in out; returns how many.
+ */
+size_t blob_replace_unsupported(const struct repo_paths *p, struct strbuf *out);
 
 #endif

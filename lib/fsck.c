@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "catfile.h"
 #include "fsck.h"
 #include "issue.h"
@@ -195,6 +196,49 @@ static void compare_lists(struct fsck *f, unsigned char *head_digest, unsigned c
 	}
 }
 
+/*
+ * The files indexed with no record, their blobs missing (a partial clone
+ * that could not fetch them): each is named, and their count checked.
+ */
+static void check_unknown(struct fsck *f)
+{
+	uint64_t want = 0;
+	size_t i, n = 0;
+	char hex[OID_HEX + 1];
+
+	for (i = 0; i < f->rows.nr; i++) {
+		struct entry *e = &f->rows.e[i];
+		if (e->kind == ROW_TREE || e->num)
+			continue;
+		n++;
+		oid_to_hex(hex, e->oid);
+		problem(f, "unknown", e->key, "blob %s is missing (partial clone): the issue is "
+			"not indexed; roadmap-refresh fetches it", hex);
+	}
+	if (!meta_get_u64(f->txn, f->ix, "unknown", &want) && want != n)
+		problem(f, "differs", NULL, "meta says %llu unknown files, the rows make %zu",
+			(unsigned long long)want, n);
+}
+
+/* The replace refs roadmap does not follow (of trees and commits), where git does. */
+static void check_replace(struct fsck *f, const struct repo_paths *p)
+{
+	struct strbuf list = STRBUF_INIT, ref = STRBUF_INIT;
+	const char *line, *end;
+
+	blob_replace_unsupported(p, &list);
+	for (line = list.buf; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		strbuf_reset(&ref);
+		strbuf_addf(&ref, "refs/replace/%.*s", OID_HEX, line);
+		problem(f, "replace", ref.buf, "replaces a %.*s: git reads its replacement, roadmap "
+			"the original (it honours replace refs of blobs only)",
+			(int)(end - line - OID_HEX - 1), line + OID_HEX + 1);
+	}
+	strbuf_release(&list);
+	strbuf_release(&ref);
+}
+
 /* --- the full check --- */
 
 /* The path of file `num`, for messages. */
@@ -294,9 +338,13 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 
 	for (i = 0; i < f->rows.nr; i++) {
 		char hex[OID_HEX + 1];
-		if (f->rows.e[i].kind == ROW_TREE)
+		/* an unknown file's blob is missing (named already): git would fetch it, one by one */
+		unsigned char replaced[OID_RAW];
+		if (f->rows.e[i].kind == ROW_TREE || !f->rows.e[i].num)
 			continue;
-		oid_to_hex(hex, f->rows.e[i].oid);
+		/* a blob reads as its replacement, as the refresh read it */
+		oid_to_hex(hex, repo_replacement(p, f->rows.e[i].oid, replaced) ? replaced :
+			   f->rows.e[i].oid);
 		strbuf_addf(&oids, "%s\n", hex);
 		files++;
 	}
@@ -311,7 +359,7 @@ static int check_records(struct fsck *f, const struct repo_paths *p)
 		size_t plen, storedlen;
 		size_t before = pl.nr;
 
-		if (e->kind == ROW_TREE)
+		if (e->kind == ROW_TREE || !e->num)
 			continue;
 		if ((rc = catfile_next(&cf, &blob))) {
 			if (rc < 0) {
@@ -431,7 +479,7 @@ int fsck_index(struct index *ix, const struct repo_paths *p, const struct repo_s
 			have ? (char *)v.mv_data : "none", head);
 	}
 	if (!meta_equals(f.txn, ix, "config", rs->stamp.buf, rs->stamp.len))
-		problem(&f, "index", NULL, "made with another configuration (roadmap.path)");
+		problem(&f, "index", NULL, "made with another configuration (roadmap.path, replace refs)");
 	if (!meta_get(f.txn, ix, "roots", &v))
 		strbuf_add(&f.roots, v.mv_data, v.mv_size);
 	if ((strspn(head, "0") != OID_HEX && list_head(&f, p, head) < 0) || list_rows(&f) < 0)
@@ -447,6 +495,8 @@ int fsck_index(struct index *ix, const struct repo_paths *p, const struct repo_s
 		oid_to_hex(h, head_digest);
 		problem(&f, "digest", NULL, "HEAD's trees sum to %s, the index's rows to %s", h, hex);
 	}
+	check_unknown(&f);
+	check_replace(&f, p);
 	if (full && check_records(&f, p) < 0)
 		goto out;
 	if (verbose) {

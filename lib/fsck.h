@@ -6,7 +6,7 @@
 
 /*
  * fsck.h - checking the index against HEAD, as roadmap-fsck does. Calls
- * index, issue, record, output, catfile, repo.
+ * index, issue, record, output, catfile, blob, repo.
  *
  * The quick check lists HEAD's trees under the roots with git ls-tree
  * (no blob is read), sums the digest of (path, blob oid) and compares it

@@ -36,6 +36,7 @@ enum refresh_flags {
 	REFRESH_NO_WAIT = (1 << 4),	/* skip when another refresh runs */
 	REFRESH_STDIN = (1 << 5),	/* the paths to refresh come on stdin */
 	REFRESH_NUL = (1 << 6),		/* ... NUL-terminated, not quoted */
+	REFRESH_RETRY = (1 << 7),	/* fetch the blobs of unknown files again (index.h) */
 };
 
 /*

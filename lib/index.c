@@ -318,6 +318,18 @@ void index_unlock(struct index *ix)
 		flock(ix->lockfd, LOCK_UN);
 }
 
+void index_wait_refresh(struct index *ix)
+{
+	/* a shared lock on a descriptor of its own: it waits for the writer, not for other readers */
+	int fd = open(ix->lockpath, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;		/* no refresh ever ran here, or we may not read it */
+	while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
+		;
+	close(fd);
+}
+
 int meta_get(MDB_txn *txn, struct index *ix, const char *key, MDB_val *val)
 {
 	MDB_val k = { strlen(key), (void *)key };

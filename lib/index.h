@@ -15,7 +15,8 @@
  * Named databases:
  *   meta     key -> value: version, commit, roots, config, counts, state
  *   files    path -> struct file_row (blob oid, file number, stat data)
- *            for the .md files under the roots; and "dir/" -> tree oid
+ *            for the .md files under the roots (number 0: unknown, its
+ *            blob missing, below); and "dir/" -> tree oid
  *            for their directories: one key space in git's order, so one
  *            cursor merge-walks it against trees. Kept small: a walk
  *            reads every row of a changed directory
@@ -39,7 +40,7 @@
 #include "repo.h"
 #include "strbuf.h"
 
-#define INDEX_VERSION "roadmap-index 7"
+#define INDEX_VERSION "roadmap-index 8"
 #define INDEX_MAPSIZE ((size_t)1 << 30)
 /* LMDB's longest key: a path (or folder) longer than this is not indexed */
 #define INDEX_KEY_MAX 511
@@ -129,6 +130,13 @@ void index_drop_pages(struct index *ix);
  */
 int index_lock(struct index *ix, int wait);
 void index_unlock(struct index *ix);
+
+/*
+ * Wait until no refresh holds the lock (a hook's, running in the
+ * background), without taking it: for a reader that does not heal
+ * (roadmap-diff-index) but must not answer from a refresh half done.
+ */
+void index_wait_refresh(struct index *ix);
 
 /* Print every invalid file of the index as "path:line:col: message" on stderr. */
 int index_report_invalid(struct index *ix);
@@ -285,6 +293,23 @@ void digest_update(unsigned char *digest, const char *path, size_t plen,
 typedef void (*index_count_fn)(const char *value, size_t len, size_t n, void *data);
 int index_field_counts(MDB_txn *txn, struct index *ix, const char *field,
 		       index_count_fn fn, void *data);
+
+/*
+ * Unknown files: an issue file of HEAD whose blob is missing (a partial
+ * clone that could not fetch it) has a row in `files` with its blob oid
+ * and number 0, and no record: the walks find it indexed as HEAD has it,
+ * queries do not see it, and meta "unknown" counts such rows. A query
+ * whose answer lacks them must say so (index_warn_unknown()) and exit
+ * EXIT_INCOMPLETE (2); roadmap-refresh fetches them again.
+ */
+uint64_t index_unknown_count(MDB_txn *txn, struct index *ix);
+/*
+ * For a query, once: when the index has unknown files, warn "N issues
+ * are unknown: ..." on stderr. Returns N: the query then exits 2.
+ */
+uint64_t index_warn_unknown(MDB_txn *txn, struct index *ix);
+/* Each unknown file's row, in path order; as the walks above. */
+int index_foreach_unknown(MDB_txn *txn, struct index *ix, file_row_fn fn, void *data);
 
 /* The number of issue files indexed (rows of nums). Returns 0 or an LMDB code, not reported. */
 int index_nr_files(MDB_txn *txn, struct index *ix, size_t *out);

@@ -4,10 +4,12 @@
  * Part of the storage layer (index.h), so the only other file that
  * calls mdb_* besides index.c.
  */
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "index.h"
+#include "usage.h"
 
 int index_field_counts(MDB_txn *txn, struct index *ix, const char *field,
 		       index_count_fn fn, void *data)
@@ -69,4 +71,42 @@ int index_replaced(struct index *ix)
 	/* a quarantined or deleted index: another file has the name now */
 	return !mdb_env_get_fd(ix->env, &fd) && !fstat(fd, &a) &&
 		(stat(ix->path, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
+uint64_t index_unknown_count(MDB_txn *txn, struct index *ix)
+{
+	uint64_t n = 0;
+
+	meta_get_u64(txn, ix, "unknown", &n);
+	return n;
+}
+
+uint64_t index_warn_unknown(MDB_txn *txn, struct index *ix)
+{
+	uint64_t n = index_unknown_count(txn, ix);
+
+	if (n)
+		warning("%llu issue%s unknown: their blobs are missing (partial clone; run "
+			"roadmap-refresh when the promisor remote is reachable)",
+			(unsigned long long)n, n == 1 ? " is" : "s are");
+	return n;
+}
+
+int index_foreach_unknown(MDB_txn *txn, struct index *ix, file_row_fn fn, void *data)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	struct file_row row;
+	int rc;
+
+	if (!index_unknown_count(txn, ix))
+		return 0;	/* the common case: no walk */
+	if ((rc = mdb_cursor_open(txn, ix->files, &c)))
+		return rc;
+	while (!(rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)))
+		if (!file_row_decode(&row, &v) && row.kind == ROW_FILE && !row.num &&
+		    (rc = fn(k.mv_data, k.mv_size, &row, data)))
+			break;
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
 }

@@ -3,6 +3,7 @@
 #include "blob.h"
 #include "libgit.h"
 #include "usage.h"
+#include "xalloc.h"
 
 int libgit_error(const char *what)
 {
@@ -11,20 +12,38 @@ int libgit_error(const char *what)
 	return error("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
 }
 
+/*
+ * The replace refs of the repository opened: libgit2 does not honour
+ * them, so libgit_read_blob() follows them (one repository a process).
+ */
+static struct repo_paths replace_of;
+
 int libgit_open(git_repository **out, const struct repo_paths *p)
 {
 	static int initialized;
-	static const char *ext[] = { "worktreeconfig" };
+	/*
+	 * The extensions git reads that libgit2 1.5 refuses unless told:
+	 * lib/repo.c's check_format() has refused the values roadmap cannot
+	 * read (objectformat other than sha1) before this runs.
+	 */
+	static const char *ext[] = {
+		"worktreeconfig", "noop", "noop-v1", "preciousobjects", "partialclone", "objectformat"
+	};
 	int rc;
 
 	if (!initialized) {
 		git_libgit2_init();
-		git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, ext, 1);
+		git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, ext, sizeof(ext) / sizeof(*ext));
 		/* bound the pack windows a full build maps (resident memory) */
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
 		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
 		initialized = 1;
 	}
+	free(replace_of.replace);
+	replace_of.nr_replace = p->nr_replace;
+	replace_of.replace = NULL;
+	if (p->nr_replace)
+		replace_of.replace = (void *)xmemdupz(p->replace, p->nr_replace * sizeof(*p->replace));
 	rc = git_repository_open_ext(out, p->gitdir,
 				     GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_NO_DOTGIT, NULL);
 	if (rc == GIT_EOWNER)
@@ -98,7 +117,10 @@ int libgit_read_blob(git_repository *repo, const unsigned char *oid, const char 
 {
 	git_blob *blob;
 	git_oid id;
+	unsigned char replaced[OID_RAW];
 
+	if (repo_replacement(&replace_of, oid, replaced))
+		oid = replaced;
 	memcpy(id.id, oid, OID_RAW);
 	if (git_blob_lookup(&blob, repo, &id) < 0) {
 		git_error_clear();

@@ -19,6 +19,19 @@
 
 static const char *const type_names[] = { NULL, "commit", "tree", "blob", "tag" };
 
+/* When objdir/pack last changed: a new pack (a fetch) changes it. */
+static void pack_dir_time(const char *objdir, struct timespec *out)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+
+	strbuf_addf(&path, "%s/pack", objdir);
+	memset(out, 0, sizeof(*out));
+	if (!stat(path.buf, &st))
+		*out = st.st_mtim;
+	strbuf_release(&path);
+}
+
 int odb_open(struct odb *db, const char *objdir)
 {
 	struct strbuf path = STRBUF_INIT;
@@ -34,6 +47,7 @@ int odb_open(struct odb *db, const char *objdir)
 	if (alternates)
 		return 1;
 	db->objdir = xstrdup(objdir);
+	pack_dir_time(objdir, &db->pack_time);
 	packidx_open(&db->idx, objdir);
 	db->packs = xcalloc(db->idx.nr ? db->idx.nr : 1, sizeof(*db->packs));
 	return 0;
@@ -48,7 +62,7 @@ void odb_drop_pages(struct odb *db)
 			madvise((void *)db->packs[i].map, db->packs[i].size, MADV_DONTNEED);
 }
 
-void odb_close(struct odb *db)
+static void close_packs(struct odb *db)
 {
 	size_t i;
 
@@ -56,9 +70,33 @@ void odb_close(struct odb *db)
 		if (db->packs[i].map)
 			munmap((void *)db->packs[i].map, db->packs[i].size);
 	free(db->packs);
+	db->packs = NULL;
+	packidx_close(&db->idx);
+}
+
+/*
+ * The packs again, when a pack came or went since they were listed (a
+ * fetch of a partial clone's missing blobs): 1 when they changed.
+ */
+static int reload_packs(struct odb *db)
+{
+	struct timespec t;
+
+	pack_dir_time(db->objdir, &t);
+	if (t.tv_sec == db->pack_time.tv_sec && t.tv_nsec == db->pack_time.tv_nsec)
+		return 0;
+	close_packs(db);
+	db->pack_time = t;
+	packidx_open(&db->idx, db->objdir);
+	db->packs = xcalloc(db->idx.nr ? db->idx.nr : 1, sizeof(*db->packs));
+	return 1;
+}
+
+void odb_close(struct odb *db)
+{
+	close_packs(db);
 	strbuf_release(&db->delta);
 	strbuf_release(&db->result);
-	packidx_close(&db->idx);
 	free(db->objdir);
 	memset(db, 0, sizeof(*db));
 }
@@ -353,7 +391,74 @@ int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf 
 	if (!packidx_find(&db->idx, oid, &n, &off))
 		return read_packed(db, n, off, type, out);
 	rc = read_loose(db, oid, type, out);
+	/* not here: in a pack that came since (git fetched it), as git and libgit2 look again */
+	if (rc == 1 && reload_packs(db) && !packidx_find(&db->idx, oid, &n, &off))
+		return read_packed(db, n, off, type, out);
 	return rc ? rc : check_oid(oid, *type, out->buf, out->len);
+}
+
+/* objdir and the object directories its info/alternates names, recursively (git's depth: 5). */
+static void object_dirs(struct strbuf *dirs, const char *objdir, int depth)
+{
+	struct strbuf path = STRBUF_INIT, alt = STRBUF_INIT;
+	char *line, *next;
+
+	strbuf_addstr(dirs, objdir);
+	strbuf_addch(dirs, '\0');
+	strbuf_addf(&path, "%s/info/alternates", objdir);
+	if (depth < 5 && strbuf_read_file(&alt, path.buf, 0) >= 0) {
+		for (line = alt.buf; line < alt.buf + alt.len; line = next) {
+			next = strchrnul(line, '\n');
+			if (*next)
+				*next++ = '\0';
+			if (!*line || *line == '#')
+				continue;
+			strbuf_reset(&path);
+			if (*line != '/')
+				strbuf_addf(&path, "%s/", objdir);
+			strbuf_addstr(&path, line);
+			object_dirs(dirs, path.buf, depth + 1);
+		}
+	}
+	strbuf_release(&path);
+	strbuf_release(&alt);
+}
+
+size_t odb_missing(const char *objdir, const unsigned char *const *oids, size_t n, char *missing)
+{
+	struct strbuf dirs = STRBUF_INIT, path = STRBUF_INIT;
+	struct packidx *idx = NULL;
+	const char *d;
+	size_t ndirs = 0, i, j, nr = 0, pack;
+	uint64_t off;
+	struct stat st;
+
+	object_dirs(&dirs, objdir, 0);
+	for (d = dirs.buf; d < dirs.buf + dirs.len; d += strlen(d) + 1) {
+		idx = xrealloc(idx, (ndirs + 1) * sizeof(*idx));
+		packidx_open(&idx[ndirs++], d);
+	}
+	for (i = 0; i < n; i++) {
+		missing[i] = 1;
+		for (j = 0, d = dirs.buf; j < ndirs && missing[i]; j++, d += strlen(d) + 1) {
+			char hex[OID_HEX + 1];
+			if (!packidx_find(&idx[j], oids[i], &pack, &off)) {
+				missing[i] = 0;
+				break;
+			}
+			oid_to_hex(hex, oids[i]);
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/%.2s/%s", d, hex, hex + 2);
+			missing[i] = stat(path.buf, &st) < 0;
+		}
+		nr += missing[i];
+	}
+	for (j = 0; j < ndirs; j++)
+		packidx_close(&idx[j]);
+	free(idx);
+	strbuf_release(&dirs);
+	strbuf_release(&path);
+	return nr;
 }
 
 /* The entry called name[0..len) of tree buf: its oid and whether it is a tree. */

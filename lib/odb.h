@@ -2,6 +2,7 @@
 #define ODB_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "packidx.h"
 #include "repo.h"
@@ -34,17 +35,28 @@ struct odb {
 		int failed;
 	} *packs;
 	struct strbuf delta, result;	/* a delta chain's buffers, kept from read to read */
+	struct timespec pack_time;	/* objdir/pack's mtime when the packs were listed */
 };
 
 /* Returns 0, or 1 when objdir has alternates (objects elsewhere: ask git). */
 int odb_open(struct odb *db, const char *objdir);
 /*
  * The object oid: its type and content. Returns 0, 1 when it is not in
- * this database, -1 when it cannot be read here (a broken or unknown
+ * this database (the packs are listed again first, when a pack came
+ * since: a fetch), -1 when it cannot be read here (a broken or unknown
  * form, or a loose object that does not hash to oid). Nothing is reported:
  * the caller asks git, which says what is wrong.
  */
 int odb_read(struct odb *db, const unsigned char *oid, int *type, struct strbuf *out);
+/*
+ * Which of the n objects oids[] no object directory of the repository
+ * holds (objdir and those its info/alternates names): missing[i] is set
+ * to 1 for those, 0 for the others; returns how many are missing. Only
+ * the .idx files and the names of loose objects are looked at: nothing
+ * is read, and no git runs (in a partial clone, git fetches each object
+ * it is asked for and lacks, one at a time).
+ */
+size_t odb_missing(const char *objdir, const unsigned char *const *oids, size_t n, char *missing);
 /* Let the pages of the packs read so far go (a sweep of every blob would keep them all). */
 void odb_drop_pages(struct odb *db);
 void odb_close(struct odb *db);

@@ -82,7 +82,10 @@ int readahead_start(struct readahead *ra, const struct action *act, size_t nr, s
 		qsort(want, m, sizeof(*want), cmp_wanted);
 		for (i = 0; i < m; i++) {
 			char hex[OID_HEX + 1];
-			oid_to_hex(hex, act[want[i].act].oid);
+			unsigned char replaced[OID_RAW];
+			/* the stream reads what git shows: the replacement, if any */
+			oid_to_hex(hex, repo_replacement(p, act[want[i].act].oid, replaced) ? replaced :
+				   act[want[i].act].oid);
 			strbuf_add(&oids, hex, OID_HEX);
 			strbuf_addch(&oids, '\n');
 			ra->order[ra->nr_order++] = want[i].act;

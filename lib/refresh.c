@@ -184,6 +184,9 @@ static void path_action(struct actions *w, git_tree *tree, const char *key)
 	MDB_val k = { len, (void *)key }, v;
 	int stored = !mdb_get(w->txn, w->ix->files, &k, &v);
 	const unsigned char *sv = stored ? v.mv_data : NULL;
+	struct file_row row;
+	/* a file indexed as unknown (its blob was missing): read again */
+	int unknown = stored && !is_dir && !file_row_decode(&row, &v) && row.kind == ROW_FILE && !row.num;
 	int present = tree && !git_tree_entry_bypath(&e, tree, gitpath);
 	git_filemode_t mode = present ? git_tree_entry_filemode(e) : 0;
 	const unsigned char *oid = present ? git_tree_entry_id(e)->id : NULL;
@@ -198,7 +201,7 @@ static void path_action(struct actions *w, git_tree *tree, const char *key)
 			actions_add(w, ACT_TREE_DELETE, key, len, NULL, NULL);
 	} else if (present && !stored) {
 		actions_add(w, ACT_ADD, key, len, oid, NULL)->mode = mode;
-	} else if (present && (memcmp(sv + 1, oid, OID_RAW) ||
+	} else if (present && (unknown || memcmp(sv + 1, oid, OID_RAW) ||
 			       (sv[0] == ROW_FILE_EXEC) != (mode == GIT_FILEMODE_BLOB_EXECUTABLE))) {
 		actions_add(w, ACT_MODIFY, key, len, oid, &v)->mode = mode;
 	} else if (!present && stored) {
@@ -258,6 +261,36 @@ static int gitindex_actions_head(struct actions *w, const struct repo_paths *p, 
 	return ret;
 }
 
+/* Whether the index was made with the replace refs p honours (meta "replace"; none when absent). */
+static int replace_indexed(MDB_txn *txn, struct index *ix, const struct repo_paths *p)
+{
+	struct strbuf list = STRBUF_INIT;
+	MDB_val v;
+	int same;
+
+	repo_replace_list(p, &list);
+	if (meta_get(txn, ix, "replace", &v))
+		v.mv_size = 0;
+	same = v.mv_size == list.len && !memcmp(v.mv_data, list.buf, list.len);
+	strbuf_release(&list);
+	return same;
+}
+
+/* One warning for the replace refs of trees and commits, which roadmap does not follow. */
+static void warn_replace_unsupported(const struct repo_paths *p)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t n = blob_replace_unsupported(p, &list);
+
+	/* "<hex> <type>\n" each: the first is named */
+	if (n)
+		warning("refs/replace/%.*s replaces a %.*s%s: roadmap honours replace refs of blobs "
+			"only and reads trees and commits as they are (roadmap-fsck names such refs)",
+			OID_HEX, list.buf, (int)strcspn(list.buf + OID_HEX + 1, "\n"),
+			list.buf + OID_HEX + 1, n > 1 ? ", and others no blob" : "");
+	strbuf_release(&list);
+}
+
 /* One attempt; returns 0, -1 (reported) or an LMDB code (MDB_MAP_FULL: retry). */
 static int refresh_once(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
 			git_repository *repo, const struct strbuf *roots, unsigned flags,
@@ -300,6 +333,12 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, struct rep
 		rebuild = 1;
 		st->mode = "rebuild";
 		snprintf(st->reason, sizeof(st->reason), "--rebuild");
+	} else if (!replace_indexed(txn, ix, p)) {
+		/* the records of the blobs involved are another's now */
+		rebuild = 1;
+		st->mode = "rebuild";
+		snprintf(st->reason, sizeof(st->reason), "the replace refs changed");
+		warn_replace_unsupported(p);
 	} else if (!meta_equals(txn, ix, "roots", roots->buf, roots->len)) {
 		rebuild = 2;	/* keep the parsed blobs */
 		st->mode = "rebuild";
@@ -318,6 +357,14 @@ static int refresh_once(struct index *ix, const struct repo_paths *p, struct rep
 		full = 1;
 		st->mode = "full scan";
 		snprintf(st->reason, sizeof(st->reason), "--full");
+	} else if (paths && (flags & REFRESH_RETRY) && !(flags & REFRESH_STDIN)) {
+		/* retry_unknown(): only on the commit just indexed (HEAD moved: the next refresh) */
+		if (!meta_equals(txn, ix, "commit", hex, OID_HEX)) {
+			rc = 0;
+			goto out;
+		}
+		st->mode = "listed paths";
+		snprintf(st->reason, sizeof(st->reason), "fetching the blobs of unknown files again");
 	} else if (meta_equals(txn, ix, "commit", hex, OID_HEX)) {
 		st->mode = "up to date";
 		snprintf(st->reason, sizeof(st->reason), "HEAD is %.12s", hex);
@@ -408,6 +455,42 @@ out:
 	return rc;
 }
 
+static int add_unknown(const char *path, size_t len, struct file_row *row, void *data)
+{
+	(void)row;
+	strbuf_add(data, path, len);
+	strbuf_addch(data, '\0');
+	return 0;
+}
+
+/*
+ * The files indexed as unknown (their blobs were missing), read again:
+ * their blobs are fetched in one batch, as any refresh fetches what it
+ * reads (apply.h). Returns 0, -1 (reported) or an LMDB code.
+ */
+static int retry_unknown(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
+			 git_repository *repo, const struct strbuf *roots, unsigned flags,
+			 struct refresh_stats *st)
+{
+	struct strbuf paths = STRBUF_INIT;
+	struct refresh_stats retried;
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = index_begin(ix, &txn, 0)))
+		return rc < 0 ? rc : 0;
+	rc = index_foreach_unknown(txn, ix, add_unknown, &paths);
+	index_end(txn);
+	if (!rc && paths.len)
+		rc = refresh_once(ix, p, rs, repo, roots, flags & ~(REFRESH_FULL | REFRESH_REBUILD),
+				  &paths, &retried);
+	/* what the refresh did is what it reports, unless the retry did something */
+	if (!rc && paths.len && retried.mode)
+		*st = retried;
+	strbuf_release(&paths);
+	return rc;
+}
+
 static int is_corruption(int rc)
 {
 	return rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_PANIC ||
@@ -453,6 +536,8 @@ int refresh_index(struct index *ix, const struct repo_paths *p, struct repo_stat
 		}
 		break;
 	}
+	if (!rc && (flags & REFRESH_RETRY) && !(flags & REFRESH_STDIN))
+		rc = retry_unknown(ix, p, rs, repo, &roots, flags, st);
 	if (rc == EIO || rc == ENOSPC || rc == EDQUOT) {
 		/* LMDB reports a short write as EIO: a full disk, most likely */
 		struct statvfs fs;

@@ -1,8 +1,10 @@
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +18,11 @@ void repo_paths_release(struct repo_paths *p)
 	free(p->commondir);
 	free(p->objdir);
 	free(p->workdir);
-	p->gitdir = p->commondir = p->objdir = p->workdir = NULL;
+	free(p->promisor);
+	free(p->replace);
+	p->replace = NULL;
+	p->nr_replace = 0;
+	p->gitdir = p->commondir = p->objdir = p->workdir = p->promisor = NULL;
 }
 
 static char *abspath(const char *path)
@@ -121,13 +127,20 @@ static char *config_value(char *v)
  * reads the format from this one file, without includes. A missing file
  * is version 0.
  */
-static void read_format(const char *path, long *version, struct strbuf *exts)
+static int config_true(const char *v)
+{
+	return !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on") ||
+		(*v && strtol(v, NULL, 10) != 0);
+}
+
+static void read_format(const char *path, long *version, struct strbuf *exts,
+			struct strbuf *promisors, int *use_replace)
 {
 	struct strbuf sb = STRBUF_INIT, sub = STRBUF_INIT;
 	char *line, *next, section[32] = "";
 
 	*version = 0;
-	if (strbuf_read_file(&sb, path, 1024) < 0)
+	if (!path || strbuf_read_file(&sb, path, 1024) < 0)
 		return;
 	for (line = sb.buf; line < sb.buf + sb.len; line = next) {
 		char *p = line, *key, *value = "true";
@@ -168,8 +181,13 @@ static void read_format(const char *path, long *version, struct strbuf *exts)
 			value = config_value(p + 1);
 		key[keylen] = '\0';
 		lower(key);
-		if (!strcmp(section, "core") && !sub.len && !strcmp(key, "repositoryformatversion")) {
+		if (!strcmp(section, "remote") && sub.len && !strcmp(key, "promisor") &&
+		    config_true(value)) {
+			strbuf_add(promisors, sub.buf, sub.len + 1);
+		} else if (!strcmp(section, "core") && !sub.len && !strcmp(key, "repositoryformatversion")) {
 			*version = strtol(value, NULL, 10);
+		} else if (!strcmp(section, "core") && !sub.len && !strcmp(key, "usereplacerefs")) {
+			*use_replace = config_true(value);
 		} else if (!strcmp(section, "extensions")) {
 			/* git names one in a subsection "sub.key": an extension it does not know */
 			if (sub.len)
@@ -192,7 +210,7 @@ static void read_format(const char *path, long *version, struct strbuf *exts)
  * way are refused unless they name what roadmap reads (SHA-1, files).
  * Returns 0 or -1 with one error naming the extension.
  */
-static int check_format(const struct repo_paths *p)
+static int check_format(struct repo_paths *p)
 {
 	static const char *const any_version[] = {
 		"noop", "preciousobjects", "partialclone", "worktreeconfig", NULL
@@ -200,14 +218,17 @@ static int check_format(const struct repo_paths *p)
 	static const char *const v1_only[] = {
 		"noop-v1", "objectformat", "refstorage", "compatobjectformat", NULL
 	};
-	struct strbuf path = STRBUF_INIT, exts = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, exts = STRBUF_INIT, promisors = STRBUF_INIT;
 	const char *name, *value;
 	const char *const *known;
 	long version;
-	int ret = 0;
+	int ret = 0, use_replace;
 
 	strbuf_addf(&path, "%s/config", p->commondir);
-	read_format(path.buf, &version, &exts);
+	read_format(path.buf, &version, &exts, &promisors, &use_replace);
+	/* promisor remotes: extensions.partialClone names one, remote.<name>.promisor others */
+	if (promisors.len)
+		p->promisor = xstrdup(promisors.buf);
 	if (version < 0 || version > 1)
 		ret = error("unsupported repository format: core.repositoryformatversion = %ld "
 			    "(roadmap reads versions 0 and 1)", version);
@@ -215,8 +236,13 @@ static int check_format(const struct repo_paths *p)
 		value = name + strlen(name) + 1;
 		for (known = any_version; *known && strcmp(*known, name); known++)
 			;
-		if (*known)
+		if (*known) {
+			if (!strcmp(name, "partialclone") && *value) {
+				free(p->promisor);
+				p->promisor = xstrdup(value);
+			}
 			continue;
+		}
 		for (known = v1_only; *known && strcmp(*known, name); known++)
 			;
 		if (!*known) {
@@ -239,6 +265,7 @@ static int check_format(const struct repo_paths *p)
 	}
 	strbuf_release(&path);
 	strbuf_release(&exts);
+	strbuf_release(&promisors);
 	return ret;
 }
 
@@ -303,6 +330,203 @@ out:
 	return ret;
 }
 
+static int is_hex_oid(const char *s, size_t len);
+
+/* --- replace refs --- */
+
+/* core.useReplaceRefs in one config file: *use set when the file sets it. */
+static void use_replace_in(const char *path, int *use)
+{
+	struct strbuf exts = STRBUF_INIT, promisors = STRBUF_INIT;
+	long version;
+
+	read_format(path, &version, &exts, &promisors, use);
+	strbuf_release(&exts);
+	strbuf_release(&promisors);
+}
+
+/*
+ * core.useReplaceRefs as git reads it: the system, global, repository and
+ * worktree files, then -c (the last one set wins). Read by hand, and only
+ * when there are replace refs: [include] is not followed.
+ */
+static int use_replace_refs(const struct repo_paths *p)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *env, *sys = getenv("GIT_CONFIG_SYSTEM"), *global = getenv("GIT_CONFIG_GLOBAL");
+	struct strbuf path = STRBUF_INIT;
+	int use = 1;
+	long i, n;
+
+	if (!getenv("GIT_CONFIG_NOSYSTEM"))
+		use_replace_in(sys ? sys : "/etc/gitconfig", &use);
+	if (global) {
+		use_replace_in(global, &use);
+	} else {
+		if (xdg && *xdg)
+			strbuf_addf(&path, "%s/git/config", xdg);
+		else if (home)
+			strbuf_addf(&path, "%s/.config/git/config", home);
+		use_replace_in(path.len ? path.buf : NULL, &use);
+		strbuf_reset(&path);
+		if (home)
+			strbuf_addf(&path, "%s/.gitconfig", home);
+		use_replace_in(path.len ? path.buf : NULL, &use);
+	}
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/config", p->commondir);
+	use_replace_in(path.buf, &use);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/config.worktree", p->gitdir);
+	use_replace_in(path.buf, &use);
+	/* -c core.useReplaceRefs=...: 'core.usereplacerefs'='false' or 'core.usereplacerefs=false' */
+	if ((env = getenv("GIT_CONFIG_PARAMETERS"))) {
+		strbuf_reset(&path);
+		strbuf_addstr(&path, env);
+		lower(path.buf);
+		for (env = path.buf; (env = strstr(env, "'core.usereplacerefs")); ) {
+			char val[16];
+			env += strlen("'core.usereplacerefs");
+			env += strspn(env, "'=");
+			snprintf(val, sizeof(val), "%.*s", (int)strcspn(env, "'"), env);
+			use = config_true(val);
+		}
+	}
+	n = (env = getenv("GIT_CONFIG_COUNT")) ? strtol(env, NULL, 10) : 0;
+	for (i = 0; i < n; i++) {
+		char name[64];
+		const char *key, *val;
+		snprintf(name, sizeof(name), "GIT_CONFIG_KEY_%ld", i);
+		key = getenv(name);
+		snprintf(name, sizeof(name), "GIT_CONFIG_VALUE_%ld", i);
+		val = getenv(name);
+		if (key && val && !strcasecmp(key, "core.useReplaceRefs"))
+			use = config_true(val);
+	}
+	strbuf_release(&path);
+	return use;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	return memcmp(a, b, OID_RAW);
+}
+
+/* One replace ref, "<base><hex of the original>" -> the hex of its replacement. */
+static void add_replace(struct repo_paths *p, size_t *alloc, const char *name, size_t len,
+			const char *target)
+{
+	unsigned char (*pair)[OID_RAW];
+	char hex[OID_HEX + 1];
+
+	if (len != OID_HEX || !is_hex_oid(target, strlen(target)))
+		return;		/* git warns "bad replace ref name" and ignores it */
+	memcpy(hex, name, OID_HEX);
+	hex[OID_HEX] = '\0';
+	ALLOC_GROW(p->replace, p->nr_replace + 1, *alloc);
+	pair = p->replace[p->nr_replace];
+	if (hex_to_oid(pair[0], hex) < 0 || hex_to_oid(pair[1], target) < 0)
+		return;
+	p->nr_replace++;
+}
+
+/*
+ * The replace refs git honours when it reads an object (refs/replace/,
+ * or GIT_REPLACE_REF_BASE): loose ones, then packed ones a loose one
+ * does not override; none with GIT_NO_REPLACE_OBJECTS or
+ * core.useReplaceRefs=false. Sorted by the original's id.
+ */
+static void read_replace_refs(struct repo_paths *p)
+{
+	const char *base = getenv("GIT_REPLACE_REF_BASE");
+	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	size_t alloc = 0, baselen, loose, i;
+	struct dirent *de;
+	const char *line, *end;
+	DIR *d;
+
+	if (getenv("GIT_NO_REPLACE_OBJECTS"))
+		return;
+	if (!base || !*base)
+		base = "refs/replace/";
+	baselen = strlen(base);
+	strbuf_addf(&path, "%s/%s", p->commondir, base);
+	if ((d = opendir(path.buf))) {
+		size_t dirlen = path.len;
+		while ((de = readdir(d))) {
+			strbuf_setlen(&path, dirlen);
+			strbuf_addf(&path, "/%s", de->d_name);
+			if (de->d_name[0] != '.' && !read_line_file(&sb, path.buf))
+				add_replace(p, &alloc, de->d_name, strlen(de->d_name), sb.buf);
+		}
+		closedir(d);
+	}
+	loose = p->nr_replace;
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/packed-refs", p->commondir);
+	strbuf_reset(&sb);
+	if (strbuf_read_file(&sb, path.buf, 0) >= 0) {
+		/* "<hex> <base><hex>\n" lines, among the others */
+		for (line = sb.buf; (line = strstr(line, base)); line = end) {
+			const char *start = line - OID_HEX - 1;
+			end = strchrnul(line, '\n');
+			if (line - sb.buf < OID_HEX + 1 || line[-1] != ' ' ||
+			    (start > sb.buf && start[-1] != '\n'))
+				continue;
+			for (i = 0; i < loose; i++) {
+				char hex[OID_HEX + 1];
+				oid_to_hex(hex, p->replace[i][0]);
+				if (end - line - baselen == OID_HEX && !memcmp(line + baselen, hex, OID_HEX))
+					break;
+			}
+			if (i == loose) {
+				char target[OID_HEX + 1];
+				memcpy(target, start, OID_HEX);
+				target[OID_HEX] = '\0';
+				add_replace(p, &alloc, line + baselen, end - line - baselen, target);
+			}
+		}
+	}
+	if (p->nr_replace && !use_replace_refs(p)) {
+		free(p->replace);
+		p->replace = NULL;
+		p->nr_replace = 0;
+	}
+	if (p->nr_replace)
+		qsort(p->replace, p->nr_replace, sizeof(*p->replace), cmp_pair);
+	strbuf_release(&path);
+	strbuf_release(&sb);
+}
+
+int repo_replacement(const struct repo_paths *p, const unsigned char *oid, unsigned char *out)
+{
+	const unsigned char (*pair)[OID_RAW];
+	int depth;
+
+	/* a replacement may be replaced in turn: git follows 5 */
+	for (depth = 0; depth < 5; depth++) {
+		if (!p->nr_replace || !(pair = bsearch(oid, p->replace, p->nr_replace,
+						      sizeof(*p->replace), cmp_pair)))
+			break;
+		memcpy(out, pair[1], OID_RAW);
+		oid = out;
+	}
+	return depth > 0;
+}
+
+void repo_replace_list(const struct repo_paths *p, struct strbuf *out)
+{
+	size_t i;
+
+	strbuf_reset(out);
+	for (i = 0; i < p->nr_replace; i++) {
+		char a[OID_HEX + 1], b[OID_HEX + 1];
+		oid_to_hex(a, p->replace[i][0]);
+		oid_to_hex(b, p->replace[i][1]);
+		strbuf_addf(out, "%s %s\n", a, b);
+	}
+}
+
 int repo_find(struct repo_paths *out)
 {
 	if (find_paths(out) < 0)
@@ -311,6 +535,7 @@ int repo_find(struct repo_paths *out)
 		repo_paths_release(out);
 		return -1;
 	}
+	read_replace_refs(out);
 	return 0;
 }
 
@@ -421,7 +646,8 @@ void repo_config_stamp(const struct repo_paths *p, struct strbuf *out)
 {
 	static const char *const envs[] = {
 		"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL",
-		"GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "HOME", "XDG_CONFIG_HOME", NULL
+		"GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "HOME", "XDG_CONFIG_HOME",
+		"GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", NULL
 	};
 	const char *const *e, *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
 	struct strbuf path = STRBUF_INIT;
@@ -449,6 +675,10 @@ void repo_config_stamp(const struct repo_paths *p, struct strbuf *out)
 	else if (home)
 		strbuf_addf(&path, "%s/.config/git/config", home);
 	stamp_file(out, path.buf);
+	/* the replace refs honoured: a blob read through one reads another */
+	repo_replace_list(p, &path);
+	strbuf_addstr(out, "replace:");
+	strbuf_add(out, path.buf, path.len);
 	strbuf_release(&path);
 }
 

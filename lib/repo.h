@@ -21,6 +21,19 @@ struct repo_paths {
 	char *commondir;	/* shared: refs, objects, config, hooks */
 	char *objdir;		/* commondir/objects */
 	char *workdir;		/* with a trailing '/'; NULL for a bare repository */
+	/*
+	 * A partial clone's promisor remote (extensions.partialClone, else
+	 * the first remote.<name>.promisor), which lazily fetches what the
+	 * clone lacks; NULL in a whole repository
+	 */
+	char *promisor;
+	/*
+	 * The replace refs honoured, as (original, replacement) pairs
+	 * sorted by the original: none with GIT_NO_REPLACE_OBJECTS or
+	 * core.useReplaceRefs=false (repo_replacement())
+	 */
+	unsigned char (*replace)[2][OID_RAW];
+	size_t nr_replace;
 };
 
 /*
@@ -31,6 +44,15 @@ struct repo_paths {
  */
 int repo_find(struct repo_paths *out);
 void repo_paths_release(struct repo_paths *p);
+
+/*
+ * What git reads for object oid: 1 with the replacement's id in out
+ * when a replace ref names one (followed, as git does, up to 5 deep),
+ * 0 when it is read as itself.
+ */
+int repo_replacement(const struct repo_paths *p, const unsigned char *oid, unsigned char *out);
+/* The replace refs honoured, "<original> <replacement>\n" each, in out. */
+void repo_replace_list(const struct repo_paths *p, struct strbuf *out);
 
 /*
  * Read HEAD as 40 hex digits into hex[41]. Returns 0, 1 when HEAD is

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -14,16 +15,50 @@
 
 int run_git(struct strbuf *out, const char *gitdir, char *const argv[])
 {
-	int fds[2], status;
+	return run_git_input(out, gitdir, argv, NULL, 0, 0);
+}
+
+/* Write in[0..len) to fd and close it; git may exit early: no SIGPIPE then. */
+static void feed(int fd, const char *in, size_t len)
+{
+	struct sigaction ign, old;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	while (len) {
+		ssize_t n = write(fd, in, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		in += n;
+		len -= n;
+	}
+	close(fd);
+	sigaction(SIGPIPE, &old, NULL);
+}
+
+int run_git_input(struct strbuf *out, const char *gitdir, char *const argv[],
+		  const char *in, size_t len, int with_stderr)
+{
+	int fds[2], fdin[2] = { -1, -1 }, status;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return error_errno("cannot run git");
+	if (in && pipe2(fdin, O_CLOEXEC) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return error_errno("cannot run git");
+	}
 	pid = fork();
 	if (!pid) {
 		int null = open("/dev/null", O_RDONLY);
-		dup2(null, 0);
+		dup2(in ? fdin[0] : null, 0);
 		dup2(fds[1], 1);
+		if (with_stderr)
+			dup2(fds[1], 2);
 		close(fds[0]);
 		close(fds[1]);
 		if (gitdir)
@@ -32,6 +67,14 @@ int run_git(struct strbuf *out, const char *gitdir, char *const argv[])
 		_exit(127);
 	}
 	close(fds[1]);
+	if (in) {
+		close(fdin[0]);
+		/* git reads all of it before it says much (fetch --stdin does) */
+		if (pid > 0)
+			feed(fdin[1], in, len);
+		else
+			close(fdin[1]);
+	}
 	for (;;) {
 		ssize_t n;
 		strbuf_grow(out, 65536);

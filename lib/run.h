@@ -25,6 +25,13 @@ struct repo_paths;
  */
 int run_git(struct strbuf *out, const char *gitdir, char *const argv[]);
 
+/*
+ * run_git() with in[0..len) on git's stdin (in NULL: /dev/null), and
+ * with_stderr: git's messages in out too, after its output, not on ours.
+ */
+int run_git_input(struct strbuf *out, const char *gitdir, char *const argv[],
+		  const char *in, size_t len, int with_stderr);
+
 /* run_git() in p's repository (its per-worktree git dir): 0, or -1 when git failed. */
 int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
 
