@@ -2,13 +2,16 @@
  * merge.c - three-way merge of an issue file, field by field (see merge.h).
  */
 #include <string.h>
-#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "frontmatter.h"
 #include "issue.h"
 #include "merge.h"
 #include "output.h"
 #include "record.h"
+#include "run.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -338,48 +341,83 @@ static void mark_conflicts(struct strbuf *out, const char *head, size_t len, con
 	strbuf_release(&err);
 }
 
-/* git's line-wise merge of base/ours/theirs [from..): the conflicts it left, or -1. */
+static int same_text(const char *a, size_t al, const char *b, size_t bl)
+{
+	return al == bl && !memcmp(a, b, al);
+}
+
+static int put_temp(struct strbuf *name, const char *dir, const char *which, const char *buf, size_t len)
+{
+	FILE *f;
+
+	strbuf_addf(name, "%s/%s", dir, which);
+	if (!(f = fopen(name->buf, "w")) || fwrite(buf, 1, len, f) != len || fclose(f)) {
+		if (f)
+			fclose(f);
+		return error_errno("cannot write '%s'", name->buf);
+	}
+	return 0;
+}
+
+/*
+ * The line-wise merge of base/ours/theirs, as git merges a file: one side
+ * unchanged takes the other; both changed is git merge-file's (run only
+ * then: a driver runs once per file, and most files differ on one side).
+ * Returns the conflicts it left, or -1.
+ */
 static int merge_lines(struct strbuf *out, const char *b, size_t bl, const char *o, size_t ol,
 		       const char *t, size_t tl, const char *path, const struct merge_opts *opts)
 {
-	git_merge_file_input in[3];
-	git_merge_file_options mo;
-	git_merge_file_result res;
-	const char *p, *end;
-	int conflicts = 0;
+	struct strbuf f[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT }, size = STRBUF_INIT;
+	char *argv[14];
+	const char *tmp = getenv("TMPDIR");
+	struct strbuf tdir = STRBUF_INIT;
+	int ret = -1, i, k = 0;
 
-	for (conflicts = 0; conflicts < 3; conflicts++)
-		git_merge_file_input_init(&in[conflicts], GIT_MERGE_FILE_INPUT_VERSION);
-	git_merge_file_options_init(&mo, GIT_MERGE_FILE_OPTIONS_VERSION);
-	conflicts = 0;
-	in[0].ptr = b, in[0].size = bl;
-	in[1].ptr = o, in[1].size = ol;
-	in[2].ptr = t, in[2].size = tl;
-	in[0].path = in[1].path = in[2].path = path;
-	mo.our_label = opts->label[0];
-	mo.ancestor_label = opts->label[1];
-	mo.their_label = opts->label[2];
-	mo.marker_size = opts->marker_size;
-	memset(&res, 0, sizeof(res));
-	if (git_merge_file(&res, &in[0], &in[1], &in[2], &mo) < 0) {
-		const git_error *e = git_error_last();
-		return error("%s: cannot merge: %s", path, e ? e->message : "libgit2 failed");
+	if (same_text(o, ol, t, tl) || same_text(t, tl, b, bl)) {
+		strbuf_add(out, o, ol);
+		return 0;
 	}
-	strbuf_add(out, res.ptr, res.len);
-	/* libgit2 says only whether it merged cleanly: count the ours-markers */
-	for (p = res.ptr, end = res.ptr + res.len; !res.automergeable && p < end;) {
-		const char *nl = memchr(p, '\n', end - p);
-		size_t n = 0;
-		while (p + n < end && p[n] == '<')
-			n++;
-		conflicts += n == (size_t)opts->marker_size && (p + n == end || p[n] == ' ' ||
-							      p[n] == '\n' || p[n] == '\r');
-		p = nl ? nl + 1 : end;
+	if (same_text(o, ol, b, bl)) {
+		strbuf_add(out, t, tl);
+		return 0;
 	}
-	if (!res.automergeable && !conflicts)
-		conflicts = 1;
-	git_merge_file_result_free(&res);
-	return conflicts;
+	strbuf_addf(&tdir, "%s/roadmap-merge-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(tdir.buf)) {
+		error_errno("cannot make a temporary folder for '%s'", path);
+		goto out;
+	}
+	if (put_temp(&f[0], tdir.buf, "ours", o, ol) < 0 || put_temp(&f[1], tdir.buf, "base", b, bl) < 0 ||
+	    put_temp(&f[2], tdir.buf, "theirs", t, tl) < 0)
+		goto clean;
+	strbuf_addf(&size, "--marker-size=%d", opts->marker_size);
+	argv[k++] = "git";
+	argv[k++] = "merge-file";
+	argv[k++] = "-p";
+	argv[k++] = size.buf;
+	for (i = 0; i < 3; i++) {
+		argv[k++] = "-L";
+		argv[k++] = (char *)opts->label[i];
+	}
+	argv[k++] = f[0].buf;
+	argv[k++] = f[1].buf;
+	argv[k++] = f[2].buf;
+	argv[k] = NULL;
+	/* its exit status is the number of conflicts; negative (over 127) on error */
+	ret = run_git(out, NULL, argv);
+	if (ret < 0 || ret > 127)
+		ret = error("%s: git merge-file failed", path);
+clean:
+	for (i = 0; i < 3; i++)
+		if (f[i].len)
+			unlink(f[i].buf);
+	rmdir(tdir.buf);
+out:
+	for (i = 0; i < 3; i++)
+		strbuf_release(&f[i]);
+	strbuf_release(&size);
+	strbuf_release(&tdir);
+	return ret;
 }
 
 int merge_issue(struct strbuf *out, const struct strbuf *base, const struct strbuf *ours,
@@ -391,7 +429,6 @@ int merge_issue(struct strbuf *out, const struct strbuf *base, const struct strb
 	size_t i;
 	int ret;
 
-	git_libgit2_init();
 	side_load(&s[0], base);
 	side_load(&s[1], ours);
 	side_load(&s[2], theirs);

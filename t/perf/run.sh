@@ -165,7 +165,9 @@ bench() {
 	brc=$?
 	case $7 in
 	*"$BIN/"*)
-		test -z "$BASEBIN" ||
+		# a program the base commit does not have gets no base row
+		prog=$(printf '%s' "$7" | sed -n "s|.*$BIN/\([a-z-]*\).*|\1|p")
+		test -z "$BASEBIN" || ! test -x "$BASEBIN/$prog" ||
 		bench_one "$1@base" "$2 [base]" "$1" - "$5" \
 			"$(printf '%s' "$6" | sed "s|$BIN/|$BASEBIN/|g")" \
 			"$(printf '%s' "$7" | sed "s|$BIN/|$BASEBIN/|g")" "$8"
@@ -344,6 +346,41 @@ for N in "$@"; do
 		bench show-wt "show <id> (working tree)" - - "$R" "" "$RS $show_id" &&
 			{ cmp -s "$RES/$N-show-wt.out" "$R/$show_path" ||
 			  problem "roadmap-show $show_id differs from $show_path"; }
+
+		# writes (issue 15): one field of one issue, the file restored before each run
+		bench set "set <id> status=<s> (one issue written)" sel-c "ratio<=3" "$R" \
+			"git checkout -q -- '$show_path'" "$BIN/roadmap-set --no-touch $show_id status=perf-set" &&
+			{ grep -q "^status: perf-set" "$R/$show_path" ||
+			  problem "roadmap-set did not write $show_path"; }
+		(cd "$R" && git checkout -q -- "$show_path")
+		bench new "new --title (one issue created)" sel-c "ratio<=3" "$R" \
+			"rm -rf $ISS/perf-new" "$BIN/roadmap-new --title 'perf new' --milestone perf-new" &&
+			{ test "$(ls "$R/$ISS/perf-new" | wc -l)" = 1 || problem "roadmap-new did not create one file"; }
+		rm -rf "$R/$ISS/perf-new"
+
+		# the merge driver (issue 15): 1,000 issues changed on two branches,
+		# status on one and priority on the other; git's own line merge of
+		# the same files (which conflicts: the lines are neighbours) is the
+		# baseline
+		if test "$N" -ge 1000; then
+			(cd "$R" && git checkout -q -b perf-mA main &&
+			 git ls-files -- "$ISS" | grep '\.md$' | head -1000 >"$RES/merge-files" &&
+			 tr '\n' '\0' <"$RES/merge-files" | xargs -0 sed -i 's/^status: .*/status: perf-merged/' &&
+			 git commit -qam perf-mA && git checkout -q -b perf-mB main &&
+			 tr '\n' '\0' <"$RES/merge-files" | xargs -0 sed -i 's/^priority: .*/priority: perf-merged/' &&
+			 git commit -qam perf-mB && git checkout -q perf-mA) >/dev/null 2>&1
+			bench gmerge "(d) git merge, 1000 issues changed on both sides (no driver)" - - "$R" \
+				"git reset -q --hard perf-mA && rm -f .git/info/attributes" \
+				"git merge -q --no-edit perf-mB >/dev/null 2>&1; git merge --abort 2>/dev/null; true"
+			bench merge "merge driver: git merge, 1000 issues changed on both sides" gmerge "ratio<=2" "$R" \
+				"git reset -q --hard perf-mA && echo '*.md merge=roadmap' >.git/info/attributes" \
+				"git -c merge.roadmap.driver='$BIN/roadmap-merge-file --marker-size %L %O %A %B %P' merge -q --no-edit perf-mB" &&
+				{ test "$(cd "$R" && git rev-list --count --merges perf-mA^..perf-mA)" = 1 &&
+				  ! (cd "$R" && git grep -q '^<<<<<<<' perf-mA -- "$ISS") ||
+				  problem "the merge driver did not merge the 1000 files cleanly"; }
+			(cd "$R" && rm -f .git/info/attributes && git reset -q --hard perf-mA &&
+			 git checkout -q -f main && git branch -q -D perf-mA perf-mB) >/dev/null 2>&1
+		fi
 
 		# refresh
 		bench noop "refresh, up to date (no-op)" - "ms<3,rss<64" "$R" "" "$RF -q"
