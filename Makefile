@@ -41,6 +41,7 @@ LIB_OBJS += lib/catfile.o
 LIB_OBJS += lib/change.o
 LIB_OBJS += lib/check.o
 LIB_OBJS += lib/check_dups.o
+LIB_OBJS += lib/compare.o
 LIB_OBJS += lib/diff.o
 LIB_OBJS += lib/frontmatter.o
 LIB_OBJS += lib/edit.o

@@ -12,6 +12,7 @@
 
 #include <regex.h>
 
+#include "compare.h"
 #include "index.h"
 #include "overlay.h"
 #include "record.h"
@@ -22,6 +23,7 @@ struct pred {
 	char *field;
 	int op;
 	char **values;		/* OP_EQ: any of them; others: values[0] */
+	struct value *typed;	/* each value typed as a plain scalar (compare.h) */
 	size_t nr_values;
 	regex_t re;
 	int exact;		/* its posting lists hold exactly the files it matches */
@@ -39,6 +41,7 @@ struct query {
 	size_t nr_sort;
 	long limit;		/* -1: no limit */
 	int committed;		/* HEAD only: no overlay */
+	struct strbuf priorities;	/* roadmap.priorities ("a\0b\0"), read by query_run() to sort */
 };
 
 /* One issue of the answer; owns its copies. */

@@ -23,7 +23,7 @@ bad = []
 LAYERS = [
     ('utilities', 'strbuf xalloc usage sha1 atomicfile'),
     ('repository', 'run repo packidx odb catfile gitindex blob libgit'),
-    ('parsing', 'issue issue_path record output yamlquote frontmatter'),
+    ('parsing', 'issue issue_path record compare output yamlquote frontmatter'),
     ('storage', 'index index_read index_stats'),
     ('operations', 'actions treewalk refreshstats postings readahead gitactions apply '
                    'refresh heal overlay overlay_encode watch watchd query diff check check_dups fsck merge layout write change newissue edit'),
