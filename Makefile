@@ -52,6 +52,7 @@ LIB_OBJS += lib/merge.o
 LIB_OBJS += lib/newissue.o
 LIB_OBJS += lib/gitactions.o
 LIB_OBJS += lib/gitindex.o
+LIB_OBJS += lib/ids.o
 LIB_OBJS += lib/heal.o
 LIB_OBJS += lib/index.o
 LIB_OBJS += lib/index_read.o

@@ -2,8 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "check_dups.h"
 #include "heal.h"
+#include "ids.h"
 #include "issue.h"
 #include "query.h"
 #include "run.h"
@@ -84,6 +85,14 @@ void query_add_eq(struct query *q, const char *field, const char *values)
 			break;
 		v = comma + 1;
 	}
+	type_values(p);
+}
+
+void query_add_value(struct query *q, const char *field, const char *value)
+{
+	struct pred *p = new_pred(q, field, strlen(field), OP_EQ);
+
+	add_value(p, value, strlen(value));
 	type_values(p);
 }
 
@@ -574,34 +583,71 @@ out:
 	strbuf_release(&out);
 }
 
-/* Name the files of every id more than one file has, as the answer sees them. */
-static void find_duplicates(struct answer *a, struct index *ix, MDB_txn *txn, const struct overlay *ov)
+/* Add the issues of the index (and the overlay ov, or NULL) that satisfy q to the answer. */
+static int collect(struct answer *a, const struct query *q, struct index *ix, MDB_txn *txn,
+		   const struct overlay *ov, const char *roots, size_t rootslen)
 {
-	struct id_path *v = xcalloc(a->nr + 1, sizeof(*v));
+	struct num_list nl = NUM_LIST_INIT;
 	size_t i;
+	int rc = 0, all = candidates(&nl, (struct query *)q, ix, txn);
 
-	for (i = 0; i < a->nr; i++) {
-		v[i].id = a->r[i].id;
-		v[i].path = a->r[i].path;
+	if (all < 0) {
+		free(nl.n);
+		return error("cannot read the index");
 	}
-	check_duplicate_ids(&a->warnings, ix, txn, ov, v, a->nr);
-	free(v);
+	if (all) {
+		struct scan sc = { a, q, ov, roots, rootslen };
+		rc = index_foreach_num(txn, ix, consider_row, &sc);
+	} else {
+		for (i = 0; i < nl.nr && !rc; i++)
+			rc = consider_num(a, q, ix, txn, nl.n[i], ov, roots, rootslen, 1);
+	}
+	free(nl.n);
+	if (rc)
+		return lmdb_error(rc, "cannot read the index");
+	for (i = 0; ov && i < ov->nr; i++)
+		if (!ov->files[i].deleted)
+			consider(a, q, ov->files[i].path, strlen(ov->files[i].path), ov->files[i].rec,
+				 ov->files[i].reclen, roots, rootslen, 1, 0);
+	return 0;
+}
+
+/*
+ * No issue has the id typed: collect the one it names ignoring case or
+ * as a prefix, or name the candidates when it names several.
+ */
+static int collect_typed_id(struct answer *a, struct query *q, struct index *ix, MDB_txn *txn,
+			    const struct overlay *ov, const char *roots, size_t rootslen)
+{
+	struct pred *p = &q->preds[0];
+	unsigned long invalid = a->invalid;	/* counted once */
+	char *id;
+	int rc = ids_resolve(&id, &a->candidates, ix, txn, ov, p->values[0]);
+
+	if (rc != 1)
+		return rc < 0 ? -1 : 0;
+	free(p->values[0]);
+	p->values[0] = id;
+	type_values(p);
+	rc = collect(a, q, ix, txn, ov, roots, rootslen);
+	a->invalid = invalid;
+	return rc;
 }
 
 int query_run(struct answer *a, struct query *q, struct index *ix, const struct repo_paths *p)
 {
 	struct overlay ov = OVERLAY_INIT;
-	struct num_list nl = NUM_LIST_INIT;
+	const struct overlay *ovp = q->committed ? NULL : &ov;
 	MDB_txn *txn;
 	MDB_val roots;
 	char *rootsbuf = NULL;
 	size_t rootslen = 0, i;
 	uint64_t invalid;
-	int rc, all;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
-	strbuf_init(&a->warnings, 0);
 	strbuf_init(&a->arena, 0);
+	strbuf_init(&a->candidates, 0);
 	if ((rc = index_begin_fresh(ix, p, &txn)))
 		return rc;
 	if (!meta_get(txn, ix, "roots", &roots)) {
@@ -612,36 +658,19 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 	a->invalid = invalid;
 	if (!q->committed && (rc = overlay_compute(&ov, ix, txn, p, rootsbuf, rootslen)))
 		goto out;
-	all = candidates(&nl, q, ix, txn);
-	if (all < 0) {
-		rc = error("cannot read the index");
-		goto out;
-	}
-	if (all) {
-		struct scan sc = { a, q, q->committed ? NULL : &ov, rootsbuf, rootslen };
-		rc = index_foreach_num(txn, ix, consider_row, &sc);
-	} else {
-		for (i = 0; i < nl.nr; i++)
-			if ((rc = consider_num(a, q, ix, txn, nl.n[i], q->committed ? NULL : &ov,
-					       rootsbuf, rootslen, 1)))
-				break;
-	}
-	if (rc) {
-		rc = lmdb_error(rc, "cannot read the index");
-		goto out;
-	}
-	for (i = 0; i < ov.nr; i++) {
+	for (i = 0; i < ov.nr; i++)
 		a->invalid -= ov.files[i].head_invalid;
-		if (!ov.files[i].deleted)
-			consider(a, q, ov.files[i].path, strlen(ov.files[i].path), ov.files[i].rec,
-				 ov.files[i].reclen, rootsbuf, rootslen, 1, 0);
-	}
+	if ((rc = collect(a, q, ix, txn, ovp, rootsbuf, rootslen)))
+		goto out;
+	if (q->typed_id && q->nr_preds == 1 && !a->nr &&
+	    (rc = collect_typed_id(a, q, ix, txn, ovp, rootsbuf, rootslen)))
+		goto out;
 	point_results(a);
 	read_priorities(q, p);
 	sort_query = q;
 	if (a->nr)
 		qsort(a->r, a->nr, sizeof(*a->r), cmp_results);
-	find_duplicates(a, ix, txn, q->committed ? NULL : &ov);
+	a->nr_dup_ids = check_duplicate_ids(&a->dup_id, ix, txn, ovp);
 	if (q->limit >= 0 && (size_t)q->limit < a->nr)
 		a->nr = q->limit;
 out:
@@ -649,7 +678,6 @@ out:
 	if (!rc && !q->committed)
 		overlay_save_stats(&ov, ix);
 	overlay_release(&ov);
-	free(nl.n);
 	a->roots = rootsbuf;
 	return rc ? -1 : 0;
 }
@@ -659,5 +687,6 @@ void answer_release(struct answer *a)
 	free(a->r);
 	strbuf_release(&a->arena);
 	free(a->roots);
-	strbuf_release(&a->warnings);
+	free(a->dup_id);
+	strbuf_release(&a->candidates);
 }
