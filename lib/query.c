@@ -57,7 +57,10 @@ static int is_pseudo(const char *f)
 	return !strcmp(f, "path") || !strcmp(f, "root") || !strcmp(f, "dir");
 }
 
-/* Type the values once, now that they stay where they are. */
+/*
+ * Type the values once, when the query runs: a caller may have replaced
+ * a value since it added it.
+ */
 static void type_values(struct pred *p)
 {
 	struct strbuf scratch = STRBUF_INIT;
@@ -85,7 +88,6 @@ void query_add_eq(struct query *q, const char *field, const char *values)
 			break;
 		v = comma + 1;
 	}
-	type_values(p);
 }
 
 void query_add_value(struct query *q, const char *field, const char *value)
@@ -93,7 +95,6 @@ void query_add_value(struct query *q, const char *field, const char *value)
 	struct pred *p = new_pred(q, field, strlen(field), OP_EQ);
 
 	add_value(p, value, strlen(value));
-	type_values(p);
 }
 
 int query_add_where(struct query *q, const char *expr)
@@ -124,7 +125,6 @@ int query_add_where(struct query *q, const char *expr)
 	while (*p->field == ' ')
 		memmove(p->field, p->field + 1, strlen(p->field));
 	add_value(p, v, strlen(v));
-	type_values(p);
 	if (op == OP_RE && (rc = regcomp(&p->re, v, REG_EXTENDED | REG_NOSUB))) {
 		char buf[256];
 		regerror(rc, &p->re, buf, sizeof(buf));
@@ -648,6 +648,8 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 	memset(a, 0, sizeof(*a));
 	strbuf_init(&a->arena, 0);
 	strbuf_init(&a->candidates, 0);
+	for (i = 0; i < q->nr_preds; i++)
+		type_values(&q->preds[i]);
 	if ((rc = index_begin_fresh(ix, p, &txn)))
 		return rc;
 	if (!meta_get(txn, ix, "roots", &roots)) {
