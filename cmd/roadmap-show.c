@@ -133,7 +133,10 @@ int main(int argc, char **argv)
 			for (c = a.candidates.buf; c < a.candidates.buf + a.candidates.len;
 			     c += strlen(c) + 1)
 				fprintf(stderr, "hint:   %s\n", c);
-			exit(EXIT_FATAL);
+			answer_release(&a);
+			query_release(&q);
+			ret = EXIT_FATAL;
+			break;
 		}
 		if (!a.nr) {
 			error("no issue with id '%s'", argv[i]);
