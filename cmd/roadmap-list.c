@@ -76,6 +76,23 @@ static void add_field(struct strbuf *out, const struct result *r, const char *fi
 	result_values(r, field, join_value, &j);
 }
 
+/*
+ * A field's value as a record line prints it: C-quoted as git quotes a
+ * path when it holds a control character, '"' or '\\' (the pseudo-fields
+ * path, root and dir also over 0x7f, as git's paths), verbatim with -z.
+ */
+static void print_field(struct strbuf *out, const struct result *r, const char *field, int nul)
+{
+	static struct strbuf v = STRBUF_INIT;
+
+	strbuf_reset(&v);
+	add_field(&v, r, field);
+	if (!strcmp(field, "path") || !strcmp(field, "root") || !strcmp(field, "dir"))
+		quote_path(out, v.buf, v.len, nul);
+	else
+		quote_value(out, v.buf, v.len, nul);
+}
+
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -84,7 +101,7 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static void format_result(struct strbuf *out, const struct result *r, const char *fmt)
+static void format_result(struct strbuf *out, const struct result *r, const char *fmt, int nul)
 {
 	const char *p = fmt;
 
@@ -98,7 +115,7 @@ static void format_result(struct strbuf *out, const struct result *r, const char
 			const char *close = strchr(p, ')');
 			if (close) {
 				char *field = strndup(p + 1, close - p - 1);
-				add_field(out, r, field);
+				print_field(out, r, field, nul);
 				free(field);
 				p = close + 1;
 				continue;
@@ -215,31 +232,31 @@ int main(int argc, char **argv)
 	/* query_run() heals the index first when it must */
 	if (query_run(&a, &q, ix, &paths) < 0)
 		die("cannot answer from the index");
+	/*
+	 * One line each, pointing at the command that names them all: the
+	 * working tree's files for roadmap-check, HEAD's for roadmap-refresh -v.
+	 */
 	if (a.invalid)
-		warning("%lu invalid issue file%s (see roadmap-refresh -v)", a.invalid,
-			a.invalid == 1 ? "" : "s");
-	{
-		/* one "warning:" line per duplicate id */
-		char *line = a.warnings.buf, *nl;
-		while ((nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			warning("%s", line);
-			line = nl + 1;
-		}
-	}
+		warning("%lu invalid issue file%s (see %s)", a.invalid, a.invalid == 1 ? "" : "s",
+			q.committed ? "roadmap-refresh -v" : "roadmap-check");
+	if (a.nr_dup_ids == 1)
+		warning("id '%s' is used by more than one issue file (see roadmap-check)", a.dup_id);
+	else if (a.nr_dup_ids)
+		warning("%zu ids are used by more than one issue file (see roadmap-check)",
+			a.nr_dup_ids);
 	for (i = 0; i < a.nr; i++) {
 		const struct result *r = &a.r[i];
 		strbuf_reset(&out);
 		if (json)
 			json_result(&out, r);
 		else if (format)
-			format_result(&out, r, format);
+			format_result(&out, r, format, nul);
 		else {
-			add_field(&out, r, "id");
+			print_field(&out, r, "id", nul);
 			strbuf_addch(&out, '\t');
-			add_field(&out, r, "status");
+			print_field(&out, r, "status", nul);
 			strbuf_addch(&out, '\t');
-			add_field(&out, r, "title");
+			print_field(&out, r, "title", nul);
 		}
 		strbuf_addch(&out, nul ? '\0' : '\n');
 		fwrite(out.buf, 1, out.len, stdout);

@@ -18,7 +18,8 @@
 static const char usage_str[] =
 	"roadmap-show [--committed] <id>...\n"
 	"\n"
-	"    --committed    the file as HEAD has it, not the working tree";
+	"    --committed    the file as HEAD has it, not the working tree\n"
+	"    <id>           exact, else ignoring case, else a unique prefix (4+ characters)";
 
 static const struct option longopts[] = {
 	{ "committed", no_argument, NULL, 'c' },
@@ -119,11 +120,24 @@ int main(int argc, char **argv)
 		memset(&q, 0, sizeof(q));
 		q.limit = -1;
 		q.committed = committed;
-		query_add_eq(&q, "id", "");
-		free(q.preds[0].values[0]);
-		q.preds[0].values[0] = strdup(argv[i]);	/* ids may hold commas */
+		q.typed_id = 1;
+		query_add_value(&q, "id", argv[i]);	/* ids may hold commas */
 		if (query_run(&a, &q, ix, &paths) < 0)
 			die("cannot answer from the index");
+		if (a.candidates.len) {
+			/* as git rev-parse says of a short hash */
+			const char *c;
+			fflush(stdout);
+			error("short id '%s' is ambiguous", argv[i]);
+			fprintf(stderr, "hint: The candidates are:\n");
+			for (c = a.candidates.buf; c < a.candidates.buf + a.candidates.len;
+			     c += strlen(c) + 1)
+				fprintf(stderr, "hint:   %s\n", c);
+			answer_release(&a);
+			query_release(&q);
+			ret = EXIT_FATAL;
+			break;
+		}
 		if (!a.nr) {
 			error("no issue with id '%s'", argv[i]);
 			ret = 1;

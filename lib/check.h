@@ -1,7 +1,8 @@
 /*
  * check.h - the checking rules of issue files, and duplicate ids. May
  * call: overlay, index, issue, record, output, libgit (libgit2), repo and
- * the utilities. Called by roadmap-check and by query (duplicate ids).
+ * the utilities. Called by roadmap-check; queries count duplicate ids
+ * with check_dups.h.
  */
 #ifndef CHECK_H
 #define CHECK_H
@@ -38,21 +39,5 @@
  */
 int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_repository *repo,
 		 const struct strbuf *roots, int cached, char *const *paths, int nr_paths);
-
-/* An issue of a query's answer, for check_duplicate_ids(). */
-struct id_path {
-	const char *id;
-	const char *path;
-};
-
-/*
- * Append a warning line "duplicate id 'ID': 'a' and 'b'" for each run of
- * one id among v[0..nr) (a query's answer: the overlay may add
- * duplicates). When there is none, append one for each id of HEAD's
- * `dups` that more than one file still has once the overlay `ov` (NULL:
- * none) hides the files it changed: duplicates a filter hid.
- */
-void check_duplicate_ids(struct strbuf *warnings, struct index *ix, MDB_txn *txn,
-			 const struct overlay *ov, const struct id_path *v, size_t nr);
 
 #endif

@@ -1,68 +1,94 @@
 /*
- * check_dups.c - the check module's duplicate ids, apart from the rules
- * in check.c: queries warn of them, and must not load libgit2 for it
- * (check.c reads the staging area with libgit2).
+ * check_dups.c - duplicate ids as a query counts them (check.c names
+ * them, file by file, for roadmap-check).
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "output.h"
+#include "check_dups.h"
+#include "ids.h"
+#include "issue.h"
+#include "record.h"
+#include "xalloc.h"
 
-struct head_dups {
-	struct strbuf *warnings;
-	struct index *ix;
-	MDB_txn *txn;
-	const struct overlay *ov;
+struct id_list {
+	char **v;
+	size_t nr, alloc;
 };
 
-/* One id of HEAD's `dups`: named when more than one file the overlay left has it. */
-static int head_dup(const char *id, size_t len, void *data)
+static void add(struct id_list *l, const char *id, size_t len)
 {
-	struct head_dups *hd = data;
-	struct num_list nl = NUM_LIST_INIT;
-	struct strbuf paths = STRBUF_INIT;
-	size_t i, live = 0;
+	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	l->v[l->nr++] = xmemdupz(id, len);
+}
 
-	index_get_postings(hd->txn, hd->ix->issues, id, len, &nl);
-	for (i = 0; i < nl.nr; i++) {
-		const char *path, *rec;
-		size_t plen, reclen;
-		if (index_get_num(hd->txn, hd->ix, nl.n[i], &path, &plen, &rec, &reclen) ||
-		    (hd->ov && overlay_find(hd->ov, path, plen)))
-			continue;
-		strbuf_addstr(&paths, live++ ? " and '" : "'");
-		quote_path(&paths, path, plen, 0);
-		strbuf_addch(&paths, '\'');
-	}
-	if (live > 1)
-		strbuf_addf(hd->warnings, "duplicate id '%.*s': %s\n", (int)len, id, paths.buf);
-	strbuf_release(&paths);
-	free(nl.n);
+static int add_dup(const char *id, size_t len, void *data)
+{
+	add(data, id, len);
 	return 0;
 }
 
-void check_duplicate_ids(struct strbuf *warnings, struct index *ix, MDB_txn *txn,
-			 const struct overlay *ov, const struct id_path *v, size_t nr)
+static int cmp_str(const void *a, const void *b)
 {
-	struct head_dups hd = { warnings, ix, txn, ov };
-	size_t at = warnings->len, i;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-	/* the answer's own duplicates, which the overlay may add */
-	for (i = 1; i < nr; i++) {
-		size_t j;
-		if (strcmp(v[i].id, v[i - 1].id) || (i > 1 && !strcmp(v[i].id, v[i - 2].id)))
-			continue;
-		strbuf_addf(warnings, "duplicate id '%s': '", v[i].id);
-		quote_path(warnings, v[i - 1].path, strlen(v[i - 1].path), 0);
-		strbuf_addch(warnings, '\'');
-		for (j = i; j < nr && !strcmp(v[j].id, v[i].id); j++) {
-			strbuf_addstr(warnings, " and '");
-			quote_path(warnings, v[j].path, strlen(v[j].path), 0);
-			strbuf_addch(warnings, '\'');
-		}
-		strbuf_addch(warnings, '\n');
+static void sort(struct id_list *l)
+{
+	if (l->nr)
+		qsort(l->v, l->nr, sizeof(*l->v), cmp_str);
+}
+
+/* How many of the sorted l are id. */
+static size_t count(const struct id_list *l, const char *id)
+{
+	size_t lo = 0, hi = l->nr, n = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(l->v[mid], id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	/* HEAD's duplicates that a filter hid */
-	if (warnings->len == at)
-		index_foreach_dup(txn, ix, head_dup, &hd);
+	while (lo + n < l->nr && !strcmp(l->v[lo + n], id))
+		n++;
+	return n;
+}
+
+size_t check_duplicate_ids(char **first, struct index *ix, MDB_txn *txn, const struct overlay *ov)
+{
+	struct id_list cands = { NULL, 0, 0 }, changed = { NULL, 0, 0 };
+	size_t i, nr = 0;
+
+	*first = NULL;
+	index_foreach_dup(txn, ix, add_dup, &cands);
+	for (i = 0; ov && i < ov->nr; i++) {
+		const struct overlay_file *f = &ov->files[i];
+		struct record rec;
+		const char *id;
+		size_t len;
+		if (f->deleted || record_decode(&rec, f->rec, f->reclen) < 0 ||
+		    rec.kind != RECORD_ISSUE || issue_file_id(&rec, f->path, &id, &len))
+			continue;
+		add(&changed, id, len);
+		add(&cands, id, len);
+	}
+	sort(&cands);
+	sort(&changed);
+	for (i = 0; i < cands.nr; i++) {
+		const char *id = cands.v[i];
+		if ((i && !strcmp(id, cands.v[i - 1])) ||
+		    ids_head_files(ix, txn, ov, id, strlen(id)) + count(&changed, id) < 2)
+			continue;
+		if (!nr++)
+			*first = xstrdup(id);
+	}
+	for (i = 0; i < cands.nr; i++)
+		free(cands.v[i]);
+	for (i = 0; i < changed.nr; i++)
+		free(changed.v[i]);
+	free(cands.v);
+	free(changed.v);
+	return nr;
 }

@@ -140,38 +140,49 @@ int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *e
 	return json_node_at(sb, p, end, 0);
 }
 
-void quote_path(struct strbuf *sb, const char *path, size_t len, int nul_terminated)
+/* git's quote_c_style(); `high`: bytes over 0x7f too (core.quotePath) */
+static void quote_c(struct strbuf *sb, const char *s, size_t len, int nul_terminated, int high)
 {
 	size_t i;
 
 	if (!nul_terminated) {
 		for (i = 0; i < len; i++) {
-			unsigned char c = path[i];
-			if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f)
+			unsigned char c = s[i];
+			if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f || (high && c > 0x7f))
 				break;
 		}
 		if (i < len)
 			goto quote;
 	}
-	strbuf_add(sb, path, len);
+	strbuf_add(sb, s, len);
 	return;
 quote:
 	strbuf_addch(sb, '"');
 	for (i = 0; i < len; i++) {
-		unsigned char c = path[i];
+		unsigned char c = s[i];
 		if (c == '"' || c == '\\') {
 			strbuf_addch(sb, '\\');
 			strbuf_addch(sb, c);
 		} else if (c >= 0x07 && c <= 0x0d) {
 			strbuf_addch(sb, '\\');
 			strbuf_addch(sb, "abtnvfr"[c - 0x07]);
-		} else if (c < 0x20 || c >= 0x7f) {
+		} else if (c < 0x20 || c == 0x7f || (high && c > 0x7f)) {
 			strbuf_addf(sb, "\\%03o", c);
 		} else {
 			strbuf_addch(sb, c);
 		}
 	}
 	strbuf_addch(sb, '"');
+}
+
+void quote_path(struct strbuf *sb, const char *path, size_t len, int nul_terminated)
+{
+	quote_c(sb, path, len, nul_terminated, 1);
+}
+
+void quote_value(struct strbuf *sb, const char *s, size_t len, int nul_terminated)
+{
+	quote_c(sb, s, len, nul_terminated, 0);
 }
 
 int unquote_path(struct strbuf *out, const char *s, size_t len)

@@ -27,7 +27,14 @@ int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *e
 void quote_path(struct strbuf *sb, const char *path, size_t len, int nul_terminated);
 
 /*
- * Undo quote_path(): when s[0..len) is a C-quoted path, append its bytes
+ * Append a field's value as quote_path() does, but for bytes over 0x7f,
+ * kept as they are (UTF-8 text stays readable): one record per line
+ * whatever a title holds.
+ */
+void quote_value(struct strbuf *sb, const char *s, size_t len, int nul_terminated);
+
+/*
+ * Undo quote_path() (and quote_value()): when s[0..len) is a C-quoted path, append its bytes
  * to out and return 0; otherwise append s as it is and return 0; -1 when
  * the quoting is malformed.
  */

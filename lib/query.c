@@ -2,10 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "check_dups.h"
 #include "heal.h"
+#include "ids.h"
 #include "issue.h"
 #include "query.h"
+#include "run.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -50,6 +52,30 @@ static void add_value(struct pred *p, const char *v, size_t len)
 	p->values[p->nr_values++] = xmemdupz(v, len);
 }
 
+static int is_pseudo(const char *f)
+{
+	return !strcmp(f, "path") || !strcmp(f, "root") || !strcmp(f, "dir");
+}
+
+/*
+ * Type the values once, when the query runs: a caller may have replaced
+ * a value since it added it.
+ */
+static void type_values(struct pred *p)
+{
+	struct strbuf scratch = STRBUF_INIT;
+	size_t i;
+
+	free(p->typed);
+	p->typed = xcalloc(p->nr_values, sizeof(*p->typed));
+	for (i = 0; i < p->nr_values; i++) {
+		value_of_text(&p->typed[i], p->values[i], &scratch);
+		if (!strcmp(p->field, "id") || is_pseudo(p->field))
+			p->typed[i].kind = VALUE_STRING;	/* their values are text */
+	}
+	strbuf_release(&scratch);
+}
+
 void query_add_eq(struct query *q, const char *field, const char *values)
 {
 	struct pred *p = new_pred(q, field, strlen(field), OP_EQ);
@@ -62,6 +88,13 @@ void query_add_eq(struct query *q, const char *field, const char *values)
 			break;
 		v = comma + 1;
 	}
+}
+
+void query_add_value(struct query *q, const char *field, const char *value)
+{
+	struct pred *p = new_pred(q, field, strlen(field), OP_EQ);
+
+	add_value(p, value, strlen(value));
 }
 
 int query_add_where(struct query *q, const char *expr)
@@ -128,6 +161,7 @@ void query_release(struct query *q)
 		for (j = 0; j < q->preds[i].nr_values; j++)
 			free(q->preds[i].values[j]);
 		free(q->preds[i].values);
+		free(q->preds[i].typed);
 		free(q->preds[i].field);
 		if (q->preds[i].op == OP_RE)
 			regfree(&q->preds[i].re);
@@ -136,6 +170,7 @@ void query_release(struct query *q)
 	for (i = 0; i < q->nr_sort; i++)
 		free(q->sort[i].field);
 	free(q->sort);
+	strbuf_release(&q->priorities);
 }
 
 /* --- values of a field --- */
@@ -188,50 +223,40 @@ int result_values(const struct result *r, const char *field, scalar_fn fn, void 
 
 /* --- predicates --- */
 
-static int is_number(const char *s, double *out)
-{
-	char *end;
-
-	if (!*s)
-		return 0;
-	*out = strtod(s, &end);
-	return !*end;
-}
-
-static int compare_values(const char *a, const char *b)
-{
-	double x, y;
-
-	if (is_number(a, &x) && is_number(b, &y))
-		return (x > y) - (x < y);
-	return strcmp(a, b);
-}
-
 struct pred_eval {
 	const struct pred *p;
-	struct strbuf tmp;
+	struct strbuf tmp, scratch;
 };
 
+/*
+ * Whether one value of the field satisfies p (for OP_NE: equals one of
+ * its values). A null matches no comparison: OP_NE holds for it.
+ */
 static int pred_value(const char *key, size_t keylen, const struct node *val, void *data)
 {
 	struct pred_eval *pe = data;
 	const struct pred *p = pe->p;
+	struct value v;
 	size_t i;
 	int c;
 
-	strbuf_reset(&pe->tmp);
-	strbuf_add(&pe->tmp, val->text, val->len);
+	value_of(&v, val, &pe->scratch);
+	if (v.kind == VALUE_NULL)
+		return 0;
 	switch (p->op) {
 	case OP_EQ:
 	case OP_NE:
 		for (i = 0; i < p->nr_values; i++)
-			if (!strcmp(pe->tmp.buf, p->values[i]))
+			if (!value_where_cmp(&v, &p->typed[i]))
 				return 1;
 		return 0;
 	case OP_RE:
+		strbuf_reset(&pe->tmp);
+		strbuf_add(&pe->tmp, val->text, val->len);
 		return !regexec(&p->re, pe->tmp.buf, 0, NULL, 0);
 	}
-	c = compare_values(pe->tmp.buf, p->values[0]);
+	if ((c = value_where_cmp(&v, &p->typed[0])) == VALUE_CMP_NONE)
+		return 0;
 	return (p->op == OP_LT && c < 0) || (p->op == OP_LE && c <= 0) ||
 		(p->op == OP_GT && c > 0) || (p->op == OP_GE && c >= 0);
 }
@@ -239,7 +264,7 @@ static int pred_value(const char *key, size_t keylen, const struct node *val, vo
 /* Whether r satisfies every predicate; `proven`: but those its postings proved. */
 static int result_matches(const struct query *q, const struct result *r, int proven)
 {
-	struct pred_eval pe = { NULL, STRBUF_INIT };
+	struct pred_eval pe = { NULL, STRBUF_INIT, STRBUF_INIT };
 	size_t i;
 	int ok = 1;
 
@@ -252,6 +277,7 @@ static int result_matches(const struct query *q, const struct result *r, int pro
 		ok = pe.p->op == OP_NE ? !any : any;
 	}
 	strbuf_release(&pe.tmp);
+	strbuf_release(&pe.scratch);
 	return ok;
 }
 
@@ -315,11 +341,6 @@ static void intersect(struct num_list *a, const struct num_list *b)
 	a->nr = out;
 }
 
-static int is_pseudo(const char *f)
-{
-	return !strcmp(f, "path") || !strcmp(f, "root") || !strcmp(f, "dir");
-}
-
 /*
  * Candidates: the intersection of the equality predicates' lists, smallest
  * first. Returns 1 (and no list) when no predicate can use the terms.
@@ -333,9 +354,11 @@ static int candidates(struct num_list *out, struct query *q, struct index *ix, M
 	for (i = 0; i < q->nr_preds && !rc; i++) {
 		size_t v;
 		int termed = q->preds[i].op == OP_EQ && !is_pseudo(q->preds[i].field);
+		int id = !strcmp(q->preds[i].field, "id");
 		for (v = 0; termed && v < q->preds[i].nr_values; v++)
-			if (strlen(q->preds[i].values[v]) > TERM_VALUE_MAX)
-				termed = 0;	/* no posting: a scan decides */
+			if (strlen(q->preds[i].values[v]) > TERM_VALUE_MAX ||
+			    (!id && q->preds[i].typed[v].kind != VALUE_STRING))
+				termed = 0;	/* no posting (or 100.0 for 100): a scan decides */
 		if (!termed)
 			continue;
 		lists = xrealloc(lists, (nr + 1) * sizeof(*lists));
@@ -465,69 +488,168 @@ static int consider_row(uint32_t num, const char *path, size_t plen,
 static const struct query *sort_query;	/* for qsort's comparison */
 
 struct first_value {
-	char *s;
+	struct node n;		/* points into the result (the arena) */
+	int found;
 };
 
 static int take_first(const char *key, size_t keylen, const struct node *val, void *data)
 {
 	struct first_value *fv = data;
 
-	fv->s = xmemdupz(val->text, val->len);
+	fv->n = *val;
+	fv->found = 1;
 	return 1;
+}
+
+/*
+ * One sort key of two values: a missing or null value sorts last either
+ * way; a priority on the scale (roadmap.priorities, else the known one)
+ * before any other, by rank; then the order of value_sort_cmp().
+ */
+static int cmp_key(const struct sort_key *k, const struct first_value *fx,
+		   const struct first_value *fy, struct strbuf *scratch)
+{
+	struct value x, y;
+	int rx, ry, dir = k->desc ? -1 : 1;
+
+	if (fx->found)
+		value_of(&x, &fx->n, scratch);
+	if (fy->found)
+		value_of(&y, &fy->n, scratch);
+	rx = !fx->found || x.kind == VALUE_NULL;
+	ry = !fy->found || y.kind == VALUE_NULL;
+	if (rx || ry)
+		return rx - ry;
+	if (!strcmp(k->field, "priority")) {
+		rx = priority_rank(x.text, x.len, &sort_query->priorities);
+		ry = priority_rank(y.text, y.len, &sort_query->priorities);
+		if (rx >= 0 && ry >= 0)
+			return (rx - ry) * dir;
+		if (rx >= 0 || ry >= 0)	/* the scale first, both ways */
+			return rx >= 0 ? -1 : 1;
+	}
+	return value_sort_cmp(&x, &y) * dir;
 }
 
 static int cmp_results(const void *pa, const void *pb)
 {
 	const struct result *a = pa, *b = pb;
+	struct strbuf scratch = STRBUF_INIT;
 	size_t i;
-	int c;
+	int c = 0;
 
-	for (i = 0; sort_query && i < sort_query->nr_sort; i++) {
-		struct first_value x = { NULL }, y = { NULL };
+	for (i = 0; sort_query && i < sort_query->nr_sort && !c; i++) {
+		struct first_value x = { { 0, NULL, 0 }, 0 }, y = x;
 		result_values(a, sort_query->sort[i].field, take_first, &x);
 		result_values(b, sort_query->sort[i].field, take_first, &y);
-		if (!x.s || !y.s)	/* missing values sort last */
-			c = !x.s - !y.s;
-		else
-			c = compare_values(x.s, y.s) * (sort_query->sort[i].desc ? -1 : 1);
-		free(x.s);
-		free(y.s);
-		if (c)
-			return c;
+		c = cmp_key(&sort_query->sort[i], &x, &y, &scratch);
 	}
-	if ((c = strcmp(a->id, b->id)))
+	strbuf_release(&scratch);
+	if (c || (c = strcmp(a->id, b->id)))
 		return c;
 	return strcmp(a->path, b->path);
 }
 
-/* Name the files of every id more than one file has, as the answer sees them. */
-static void find_duplicates(struct answer *a, struct index *ix, MDB_txn *txn, const struct overlay *ov)
+/*
+ * roadmap.priorities, each value a comma-separated list (as roadmap-check
+ * reads it), when a sort key is the priority.
+ */
+static void read_priorities(struct query *q, const struct repo_paths *p)
 {
-	struct id_path *v = xcalloc(a->nr + 1, sizeof(*v));
+	char *argv[] = { "git", "config", "--get-all", "roadmap.priorities", NULL };
+	struct strbuf out = STRBUF_INIT;
+	const char *v, *end;
 	size_t i;
 
-	for (i = 0; i < a->nr; i++) {
-		v[i].id = a->r[i].id;
-		v[i].path = a->r[i].path;
+	for (i = 0; i < q->nr_sort && strcmp(q->sort[i].field, "priority"); i++)
+		;
+	strbuf_reset(&q->priorities);
+	if (i == q->nr_sort || run_git(&out, p->gitdir, argv))
+		goto out;	/* exit 1: not set */
+	for (v = out.buf, end = out.buf + out.len; v < end; ) {
+		size_t len = strcspn(v, ",\n"), l;
+		const char *s = v;
+		while (len && (*s == ' ' || *s == '\t'))
+			s++, len--;
+		for (l = len; l && (s[l - 1] == ' ' || s[l - 1] == '\t'); l--)
+			;
+		if (l) {
+			strbuf_add(&q->priorities, s, l);
+			strbuf_addch(&q->priorities, '\0');
+		}
+		v = s + len + 1;
 	}
-	check_duplicate_ids(&a->warnings, ix, txn, ov, v, a->nr);
-	free(v);
+out:
+	strbuf_release(&out);
+}
+
+/* Add the issues of the index (and the overlay ov, or NULL) that satisfy q to the answer. */
+static int collect(struct answer *a, const struct query *q, struct index *ix, MDB_txn *txn,
+		   const struct overlay *ov, const char *roots, size_t rootslen)
+{
+	struct num_list nl = NUM_LIST_INIT;
+	size_t i;
+	int rc = 0, all = candidates(&nl, (struct query *)q, ix, txn);
+
+	if (all < 0) {
+		free(nl.n);
+		return error("cannot read the index");
+	}
+	if (all) {
+		struct scan sc = { a, q, ov, roots, rootslen };
+		rc = index_foreach_num(txn, ix, consider_row, &sc);
+	} else {
+		for (i = 0; i < nl.nr && !rc; i++)
+			rc = consider_num(a, q, ix, txn, nl.n[i], ov, roots, rootslen, 1);
+	}
+	free(nl.n);
+	if (rc)
+		return lmdb_error(rc, "cannot read the index");
+	for (i = 0; ov && i < ov->nr; i++)
+		if (!ov->files[i].deleted)
+			consider(a, q, ov->files[i].path, strlen(ov->files[i].path), ov->files[i].rec,
+				 ov->files[i].reclen, roots, rootslen, 1, 0);
+	return 0;
+}
+
+/*
+ * No issue has the id typed: collect the one it names ignoring case or
+ * as a prefix, or name the candidates when it names several.
+ */
+static int collect_typed_id(struct answer *a, struct query *q, struct index *ix, MDB_txn *txn,
+			    const struct overlay *ov, const char *roots, size_t rootslen)
+{
+	struct pred *p = &q->preds[0];
+	unsigned long invalid = a->invalid;	/* counted once */
+	char *id;
+	int rc = ids_resolve(&id, &a->candidates, ix, txn, ov, p->values[0]);
+
+	if (rc != 1)
+		return rc < 0 ? -1 : 0;
+	free(p->values[0]);
+	p->values[0] = id;
+	type_values(p);
+	rc = collect(a, q, ix, txn, ov, roots, rootslen);
+	a->invalid = invalid;
+	return rc;
 }
 
 int query_run(struct answer *a, struct query *q, struct index *ix, const struct repo_paths *p)
 {
 	struct overlay ov = OVERLAY_INIT;
-	struct num_list nl = NUM_LIST_INIT;
+	const struct overlay *ovp = q->committed ? NULL : &ov;
 	MDB_txn *txn;
 	MDB_val roots;
 	char *rootsbuf = NULL;
 	size_t rootslen = 0, i;
 	uint64_t invalid;
-	int rc, all;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
-	strbuf_init(&a->warnings, 0);
 	strbuf_init(&a->arena, 0);
+	strbuf_init(&a->candidates, 0);
+	for (i = 0; i < q->nr_preds; i++)
+		type_values(&q->preds[i]);
 	if ((rc = index_begin_fresh(ix, p, &txn)))
 		return rc;
 	if (!meta_get(txn, ix, "roots", &roots)) {
@@ -538,35 +660,19 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 	a->invalid = invalid;
 	if (!q->committed && (rc = overlay_compute(&ov, ix, txn, p, rootsbuf, rootslen)))
 		goto out;
-	all = candidates(&nl, q, ix, txn);
-	if (all < 0) {
-		rc = error("cannot read the index");
-		goto out;
-	}
-	if (all) {
-		struct scan sc = { a, q, q->committed ? NULL : &ov, rootsbuf, rootslen };
-		rc = index_foreach_num(txn, ix, consider_row, &sc);
-	} else {
-		for (i = 0; i < nl.nr; i++)
-			if ((rc = consider_num(a, q, ix, txn, nl.n[i], q->committed ? NULL : &ov,
-					       rootsbuf, rootslen, 1)))
-				break;
-	}
-	if (rc) {
-		rc = lmdb_error(rc, "cannot read the index");
-		goto out;
-	}
-	for (i = 0; i < ov.nr; i++) {
+	for (i = 0; i < ov.nr; i++)
 		a->invalid -= ov.files[i].head_invalid;
-		if (!ov.files[i].deleted)
-			consider(a, q, ov.files[i].path, strlen(ov.files[i].path), ov.files[i].rec,
-				 ov.files[i].reclen, rootsbuf, rootslen, 1, 0);
-	}
+	if ((rc = collect(a, q, ix, txn, ovp, rootsbuf, rootslen)))
+		goto out;
+	if (q->typed_id && q->nr_preds == 1 && !a->nr &&
+	    (rc = collect_typed_id(a, q, ix, txn, ovp, rootsbuf, rootslen)))
+		goto out;
 	point_results(a);
+	read_priorities(q, p);
 	sort_query = q;
 	if (a->nr)
 		qsort(a->r, a->nr, sizeof(*a->r), cmp_results);
-	find_duplicates(a, ix, txn, q->committed ? NULL : &ov);
+	a->nr_dup_ids = check_duplicate_ids(&a->dup_id, ix, txn, ovp);
 	if (q->limit >= 0 && (size_t)q->limit < a->nr)
 		a->nr = q->limit;
 out:
@@ -574,7 +680,6 @@ out:
 	if (!rc && !q->committed)
 		overlay_save_stats(&ov, ix);
 	overlay_release(&ov);
-	free(nl.n);
 	a->roots = rootsbuf;
 	return rc ? -1 : 0;
 }
@@ -584,5 +689,6 @@ void answer_release(struct answer *a)
 	free(a->r);
 	strbuf_release(&a->arena);
 	free(a->roots);
-	strbuf_release(&a->warnings);
+	free(a->dup_id);
+	strbuf_release(&a->candidates);
 }

@@ -12,6 +12,7 @@
 
 #include <regex.h>
 
+#include "compare.h"
 #include "index.h"
 #include "overlay.h"
 #include "record.h"
@@ -22,6 +23,7 @@ struct pred {
 	char *field;
 	int op;
 	char **values;		/* OP_EQ: any of them; others: values[0] */
+	struct value *typed;	/* each value typed as a plain scalar (compare.h) */
 	size_t nr_values;
 	regex_t re;
 	int exact;		/* its posting lists hold exactly the files it matches */
@@ -39,6 +41,12 @@ struct query {
 	size_t nr_sort;
 	long limit;		/* -1: no limit */
 	int committed;		/* HEAD only: no overlay */
+	struct strbuf priorities;	/* roadmap.priorities ("a\0b\0"), read by query_run() to sort */
+	/*
+	 * The one predicate is id = an id as a user typed it: when no issue
+	 * has it exactly, ids_resolve() names the one meant (ids.h).
+	 */
+	int typed_id;
 };
 
 /* One issue of the answer; owns its copies. */
@@ -57,7 +65,9 @@ struct answer {
 	size_t nr, alloc;
 	struct strbuf arena;	/* every result's path, id and record: one allocation, not three each */
 	unsigned long invalid;	/* invalid issue files (HEAD, or with the overlay) */
-	struct strbuf warnings;	/* duplicate-id lines */
+	size_t nr_dup_ids;	/* ids more than one issue file has (HEAD, or with the overlay) */
+	char *dup_id;		/* the first of them, bytewise */
+	struct strbuf candidates;	/* typed_id matched more than one: their ids, "a\0b\0" */
 	char *roots;		/* the roots the results point into */
 };
 
@@ -65,6 +75,8 @@ struct answer {
 int query_add_where(struct query *q, const char *expr);
 /* Add FIELD = any of the comma-separated values. */
 void query_add_eq(struct query *q, const char *field, const char *values);
+/* Add FIELD = value (which may hold commas). */
+void query_add_value(struct query *q, const char *field, const char *value);
 /* Parse "f1,-f2" into sort keys. */
 void query_set_sort(struct query *q, const char *spec);
 void query_release(struct query *q);

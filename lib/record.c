@@ -369,6 +369,33 @@ static int is_float(const char *s, size_t len)
 	return i == len;
 }
 
+/* Whether s[0..len) is a number as JSON writes one: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? */
+static int is_json_number(const char *s, size_t len)
+{
+	size_t i = s[0] == '-', d;
+
+	if (i >= len || !isdigit((unsigned char)s[i]) || (s[i] == '0' && i + 1 < len &&
+							    isdigit((unsigned char)s[i + 1])))
+		return 0;
+	while (i < len && isdigit((unsigned char)s[i]))
+		i++;
+	if (i < len && s[i] == '.') {
+		for (d = ++i; i < len && isdigit((unsigned char)s[i]); i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < len && (s[i] == '-' || s[i] == '+'))
+			i++;
+		for (d = i; i < len && isdigit((unsigned char)s[i]); i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i == len;
+}
+
 enum scalar_type scalar_resolve(const struct node *n, struct strbuf *num)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
@@ -388,8 +415,12 @@ enum scalar_type scalar_resolve(const struct node *n, struct strbuf *num)
 	strbuf_reset(num);
 	i = (len && (s[0] == '-' || s[0] == '+'));
 	if (all_digits(s + i, len - i, 10)) {
-		/* exact at any size: drop a '+' and leading zeros */
 		size_t j = i;
+		if (is_json_number(s, len)) {	/* as written */
+			strbuf_add(num, s, len);
+			return SCALAR_INT;
+		}
+		/* exact at any size: drop a '+' and leading zeros */
 		while (j < len - 1 && s[j] == '0')
 			j++;
 		if (s[0] == '-' && !(len - j == 1 && s[j] == '0'))
@@ -410,6 +441,11 @@ enum scalar_type scalar_resolve(const struct node *n, struct strbuf *num)
 	} else if (is_float(s, len) && isfinite(d = strtod(tmp, NULL))) {
 		int prec;
 		char buf[64];
+		type = SCALAR_FLOAT;
+		if (is_json_number(s, len)) {	/* as written: 100.0, 1.5e3 */
+			strbuf_add(num, s, len);
+			goto out;
+		}
 		/* the shortest text that reads back as the same double */
 		for (prec = 1; prec <= 17; prec++) {
 			snprintf(buf, sizeof(buf), "%.*g", prec, d);
@@ -419,8 +455,8 @@ enum scalar_type scalar_resolve(const struct node *n, struct strbuf *num)
 		strbuf_addstr(num, buf);
 		if (!strpbrk(buf, ".e"))	/* keep it a float: 1.0, not 1 */
 			strbuf_addstr(num, ".0");
-		type = SCALAR_FLOAT;
 	}
+out:
 	free(tmp);
 	return type;
 }

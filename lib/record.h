@@ -102,8 +102,11 @@ int record_field_scalars(const struct record *rec, const char *field, const char
 enum scalar_type { SCALAR_NULL, SCALAR_BOOL, SCALAR_INT, SCALAR_FLOAT, SCALAR_STRING };
 /*
  * Resolve a scalar's type. For SCALAR_INT and SCALAR_FLOAT, num is set to
- * the value as JSON number text. A number JSON cannot carry exactly (a
- * float that overflows a double, hex or octal over 64 bits) is a string.
+ * the value as JSON number text: the text as written when JSON takes it
+ * (100.0, -3, 1.5e3), else the shortest text that reads back as the same
+ * value (+1 -> 1, .5 -> 0.5, 0x10 -> 16, 007 -> 7). A number JSON cannot
+ * carry exactly (a float that overflows a double, hex or octal over 64
+ * bits) is a string; so are .inf and .nan.
  */
 enum scalar_type scalar_resolve(const struct node *n, struct strbuf *num);
 

@@ -54,7 +54,11 @@ check_lists () {
 			! grep "invalid issue file" err
 		else
 			test "$(grep -c "invalid issue file" err)" = 1 &&
-			grep "^roadmap-list: warning: $_n invalid issue files* (see roadmap-refresh -v)\$" err
+			case $_mode in
+			--committed) _see="roadmap-refresh -v" ;;
+			*) _see=roadmap-check ;;
+			esac &&
+			grep "^roadmap-list: warning: $_n invalid issue files* (see $_see)\$" err
 		fi &&
 		for _id in $VALID_IDS
 		do
@@ -516,9 +520,9 @@ test_expect_success 'an id that another file has by its name' '
 	check_lists &&
 	grep "^{\"id\": \"NAMED\", \"path\": \"$R/NAMED.md\"" actual &&
 	grep "^{\"id\": \"NAMED\", \"path\": \"$R/claims-named.md\"" actual &&
-	grep -Fx "roadmap-list: warning: duplicate id '"'"'NAMED'"'"': '"'"'$R/NAMED.md'"'"' and '"'"'$R/claims-named.md'"'"'" err &&
+	grep -Fx "roadmap-list: warning: id '"'"'NAMED'"'"' is used by more than one issue file (see roadmap-check)" err &&
 	roadmap-list --json --committed >actual 2>err &&
-	grep -Fx "roadmap-list: warning: duplicate id '"'"'NAMED'"'"': '"'"'$R/NAMED.md'"'"' and '"'"'$R/claims-named.md'"'"'" err
+	grep -Fx "roadmap-list: warning: id '"'"'NAMED'"'"' is used by more than one issue file (see roadmap-check)" err
 '
 
 # --- what is no regular file ---

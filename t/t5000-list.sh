@@ -56,7 +56,7 @@ test_expect_success 'setup' '
 
 test_expect_success 'default output: id, status, title; sorted by id' '
 	roadmap-list >actual 2>err &&
-	printf "A-1\ttodo\tLogin fails\nA-2\tin-progress\tExport: CSV, \"quoted\"\nA-3\tclosed\tDocs\n" >expect &&
+	printf "A-1\ttodo\tLogin fails\nA-2\tin-progress\t%s\nA-3\tclosed\tDocs\n" "\"Export: CSV, \\\"quoted\\\"\"" >expect &&
 	test_cmp expect actual
 '
 
@@ -155,7 +155,7 @@ test_expect_success 'the working tree: edits, new files and deletions show by de
 	write_issue .roadmap/issues/a4-new.md A-4 todo "New one" &&
 	rm .roadmap/issues/a3-docs.md &&
 	roadmap-list >actual &&
-	printf "A-1\treview\tLogin fails\nA-2\tin-progress\tExport: CSV, \"quoted\"\nA-4\ttodo\tNew one\n" >expect &&
+	printf "A-1\treview\tLogin fails\nA-2\tin-progress\t%s\nA-4\ttodo\tNew one\n" "\"Export: CSV, \\\"quoted\\\"\"" >expect &&
 	test_cmp expect actual &&
 	roadmap-list --status todo --format "%(id)" >actual &&
 	echo A-4 >expect && test_cmp expect actual
@@ -198,16 +198,21 @@ test_expect_success 'a working file with the same stat size but new content is s
 	git checkout -- .roadmap
 '
 
-test_expect_success 'three files with one id: one warning line names all three' '
+test_expect_success 'three files with one id: one summary line; roadmap-check names all three' '
 	write_issue .roadmap/issues/d1.md D todo "D one" &&
 	write_issue .roadmap/issues/d2.md D todo "D two" &&
 	write_issue .roadmap/issues/d3.md D todo "D three" &&
 	write_issue .roadmap/issues/e1.md E todo "E one" &&
 	write_issue .roadmap/issues/e2.md E todo "E two" &&
 	roadmap-list >/dev/null 2>err &&
-	grep -c "^roadmap-list: warning: duplicate id" err >count &&
-	echo 2 >expect && test_cmp expect count &&
-	grep "^roadmap-list: warning: duplicate id .D.: .\.roadmap/issues/d1\.md. and .\.roadmap/issues/d2\.md. and .\.roadmap/issues/d3\.md.$" err &&
+	grep -v "invalid issue file" err >actual &&
+	echo "roadmap-list: warning: 2 ids are used by more than one issue file (see roadmap-check)" >expect &&
+	test_cmp expect actual &&
+	test_expect_code 1 roadmap-check >out &&
+	grep "duplicate id" out | cut -d: -f1 >actual &&
+	printf ".roadmap/issues/%s\n" d1.md d2.md d3.md e1.md e2.md >expect &&
+	test_cmp expect actual &&
+	grep "^\.roadmap/issues/d1\.md:2:1: error: duplicate id .D.: .\.roadmap/issues/d2\.md. has it too" out &&
 	rm .roadmap/issues/d?.md .roadmap/issues/e?.md
 '
 
@@ -217,9 +222,12 @@ test_expect_success 'duplicate ids: both listed, sorted by path, and a warning n
 	roadmap-list --format "%(id) %(path)" --where id=A-2 >actual 2>err &&
 	printf "A-2 .roadmap/issues/a2-export.md\nA-2 .roadmap/issues/z-dup.md\n" >expect &&
 	test_cmp expect actual &&
-	grep "duplicate id .A-2.: .\.roadmap/issues/a2-export\.md. and .\.roadmap/issues/z-dup\.md." err &&
+	grep "^roadmap-list: warning: id .A-2. is used by more than one issue file (see roadmap-check)\$" err &&
+	test_expect_code 1 roadmap-check >out &&
+	grep "^\.roadmap/issues/a2-export\.md:2:1: error: duplicate id .A-2.: .\.roadmap/issues/z-dup\.md. has it too" out &&
+	grep "^\.roadmap/issues/z-dup\.md:2:1: error: duplicate id .A-2.: .\.roadmap/issues/a2-export\.md. has it too" out &&
 	roadmap-list --committed --status todo >/dev/null 2>err &&
-	grep "duplicate id .A-2." err
+	grep "warning: id .A-2. is used by more than one issue file" err
 '
 
 test_expect_success 'roadmap-show prints the working file, or HEAD with --committed' '
@@ -274,10 +282,13 @@ test_expect_success 'paths in warnings are quoted as git quotes them: one line e
 	printf -- "---\ntitle: [\n---\n" >".roadmap/issues/bad	one.md" &&
 	git add .roadmap && git commit -qm tabs &&
 	roadmap-list --committed >/dev/null 2>err &&
+	grep "id .TAB-1. is used by more than one issue file" err &&
+	test_expect_code 1 roadmap-check >out &&
 	cat >expect <<-\EOF &&
-	roadmap-list: warning: duplicate id '"'"'TAB-1'"'"': '"'"'".roadmap/issues/tab\tone.md"'"'"' and '"'"'.roadmap/issues/tab-two.md'"'"'
+	".roadmap/issues/tab\tone.md":2:1: error: duplicate id '"'"'TAB-1'"'"': '"'"'.roadmap/issues/tab-two.md'"'"' has it too
+	.roadmap/issues/tab-two.md:2:1: error: duplicate id '"'"'TAB-1'"'"': '"'"'".roadmap/issues/tab\tone.md"'"'"' has it too
 	EOF
-	grep "duplicate id" err >actual &&
+	grep "duplicate id" out >actual &&
 	test_cmp expect actual &&
 	roadmap-refresh -v 2>err &&
 	grep -F "roadmap-refresh: \".roadmap/issues/bad\\tone.md\":" err

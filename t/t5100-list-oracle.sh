@@ -135,26 +135,33 @@ test_expect_success 'committed: filtered queries, from few answers to many, equa
 	)
 '
 
-test_expect_success 'duplicate ids: all listed, each one warned about' '
+test_expect_success 'duplicate ids: all listed, counted in one line, each file named by roadmap-check' '
 	(
 		cd repo &&
 		roadmap-list --json --committed >actual 2>err &&
-		python3 - actual err <<-\EOF
+		test_expect_code 1 roadmap-check >check &&
+		python3 - actual err check <<-\EOF
 		import json, sys, collections
 		recs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l]
 		err = open(sys.argv[2], encoding="utf-8").read()
+		check = open(sys.argv[3], encoding="utf-8", errors="replace").read().split("\n")
 		paths = collections.defaultdict(list)
 		for r in recs:
 		    paths[r["id"]].append(r["path"])
 		dups = {i: p for i, p in paths.items() if len(p) > 1}
 		if len(dups) < 3:
 		    sys.exit("the corpus has too few duplicate ids: %r" % dups)
+		want = "roadmap-list: warning: %d ids are used by more than one issue file (see roadmap-check)" % len(dups)
+		lines = [l for l in err.split("\n") if "used by more than one" in l]
 		bad = 0
+		if lines != [want]:
+		    print("expected %r, stderr has %r" % (want, lines))
+		    bad += 1
 		for i, p in sorted(dups.items()):
-		    needle = "duplicate id \x27" + i + "\x27"
-		    lines = [l for l in err.split("\n") if needle in l]
-		    if not any(sum(("\x27%s\x27" % x) in l for x in p) >= 2 for l in lines):
-		        print("no warning naming %r for id %r" % (p, i))
+		    needle = ": error: duplicate id \x27" + i + "\x27: "
+		    n = sum(needle in l for l in check)
+		    if n != len(p):
+		        print("roadmap-check names %d files of id %r, not %d: %r" % (n, i, len(p), p))
 		        bad += 1
 		sys.exit(1 if bad else 0)
 		EOF

@@ -108,7 +108,8 @@ require_pyyaml () {
 
 # check_oracle [--committed]: roadmap-list --json equals the independent
 # parse of t/lib/oracle.py, and its invalid-file warning counts what the
-# oracle finds invalid
+# oracle finds invalid and points at the command that names them all
+# (roadmap-check for the working tree, roadmap-refresh -v for HEAD)
 check_oracle () {
 	roadmap-list --json "$@" >actual 2>err
 	test $? -le 1 &&
@@ -120,7 +121,9 @@ check_oracle () {
 	then
 		! grep "invalid issue file" err
 	else
-		grep "^roadmap-list: warning: $n invalid issue files* (see roadmap-refresh -v)\$" err ||
+		_see=roadmap-check &&
+		case " $* " in *" --committed "*) _see="roadmap-refresh -v" ;; esac &&
+		grep "^roadmap-list: warning: $n invalid issue files* (see $_see)\$" err ||
 		{ echo "expected $n invalid files, stderr was:"; head -3 err; false; }
 	fi
 }
