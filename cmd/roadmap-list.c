@@ -261,7 +261,8 @@ int main(int argc, char **argv)
 		strbuf_addch(&out, nul ? '\0' : '\n');
 		fwrite(out.buf, 1, out.len, stdout);
 	}
-	ret = a.nr ? 0 : EXIT_DIFFER;	/* like grep: 1 when nothing matches */
+	/* like grep: 1 when nothing matches; 2 when issues could not be read */
+	ret = a.unknown ? EXIT_INCOMPLETE : a.nr ? 0 : EXIT_DIFFER;
 	answer_release(&a);
 	query_release(&q);
 	index_close(ix);

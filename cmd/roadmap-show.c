@@ -140,7 +140,8 @@ int main(int argc, char **argv)
 		}
 		if (!a.nr) {
 			error("no issue with id '%s'", argv[i]);
-			ret = 1;
+			/* not found may be one of the unknown issues: incomplete, not "no" */
+			ret = ret == EXIT_FATAL ? ret : a.unknown ? EXIT_INCOMPLETE : 1;
 		}
 		for (j = 0; j < a.nr; j++)
 			if ((committed ? show_committed(ix, &paths, a.r[j].path) :

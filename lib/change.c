@@ -1,6 +1,7 @@
 /*
  * change.c - issues changed by id (see change.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,9 +30,8 @@ static int id_paths(struct index *ix, const struct repo_paths *p, const char *id
 	memset(&q, 0, sizeof(q));
 	q.limit = -1;
 	q.committed = committed;
-	query_add_eq(&q, "id", "");
-	free(q.preds[0].values[0]);
-	q.preds[0].values[0] = xstrdup(id);	/* ids may hold commas */
+	q.typed_id = 1;		/* as roadmap-show: exact, any case, a unique prefix */
+	query_add_value(&q, "id", id);
 	ret = query_run(a, &q, ix, p);
 	query_release(&q);
 	if (ret < 0)
@@ -70,14 +70,20 @@ char *change_find(struct index *ix, const struct repo_paths *p, const char *id)
 	 */
 	if (id_paths(ix, p, id, 1, &a) < 0)
 		return NULL;
-	if (a.nr == 1 && file_has_id(p, a.r[0].path, id))
+	if (a.nr == 1 && file_has_id(p, a.r[0].path, a.r[0].id))
 		path = xstrdup(a.r[0].path);
 	answer_release(&a);
 	if (path)
 		return path;
 	if (id_paths(ix, p, id, 0, &a) < 0)
 		return NULL;
-	if (!a.nr)
+	if (a.candidates.len) {
+		const char *c;
+		error("short id '%s' is ambiguous", id);
+		fprintf(stderr, "hint: The candidates are:\n");
+		for (c = a.candidates.buf; c < a.candidates.buf + a.candidates.len; c += strlen(c) + 1)
+			fprintf(stderr, "hint:   %s\n", c);
+	} else if (!a.nr)
 		error("no issue with id '%s'", id);
 	else if (a.nr > 1)
 		error("id '%s' names %zu issue files (%s, %s%s): fix the duplicate first",

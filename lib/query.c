@@ -658,6 +658,7 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 	}
 	meta_get_u64(txn, ix, "invalid", &invalid);
 	a->invalid = invalid;
+	a->unknown = index_warn_unknown(txn, ix);
 	if (!q->committed && (rc = overlay_compute(&ov, ix, txn, p, rootsbuf, rootslen)))
 		goto out;
 	for (i = 0; i < ov.nr; i++)

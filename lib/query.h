@@ -11,8 +11,10 @@
 #define QUERY_H
 
 #include <regex.h>
+#include <stdint.h>
 
 #include "compare.h"
+
 #include "index.h"
 #include "overlay.h"
 #include "record.h"
@@ -65,6 +67,7 @@ struct answer {
 	size_t nr, alloc;
 	struct strbuf arena;	/* every result's path, id and record: one allocation, not three each */
 	unsigned long invalid;	/* invalid issue files (HEAD, or with the overlay) */
+	uint64_t unknown;	/* HEAD's files whose blobs are missing: the answer lacks them (said on stderr) */
 	size_t nr_dup_ids;	/* ids more than one issue file has (HEAD, or with the overlay) */
 	char *dup_id;		/* the first of them, bytewise */
 	struct strbuf candidates;	/* typed_id matched more than one: their ids, "a\0b\0" */

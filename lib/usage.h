@@ -10,6 +10,7 @@
  */
 
 #define EXIT_DIFFER 1	/* a well-formed "no": differences, no match */
+#define EXIT_INCOMPLETE 2	/* an answer that lacks issues roadmap could not read (said on stderr) */
 #define EXIT_FATAL 128	/* die(): runtime failure */
 #define EXIT_USAGE 129	/* usage(): bad invocation */
 
@@ -38,6 +39,7 @@ void finish_stdout(void);
 
 /* The exit-code table every -h prints after the usage string. */
 #define EXIT_CODES_HELP \
-	"\nexit status: 0 ok, 1 no match or differences, 128 fatal error, 129 usage error\n"
+	"\nexit status: 0 ok, 1 no match or differences, 2 incomplete answer (issues whose blobs are\n" \
+	"missing), 128 fatal error, 129 usage error\n"
 
 #endif

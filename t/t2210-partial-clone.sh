@@ -146,7 +146,7 @@ test_expect_success 'partial clone offline: the rest is indexed, one fetch tried
 test_expect_success 'offline: queries do not fetch again; roadmap-refresh does, and completes the index once the remote is back' '
 	(
 		cd off &&
-		with_git_log "$SHARNESS_TRASH_DIRECTORY/fetches4" roadmap-list --committed >/dev/null 2>&1 &&
+		test_expect_code 2 with_git_log "$SHARNESS_TRASH_DIRECTORY/fetches4" roadmap-list --committed >/dev/null 2>&1 &&
 		{ test ! -f ../fetches4 || ! grep " fetch " ../fetches4; } &&
 		mv ../src ../src.away &&
 		with_git_log "$SHARNESS_TRASH_DIRECTORY/fetches5" roadmap-refresh 2>err
@@ -164,10 +164,7 @@ test_expect_success 'offline: queries do not fetch again; roadmap-refresh does, 
 	test_cmp expect-more actual
 '
 
-# The query path (lib/query.c, not this change's) prints the warning and
-# exits 2 once wired: index_warn_unknown() in the read transaction the
-# query answers from, EXIT_INCOMPLETE (2) at its end.
-test_expect_failure 'offline: every query says on stderr how many issues are unknown, and exits 2' '
+test_expect_success 'offline: every query says on stderr how many issues are unknown, and exits 2' '
 	git clone -q --no-checkout --filter=blob:none "file://$PWD/src" off2 &&
 	(
 		cd off2 &&
@@ -179,7 +176,9 @@ test_expect_failure 'offline: every query says on stderr how many issues are unk
 		test "$(grep -c "issues are unknown" err)" = 1 &&
 		grep "2005 issues are unknown: their blobs are missing (partial clone; run roadmap-refresh when the promisor remote is reachable)" err &&
 		test_expect_code 2 roadmap-list --committed 2>err &&
-		test "$(grep -c "issues are unknown" err)" = 1
+		test "$(grep -c "issues are unknown" err)" = 1 &&
+		test_expect_code 2 roadmap-show P-7 >/dev/null 2>err &&
+		grep "issues are unknown" err
 	)
 '
 
