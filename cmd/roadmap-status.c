@@ -48,7 +48,19 @@ struct state {
 	int have_index, fresh;
 	struct count *by_status;
 	size_t nr, alloc;
+	struct strbuf dups;	/* HEAD's ids more than one file has, "a\0b\0" */
+	size_t ndups;
 };
+
+static int add_dup(const char *id, size_t len, void *data)
+{
+	struct state *s = data;
+
+	strbuf_add(&s->dups, id, len);
+	strbuf_addch(&s->dups, '\0');
+	s->ndups++;
+	return 0;
+}
 
 static void meta_str(MDB_txn *txn, struct index *ix, const char *key, struct strbuf *out)
 {
@@ -140,6 +152,7 @@ static int read_state(struct state *s, struct index *ix, const struct repo_paths
 	meta_get_u64(txn, ix, "last_added", &s->added);
 	meta_get_u64(txn, ix, "last_modified", &s->modified);
 	meta_get_u64(txn, ix, "last_deleted", &s->deleted);
+	index_foreach_dup(txn, ix, add_dup, s);
 	/* files whose blobs a partial clone lacks: the index is not "clean" but incomplete */
 	s->unknown = index_unknown_count(txn, ix);
 	if (s->unknown && !strcmp(s->stateword.buf, "clean")) {
@@ -192,6 +205,14 @@ static void print_human(const struct state *s, const struct index *ix)
 		       s->by_status[i].n);
 	printf("%s\n", s->nr ? ")" : "");
 	printf("invalid: %llu files (roadmap-refresh -v names them)\n", (unsigned long long)s->invalid);
+	if (s->ndups) {
+		const char *d;
+		/* the first few by name; roadmap-check names every file */
+		printf("dups:    %zu id%s used by more than one file:", s->ndups, s->ndups == 1 ? "" : "s");
+		for (i = 0, d = s->dups.buf; i < 10 && d < s->dups.buf + s->dups.len; i++, d += strlen(d) + 1)
+			printf("%s %s", i ? "," : "", d);
+		printf("%s (roadmap-check names the files)\n", s->ndups > 10 ? ", ..." : "");
+	}
 	if (s->unknown)
 		printf("unknown: %llu files: their blobs are missing (partial clone; roadmap-refresh "
 		       "fetches them, roadmap-fsck names them)\n", (unsigned long long)s->unknown);
@@ -219,7 +240,7 @@ static void json_field(struct strbuf *out, const char *key, const struct strbuf 
 static void print_json(const struct state *s, const struct index *ix)
 {
 	struct strbuf out = STRBUF_INIT, path = STRBUF_INIT, head = STRBUF_INIT;
-	const char *line, *end;
+	const char *line, *end, *d;
 	size_t i;
 	long long now = time(NULL);
 
@@ -252,9 +273,16 @@ static void print_json(const struct state *s, const struct index *ix)
 			strbuf_addstr(&out, "null");
 		strbuf_addch(&out, '}');
 	}
-	strbuf_addf(&out, "], \"files\": %zu, \"issues\": %llu, \"invalid\": %llu, \"unknown\": %llu"
-		    ", \"by_status\": {", s->files, (unsigned long long)s->issues,
+	strbuf_addf(&out, "], \"files\": %zu, \"issues\": %llu, \"invalid\": %llu, \"unknown\": %llu",
+		    s->files, (unsigned long long)s->issues,
 		    (unsigned long long)s->invalid, (unsigned long long)s->unknown);
+	strbuf_addstr(&out, ", \"duplicate_ids\": [");
+	for (d = s->dups.buf; d < s->dups.buf + s->dups.len; d += strlen(d) + 1) {
+		if (d > s->dups.buf)
+			strbuf_addstr(&out, ", ");
+		json_string(&out, d, strlen(d));
+	}
+	strbuf_addstr(&out, "], \"by_status\": {");
 	for (i = 0; i < s->nr; i++) {
 		if (i)
 			strbuf_addstr(&out, ", ");
@@ -333,6 +361,9 @@ static void print_prometheus(const struct state *s, const struct index *ix, cons
 	prom_metric(&out, "roadmap_invalid_files", "Issue files that fail to parse.", "gauge");
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)s->invalid);
 	prom_sample(&out, "roadmap_invalid_files", worktree, NULL, num);
+	prom_metric(&out, "roadmap_duplicate_ids", "Ids more than one issue file of HEAD has.", "gauge");
+	snprintf(num, sizeof(num), "%zu", s->ndups);
+	prom_sample(&out, "roadmap_duplicate_ids", worktree, NULL, num);
 	prom_metric(&out, "roadmap_unknown_files",
 		    "Issue files whose blobs are missing (a partial clone that could not fetch them).",
 		    "gauge");
@@ -416,6 +447,7 @@ int main(int argc, char **argv)
 	strbuf_init(&s.last_mode, 0);
 	strbuf_init(&s.last_reason, 0);
 	strbuf_init(&s.last_by, 0);
+	strbuf_init(&s.dups, 0);
 	if (read_state(&s, ix, &paths) < 0)
 		die("cannot read the index");
 	if (json)
@@ -436,6 +468,7 @@ int main(int argc, char **argv)
 	strbuf_release(&s.last_mode);
 	strbuf_release(&s.last_reason);
 	strbuf_release(&s.last_by);
+	strbuf_release(&s.dups);
 	index_close(ix);
 	repo_paths_release(&paths);
 	finish_stdout();

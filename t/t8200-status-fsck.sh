@@ -379,4 +379,22 @@ test_expect_success 'no index yet: fsck says so, exit 1; status says none' '
 	)
 '
 
+test_expect_success 'duplicate ids: named by roadmap-status in each format' '
+	git init -q dupr && (
+		cd dupr && mkdir -p .roadmap/issues &&
+		for f in a b
+		do
+			printf -- "---\nid: D-1\ntitle: %s\n---\n" $f >.roadmap/issues/$f.md || exit 1
+		done &&
+		printf -- "---\nid: Z-9\ntitle: z\n---\n" >.roadmap/issues/z1.md &&
+		printf -- "---\nid: Z-9\ntitle: y\n---\n" >.roadmap/issues/z2.md &&
+		git add -A && test_tick && git commit -qm dups &&
+		roadmap-refresh -q &&
+		roadmap-status >out &&
+		grep "^dups:    2 ids used by more than one file: D-1, Z-9 (roadmap-check names the files)$" out &&
+		roadmap-status --json | python3 -c "import json,sys; sys.exit(json.load(sys.stdin)[\"duplicate_ids\"] != [\"D-1\", \"Z-9\"])" &&
+		roadmap-status --prometheus | grep "^roadmap_duplicate_ids{.*} 2$"
+	)
+'
+
 test_done
