@@ -353,6 +353,13 @@ for N in "$@"; do
 			{ grep -q "^status: perf-set" "$R/$show_path" ||
 			  problem "roadmap-set did not write $show_path"; }
 		(cd "$R" && git checkout -q -- "$show_path")
+		if test -n "$BL" && test "$N" -le "${PERF_BACKLOG_MAX:-10000}"; then
+			# its corpus is no git repository: task 1 is put back from a copy
+			(cd "$R-backlog" && tar cf "$RES/bl-task-1.tar" backlog/tasks/task-1\ -*)
+			bench bl-edit "(c) backlog task edit 1 -s 'In Progress'" set "ratio>=100" "$R-backlog" \
+				"tar xf '$RES/bl-task-1.tar'" "$BL task edit 1 -s 'In Progress' </dev/null" 0
+			(cd "$R-backlog" && tar xf "$RES/bl-task-1.tar")
+		fi
 		bench new "new --title (one issue created)" sel-c "ratio<=3" "$R" \
 			"rm -rf $ISS/perf-new" "$BIN/roadmap-new --title 'perf new' --milestone perf-new" &&
 			{ test "$(ls "$R/$ISS/perf-new" | wc -l)" = 1 || problem "roadmap-new did not create one file"; }
