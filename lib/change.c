@@ -281,6 +281,7 @@ int change_issues(struct index *ix, const struct repo_paths *p, const struct lay
 			continue;
 		}
 		if (write_edit(p, path, ed, ned, c->touch ? l : NULL, &res) < 0) {
+			write_result_release(&res);
 			ret = -1;
 			free(path);
 			free(to);

@@ -66,14 +66,14 @@ int main(int argc, char **argv)
 			die("%s %s: values missing", op, e->key);
 		i += e->nr;
 	}
-	if (fm_edit(&out, in.buf, in.len, ed, nr, &err) < 0) {
+	i = fm_edit(&out, in.buf, in.len, ed, nr, &err);
+	if (i < 0)
 		fprintf(stderr, "%s:%s\n", argv[1], err.buf);
-		return 128;
-	}
-	fwrite(out.buf, 1, out.len, stdout);
+	else
+		fwrite(out.buf, 1, out.len, stdout);
 	free(ed);
 	strbuf_release(&in);
 	strbuf_release(&out);
 	strbuf_release(&err);
-	return 0;
+	return i < 0 ? 128 : 0;
 }
