@@ -553,31 +553,9 @@ static void config_list(struct strbuf *out, git_repository *repo, const char *na
 	git_config_free(cfg);
 }
 
-/* A path argument as a path from the top of the work tree. */
-static char *top_relative(const struct repo_paths *p, const char *arg)
-{
-	char cwd[PATH_MAX];
-	struct strbuf sb = STRBUF_INIT;
-	size_t wl = strlen(p->workdir);
-
-	if (arg[0] != '/' && getcwd(cwd, sizeof(cwd)))
-		strbuf_addf(&sb, "%s/", cwd);
-	strbuf_addstr(&sb, arg);
-	if (!strncmp(sb.buf, p->workdir, wl)) {
-		char *rel = xstrdup(sb.buf + wl);
-		strbuf_release(&sb);
-		return rel;
-	}
-	if (sb.len + 1 == wl && !strncmp(sb.buf, p->workdir, sb.len)) {
-		strbuf_release(&sb);
-		return xstrdup("");
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
 /* What to report on: the named paths, or as check_issues() says. */
-static void choose_reports(struct set *s, const struct repo_paths *p, int cached,
-			   char *const *paths, int nr_paths)
+static void choose_reports(struct set *s, int cached, char *const *paths, char *const *args,
+			   int nr_paths)
 {
 	size_t i;
 	int j;
@@ -587,7 +565,7 @@ static void choose_reports(struct set *s, const struct repo_paths *p, int cached
 	for (i = 0; i < s->nr_odd; i++)
 		s->odd[i].report = nr_paths ? 0 : cached ? s->odd[i].report == 2 : 1;
 	for (j = 0; j < nr_paths; j++) {
-		char *rel = top_relative(p, paths[j]);
+		const char *rel = paths[j];
 		size_t len = strlen(rel);
 		int found = 0;
 		for (i = 0; i < s->nr; i++)
@@ -606,8 +584,7 @@ static void choose_reports(struct set *s, const struct repo_paths *p, int cached
 				found = 1;
 			}
 		if (!found)
-			warning("'%s' is no issue file under roadmap.path", paths[j]);
-		free(rel);
+			warning("'%s' is no issue file under roadmap.path", args[j]);
 	}
 }
 
@@ -629,7 +606,8 @@ static void set_release(struct set *s)
 }
 
 int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_repository *repo,
-		 const struct strbuf *roots, int cached, char *const *paths, int nr_paths)
+		 const struct strbuf *roots, int cached, char *const *paths, char *const *args,
+		 int nr_paths)
 {
 	struct set s;
 	struct file **byid;
@@ -647,7 +625,7 @@ int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_re
 		set_release(&s);
 		return -1;
 	}
-	choose_reports(&s, p, cached, paths, nr_paths);
+	choose_reports(&s, cached, paths, args, nr_paths);
 
 	/* ids, sorted, for duplicates and dependencies */
 	byid = xcalloc(s.nr + 1, sizeof(*byid));
