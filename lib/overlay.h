@@ -5,8 +5,9 @@
 
 /*
  * overlay.h - the working tree on top of HEAD's rows. It may call index,
- * issue, record, sha1 and watch (to ask a running watcher first); query,
- * check, diff and the watcher (watchd.h) call it.
+ * issue, record, sha1, watch (to ask a running watcher first), gitindex
+ * and blob (a sparse checkout's staged files); query, check, diff and the
+ * watcher (watchd.h) call it.
  *
  * The issue roots are read from disk (readdir + fstatat); a file whose
  * stat data (mtime, ctime, size, inode) equals what its `files` row
