@@ -345,8 +345,8 @@ static int under_root(const char *roots, size_t rlen, const char *path, size_t l
 
 	for (r = roots; r < roots + rlen; r += strlen(r) + 1) {
 		size_t l = strlen(r);
-		if (len > l && path[l] == '/' && !memcmp(path, r, l))
-			return 1;
+		if (!l || (len > l && path[l] == '/' && !memcmp(path, r, l)))
+			return 1;	/* "" is the top: everything is under it */
 	}
 	return 0;
 }
@@ -359,7 +359,7 @@ static int folder_meets_root(const char *roots, size_t rlen, const char *dir, si
 	for (r = roots; r < roots + rlen; r += strlen(r) + 1) {
 		size_t l = strlen(r);
 		/* "r/" and dir: one is a prefix of the other */
-		if (len <= l ? !memcmp(r, dir, len) : !memcmp(r, dir, l) && dir[l] == '/')
+		if (!l || (len <= l ? !memcmp(r, dir, len) : !memcmp(r, dir, l) && dir[l] == '/'))
 			return 1;
 	}
 	return 0;
@@ -471,7 +471,9 @@ static int staged_from_git(struct staged *s, const struct repo_paths *p, const c
 	const char *rec, *end;
 	int ret = 0;
 
-	if (git_capture_paths(&out, p, p->workdir ? args : args + 2, roots, rlen) < 0) {
+	/* the top ("") is no pathspec git takes: no pathspec at all */
+	if (git_capture_paths(&out, p, p->workdir ? args : args + 2, roots,
+			      rlen == 1 && !*roots ? 0 : rlen) < 0) {
 		strbuf_release(&out);
 		return error("cannot read the staging area: git ls-files failed");
 	}
@@ -534,4 +536,22 @@ out:
 		close(fd);
 	strbuf_release(&file);
 	return rc;
+}
+
+int staged_gitlink_above(const struct repo_paths *p, const char *path)
+{
+	struct staged st;
+	size_t i, len = strlen(path);
+	int found = 0;
+
+	if (staged_read(&st, p, "", 1, 0) < 0)
+		return -1;
+	for (i = 0; i < st.nr && !found; i++) {
+		const char *e = st.e[i].path;
+		size_t l = strlen(e);
+		found = st.e[i].mode == 0160000 && l <= len && !memcmp(e, path, l) &&
+			(path[l] == '/' || !path[l]);
+	}
+	staged_release(&st);
+	return found;
 }

@@ -97,7 +97,8 @@ struct staged {
 
 struct repo_paths;
 /*
- * The entries under the roots ("a\0b\0", len bytes) into out (owned:
+ * The entries under the roots ("a\0b\0", len bytes; a root "" is the
+ * whole index) into out (owned:
  * staged_release()); no index file is an empty staging area. With
  * only_skip, only the skip-worktree entries, and an index of version 2
  * (which cannot flag any: git writes version 3 for them) costs reading
@@ -107,5 +108,10 @@ struct repo_paths;
 int staged_read(struct staged *out, const struct repo_paths *p, const char *roots, size_t len,
 		int only_skip);
 void staged_release(struct staged *s);
+/*
+ * Whether path, or a folder on the way to it, is a gitlink (a submodule)
+ * in the staging area: 1, 0, or -1 (reported). It reads the whole index.
+ */
+int staged_gitlink_above(const struct repo_paths *p, const char *path);
 
 #endif

@@ -21,7 +21,8 @@
  * symbolic link (not the roots' own components either), and a directory
  * holding ".git" (a submodule's work tree, a nested repository) is not
  * entered, as git does not enter it: a root inside one holds no file of
- * this repository. The *.md names skipped so are kept in `skipped`, for
+ * this repository, nor does one in a submodule not checked out (a
+ * gitlink in git's index, looked for when HEAD has no file under a root). The *.md names skipped so are kept in `skipped`, for
  * roadmap-check to say why they are not issues.
  *
  * A sparse checkout: a file git keeps out of the working tree (its
@@ -114,8 +115,9 @@ int overlay_decode(struct overlay *ov, const char *buf, size_t len);
 /* The overlay entry of path, or NULL when the file is as in HEAD. */
 const struct overlay_file *overlay_find(const struct overlay *ov, const char *path, size_t len);
 /*
- * overlay_sparse.c: what overlay_compute() does last, the files of a
- * sparse checkout on top of the scan's answer in ov.
+ * overlay_sparse.c: what overlay_compute() does last, on top of the
+ * scan's answer in ov: the files of a sparse checkout, and no file under
+ * a root in a submodule not checked out.
  */
 int overlay_apply_sparse(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			 const struct repo_paths *p, const char *roots, size_t rootslen);

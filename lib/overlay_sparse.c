@@ -1,8 +1,9 @@
 /*
- * overlay_sparse.c - the overlay's files of a sparse checkout (see
- * overlay.h): git's skip-worktree entries under the roots, read from its
- * index (gitindex.h), answered from the staging area where the disk does
- * not have them, as git status and git diff-index answer them.
+ * overlay_sparse.c - where git's index, not the disk, says what the
+ * working tree holds (see overlay.h): a sparse checkout's skip-worktree
+ * files, answered from the staging area where the disk does not have
+ * them, as git status and git diff-index answer them; and a root under a
+ * submodule git has not checked out (a gitlink, with no .git to see).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,14 +73,60 @@ static int answer_staged(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	return 0;
 }
 
+static int any_row(const char *path, size_t len, struct file_row *row, void *data)
+{
+	return 1;
+}
+
+/*
+ * A root whose files are all new (HEAD has no row under it) may lie in
+ * a submodule not checked out: its folder is there, without .git, and
+ * git lists nothing in it (git ls-files -o). Only then is git's index
+ * read whole, to look for a gitlink on the way.
+ */
+static int drop_gitlinked(struct overlay *ov, struct index *ix, MDB_txn *txn,
+			  const struct repo_paths *p, const char *root)
+{
+	struct strbuf prefix = STRBUF_INIT;
+	size_t i, j;
+	int rc = 0;
+
+	strbuf_addf(&prefix, "%s/", root);
+	for (i = 0; i < ov->nr; i++)
+		if (!strncmp(ov->files[i].path, prefix.buf, prefix.len))
+			break;
+	if (i < ov->nr && !index_foreach_file(txn, ix, prefix.buf, prefix.len, any_row, NULL) &&
+	    (rc = staged_gitlink_above(p, root)) == 1) {
+		for (i = j = 0; i < ov->nr; i++)
+			if (strncmp(ov->files[i].path, prefix.buf, prefix.len))
+				ov->files[j++] = ov->files[i];
+			else
+				free(ov->files[i].path), free(ov->files[i].rec);
+		ov->nr = j;
+		for (i = j = 0; i < ov->nr_skipped; i++)
+			if (strncmp(ov->skipped[i].path, prefix.buf, prefix.len))
+				ov->skipped[j++] = ov->skipped[i];
+			else
+				free(ov->skipped[i].path);
+		ov->nr_skipped = j;
+		rc = 0;
+	}
+	strbuf_release(&prefix);
+	return rc < 0 ? -1 : 0;
+}
+
 int overlay_apply_sparse(struct overlay *ov, struct index *ix, MDB_txn *txn,
 			const struct repo_paths *p, const char *roots, size_t rootslen)
 {
 	struct staged st;
 	struct strbuf raw = STRBUF_INIT, rec = STRBUF_INIT;
+	const char *root;
 	size_t i, j;
 	int rc = 0;
 
+	for (root = roots; root < roots + rootslen; root += strlen(root) + 1)
+		if (drop_gitlinked(ov, ix, txn, p, root) < 0)
+			return -1;
 	if (staged_read(&st, p, roots, rootslen, 1) < 0)
 		return -1;
 	if (!st.nr)

@@ -246,6 +246,26 @@ test_expect_success 'a root inside a submodule: its files changed, still none of
 	)
 '
 
+test_expect_success 'a root in a submodule not checked out (a gitlink, no .git): none of ours' '
+	git -c protocol.file.allow=always clone -q super superclone &&
+	(
+		cd superclone &&
+		git ls-files -s sub >gitlink &&
+		grep "^160000 " gitlink &&
+		test_path_is_missing sub/.git &&
+		git config --add roadmap.path "$R" &&
+		git config --add roadmap.path sub/issues &&
+		write_issue sub/issues/u-1.md U-1 &&
+		git ls-files -o >untracked &&
+		! grep "^sub/" untracked &&
+		check_kind &&
+		roadmap-list --json >all &&
+		! grep "\"U-1\"" all &&
+		roadmap-diff-index --name-only >paths &&
+		test_must_be_empty paths
+	)
+'
+
 test_expect_success 'split index' '
 	make_repo split &&
 	(
