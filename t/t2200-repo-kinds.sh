@@ -135,6 +135,7 @@ test_expect_success 'sparse checkout, cone: a staged blob outside the cone is th
 '
 
 test_expect_success 'sparse checkout, cone: the same answers through roadmap-watch' '
+	test_when_finished "(cd cone && roadmap-watch --stop) >/dev/null 2>&1 || :" &&
 	(
 		cd cone &&
 		roadmap-watch --detach &&
