@@ -63,6 +63,7 @@ LIB_OBJS += lib/output.o
 LIB_OBJS += lib/odb.o
 LIB_OBJS += lib/overlay.o
 LIB_OBJS += lib/overlay_encode.o
+LIB_OBJS += lib/overlay_sparse.o
 LIB_OBJS += lib/packidx.o
 LIB_OBJS += lib/postings.o
 LIB_OBJS += lib/query.o

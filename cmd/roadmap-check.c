@@ -5,14 +5,17 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "libgit.h"
 #include "heal.h"
 #include "index.h"
+#include "issue.h"
 #include "repo.h"
 #include "strbuf.h"
 #include "usage.h"
+#include "xalloc.h"
 
 static const char usage_str[] =
 	"roadmap-check [--cached] [<path>...]\n"
@@ -32,7 +35,8 @@ int main(int argc, char **argv)
 	struct index *ix = NULL;
 	git_repository *repo = NULL;
 	struct strbuf roots = STRBUF_INIT;
-	int c, cached = 0, nr_errors;
+	char **rel;
+	int c, i, cached = 0, nr_errors;
 
 	set_progname(argv[0]);
 	opterr = 0;
@@ -47,14 +51,27 @@ int main(int argc, char **argv)
 			usage_unknown_option(usage_str, argv);
 		}
 	}
-	if (repo_find(&paths) < 0 || index_open(&ix, &paths) < 0 ||
-	    index_heal(ix, &paths) < 0 || libgit_open(&repo, &paths) < 0 ||
-	    libgit_roots(&roots, repo) < 0)
+	if (repo_find(&paths) < 0)
+		exit(EXIT_FATAL);
+	/* paths as git takes them: from the current directory, "." and ".." resolved */
+	rel = xcalloc(argc - optind + 1, sizeof(*rel));
+	for (i = optind; i < argc; i++) {
+		if (!paths.workdir)
+			die("this operation must be run in a work tree");
+		if (!(rel[i - optind] = issue_path_arg(paths.workdir, argv[i])))
+			die("%s: '%s' is outside repository at '%.*s'", argv[i], argv[i],
+			    (int)strlen(paths.workdir) - (paths.workdir[1] != '\0'), paths.workdir);
+	}
+	if (index_open(&ix, &paths) < 0 || index_heal(ix, &paths) < 0 ||
+	    libgit_open(&repo, &paths) < 0 || libgit_roots(&roots, repo) < 0)
 		exit(EXIT_FATAL);
 	nr_errors = check_issues(stdout, ix, &paths, repo, &roots, cached,
-				 argv + optind, argc - optind);
+				 rel, argv + optind, argc - optind);
 	if (nr_errors < 0)
 		die("cannot read the issue files");
+	for (i = 0; i < argc - optind; i++)
+		free(rel[i]);
+	free(rel);
 
 	strbuf_release(&roots);
 	git_repository_free(repo);

@@ -2,6 +2,7 @@
  * roadmap-show <id>...: print issue files as they are in the working tree
  * (or in HEAD with --committed).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "odb.h"
 #include "query.h"
 #include "catfile.h"
+#include "gitindex.h"
 #include "repo.h"
 #include "usage.h"
 
@@ -73,6 +75,28 @@ static int show_committed(struct index *ix, const struct repo_paths *p, const ch
 	return ret;
 }
 
+/*
+ * A file a sparse checkout keeps off the disk (skip-worktree): its staged
+ * blob, as git answers for it. Returns 1 when path is no such file.
+ */
+static int read_sparse(struct strbuf *out, const struct repo_paths *p, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct strbuf dir = STRBUF_INIT;
+	struct staged st;
+	size_t i;
+	int ret = 1;
+
+	strbuf_add(&dir, path, slash ? (size_t)(slash - path) : 0);
+	if (!staged_read(&st, p, dir.buf, dir.len + 1, 1))
+		for (i = 0; i < st.nr && ret == 1; i++)
+			if (!strcmp(st.e[i].path, path) && !st.e[i].stage)
+				ret = blob_read(NULL, p, st.e[i].oid, path, out) ? -1 : 0;
+	staged_release(&st);
+	strbuf_release(&dir);
+	return ret;
+}
+
 static int show_file(const struct repo_paths *p, const char *path)
 {
 	struct strbuf full = STRBUF_INIT, buf = STRBUF_INIT;
@@ -80,6 +104,11 @@ static int show_file(const struct repo_paths *p, const char *path)
 
 	strbuf_addf(&full, "%s%s", p->workdir, path);
 	ret = strbuf_read_file(&buf, full.buf, 0);
+	if (ret < 0 && errno == ENOENT) {
+		if (!read_sparse(&buf, p, path))
+			ret = 0;
+		errno = ENOENT;
+	}
 	if (ret < 0)
 		error_errno("cannot read '%s'", path);
 	else

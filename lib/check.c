@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "gitindex.h"
 #include "issue.h"
 #include "output.h"
 #include "record.h"
@@ -16,7 +17,8 @@ struct file {
 	char *path;
 	char *rec;		/* the record, owned */
 	size_t reclen;
-	unsigned char oid[OID_RAW];	/* cached: the staged blob */
+	unsigned char oid[OID_RAW];	/* the staged blob, when `staged` */
+	int staged;		/* read from oid: --cached, or off the disk in a sparse checkout */
 	int report;		/* errors in this file are printed */
 	const char *id;		/* into rec or path; NULL when not a valid issue */
 	size_t idlen;
@@ -94,17 +96,6 @@ static int read_blob(struct strbuf *out, git_repository *repo, const unsigned ch
 	return rc;
 }
 
-/* The staging area: GIT_INDEX_FILE when git sets it for a pre-commit hook (githooks(5)). */
-static int open_staging(git_index **gi, git_repository *repo)
-{
-	const char *index_file = getenv("GIT_INDEX_FILE");
-
-	if (index_file && *index_file ? git_index_open(gi, index_file) < 0 :
-	    git_repository_index(gi, repo) < 0)
-		return libgit_error("cannot read the staging area");
-	return 0;
-}
-
 struct head_rows {
 	struct set *s;
 	struct index *ix;
@@ -125,16 +116,16 @@ static int add_head_row(const char *path, size_t len, struct file_row *row, void
 }
 
 /*
- * The working tree: HEAD's rows, with the overlay's changes on top; the
- * symbolic links and submodules named *.md that the overlay skipped, and
- * the staged submodules that are not checked out.
+ * The working tree: HEAD's rows, with the overlay's changes on top (a
+ * file a sparse checkout keeps off the disk read from its staged blob);
+ * the symbolic links and submodules named *.md that the overlay skipped,
+ * and the staged submodules that are not checked out.
  */
-static int load_worktree(struct set *s, struct index *ix, const struct repo_paths *p,
-			 git_repository *repo)
+static int load_worktree(struct set *s, struct index *ix, const struct repo_paths *p)
 {
-	git_index *gi;
 	struct overlay ov = OVERLAY_INIT;
 	struct head_rows hr = { s, ix, NULL, &ov };
+	struct staged st;
 	MDB_txn *txn;
 	size_t i;
 	int rc;
@@ -152,25 +143,28 @@ static int load_worktree(struct set *s, struct index *ix, const struct repo_path
 				 ov.files[i].rec, ov.files[i].reclen);
 			s->f[s->nr - 1].report = 2;	/* changed since HEAD */
 		}
+	for (i = 0; i < s->nr; i++) {
+		const unsigned char *oid = overlay_sparse_oid(&ov, s->f[i].path, strlen(s->f[i].path));
+		if (oid) {
+			s->f[i].staged = 1;
+			memcpy(s->f[i].oid, oid, OID_RAW);
+		}
+	}
 	for (i = 0; i < ov.nr_skipped; i++)
 		add_odd(s, ov.skipped[i].path, ov.skipped[i].kind == OVERLAY_SYMLINK ?
 			"a symbolic link" : "a submodule", 1);
 	overlay_release(&ov);
-	if (!rc && !open_staging(&gi, repo)) {
-		size_t n = git_index_entrycount(gi);
-		for (i = 0; i < n; i++) {
-			const git_index_entry *e = git_index_get_byindex(gi, i);
-			if (e->mode == GIT_FILEMODE_COMMIT && issue_name(e->path) &&
-			    issue_root(s->roots->buf, s->roots->len, e->path, NULL))
-				add_odd(s, e->path, odd_what(e->mode), 1);
-		}
-		git_index_free(gi);
+	if (!rc && !(rc = staged_read(&st, p, s->roots->buf, s->roots->len, 0))) {
+		for (i = 0; i < st.nr; i++)
+			if (st.e[i].mode == GIT_FILEMODE_COMMIT && issue_name(st.e[i].path))
+				add_odd(s, st.e[i].path, odd_what(st.e[i].mode), 1);
+		staged_release(&st);
 	}
 	return rc ? -1 : 0;
 }
 
 /* Whether HEAD's tree has this entry as it is staged. */
-static int same_in_head(git_tree *head, const git_index_entry *e)
+static int same_in_head(git_tree *head, const struct staged_entry *e)
 {
 	git_tree_entry *te;
 	int same;
@@ -178,38 +172,37 @@ static int same_in_head(git_tree *head, const git_index_entry *e)
 	if (!head || git_tree_entry_bypath(&te, head, e->path) < 0)
 		return 0;
 	same = git_tree_entry_filemode(te) == (git_filemode_t)e->mode &&
-		git_oid_equal(git_tree_entry_id(te), &e->id);
+		!memcmp(git_tree_entry_id(te)->id, e->oid, OID_RAW);
 	git_tree_entry_free(te);
 	return same;
 }
 
 /* The staging area: its entries under the roots, parsed unless HEAD's row has the blob. */
-static int load_cached(struct set *s, struct index *ix, git_repository *repo)
+static int load_cached(struct set *s, struct index *ix, const struct repo_paths *p,
+		       git_repository *repo)
 {
 	struct strbuf rec = STRBUF_INIT, raw = STRBUF_INIT;
-	git_index *gi = NULL;
+	struct staged st;
 	git_object *head = NULL;
 	MDB_txn *txn;
-	size_t i, n;
+	size_t i;
 	int ret = -1;
 
-	if (open_staging(&gi, repo))
+	if (staged_read(&st, p, s->roots->buf, s->roots->len, 0) < 0)
 		return -1;
 	if (index_begin(ix, &txn, 0)) {
-		git_index_free(gi);
+		staged_release(&st);
 		return -1;
 	}
 	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0)
 		head = NULL;	/* no commit yet */
-	n = git_index_entrycount(gi);
-	for (i = 0; i < n; i++) {
-		const git_index_entry *e = git_index_get_byindex(gi, i);
+	for (i = 0; i < st.nr; i++) {
+		const struct staged_entry *e = &st.e[i];
 		struct file_row row;
-		int staged = git_index_entry_stage(e);
 
-		if (!issue_name(e->path) || !issue_root(s->roots->buf, s->roots->len, e->path, NULL))
+		if (!issue_name(e->path))
 			continue;
-		if (staged) {
+		if (e->stage) {
 			/* an unmerged path: only its first stage says so */
 			if (!s->nr || strcmp(s->f[s->nr - 1].path, e->path)) {
 				strbuf_reset(&rec);
@@ -228,36 +221,37 @@ static int load_cached(struct set *s, struct index *ix, git_repository *repo)
 		if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 			continue;
 		if (!index_get_file(txn, ix, e->path, strlen(e->path), &row) &&
-		    row.kind == ROW_FILE && !memcmp(row.oid, e->id.id, OID_RAW) &&
+		    row.kind == ROW_FILE && !memcmp(row.oid, e->oid, OID_RAW) &&
 		    !file_row_record(txn, ix, &row)) {
 			add_file(s, e->path, strlen(e->path), row.rec, row.reclen);
 		} else {
 			strbuf_reset(&raw);
-			if (read_blob(&raw, repo, e->id.id, e->path))
+			if (read_blob(&raw, repo, e->oid, e->path))
 				goto out;
 			strbuf_reset(&rec);
 			issue_parse(&rec, raw.buf, raw.len);
 			add_file(s, e->path, strlen(e->path), rec.buf, rec.len);
 			s->f[s->nr - 1].report = 2;
 		}
-		memcpy(s->f[s->nr - 1].oid, e->id.id, OID_RAW);
+		s->f[s->nr - 1].staged = 1;
+		memcpy(s->f[s->nr - 1].oid, e->oid, OID_RAW);
 	}
 	ret = 0;
 out:
 	index_end(txn);
 	git_object_free(head);
-	git_index_free(gi);
+	staged_release(&st);
 	strbuf_release(&rec);
 	strbuf_release(&raw);
 	return ret;
 }
 
-/* The file's bytes: the staged blob when cached, else the working file. */
+/* The file's bytes: the staged blob when cached or sparse, else the working file. */
 static int read_raw(struct strbuf *out, const struct file *f, const struct repo_paths *p,
-		    git_repository *repo, int cached)
+		    git_repository *repo)
 {
 	strbuf_reset(out);
-	if (cached) {
+	if (f->staged) {
 		return read_blob(out, repo, f->oid, f->path);
 	} else {
 		struct strbuf full = STRBUF_INIT;
@@ -468,7 +462,7 @@ static int title_value(const char *key, size_t keylen, const struct node *val, v
 }
 
 static void check_file(struct set *s, struct file *f, struct file **byid, size_t nr_ids,
-		       const struct repo_paths *p, git_repository *repo, int cached)
+		       const struct repo_paths *p, git_repository *repo)
 {
 	struct strbuf raw = STRBUF_INIT;
 	struct record rec;
@@ -481,7 +475,7 @@ static void check_file(struct set *s, struct file *f, struct file **byid, size_t
 
 	if (record_decode(&rec, f->rec, f->reclen) < 0)
 		return;
-	if (read_raw(&raw, f, p, repo, cached) < 0) {
+	if (read_raw(&raw, f, p, repo) < 0) {
 		s->nr_errors++;
 		goto out;
 	}
@@ -559,31 +553,9 @@ static void config_list(struct strbuf *out, git_repository *repo, const char *na
 	git_config_free(cfg);
 }
 
-/* A path argument as a path from the top of the work tree. */
-static char *top_relative(const struct repo_paths *p, const char *arg)
-{
-	char cwd[PATH_MAX];
-	struct strbuf sb = STRBUF_INIT;
-	size_t wl = strlen(p->workdir);
-
-	if (arg[0] != '/' && getcwd(cwd, sizeof(cwd)))
-		strbuf_addf(&sb, "%s/", cwd);
-	strbuf_addstr(&sb, arg);
-	if (!strncmp(sb.buf, p->workdir, wl)) {
-		char *rel = xstrdup(sb.buf + wl);
-		strbuf_release(&sb);
-		return rel;
-	}
-	if (sb.len + 1 == wl && !strncmp(sb.buf, p->workdir, sb.len)) {
-		strbuf_release(&sb);
-		return xstrdup("");
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
 /* What to report on: the named paths, or as check_issues() says. */
-static void choose_reports(struct set *s, const struct repo_paths *p, int cached,
-			   char *const *paths, int nr_paths)
+static void choose_reports(struct set *s, int cached, char *const *paths, char *const *args,
+			   int nr_paths)
 {
 	size_t i;
 	int j;
@@ -593,7 +565,7 @@ static void choose_reports(struct set *s, const struct repo_paths *p, int cached
 	for (i = 0; i < s->nr_odd; i++)
 		s->odd[i].report = nr_paths ? 0 : cached ? s->odd[i].report == 2 : 1;
 	for (j = 0; j < nr_paths; j++) {
-		char *rel = top_relative(p, paths[j]);
+		const char *rel = paths[j];
 		size_t len = strlen(rel);
 		int found = 0;
 		for (i = 0; i < s->nr; i++)
@@ -612,8 +584,7 @@ static void choose_reports(struct set *s, const struct repo_paths *p, int cached
 				found = 1;
 			}
 		if (!found)
-			warning("'%s' is no issue file under roadmap.path", paths[j]);
-		free(rel);
+			warning("'%s' is no issue file under roadmap.path", args[j]);
 	}
 }
 
@@ -635,7 +606,8 @@ static void set_release(struct set *s)
 }
 
 int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_repository *repo,
-		 const struct strbuf *roots, int cached, char *const *paths, int nr_paths)
+		 const struct strbuf *roots, int cached, char *const *paths, char *const *args,
+		 int nr_paths)
 {
 	struct set s;
 	struct file **byid;
@@ -649,11 +621,11 @@ int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_re
 	strbuf_init(&s.priorities, 0);
 	config_list(&s.statuses, repo, "roadmap.statuses");
 	config_list(&s.priorities, repo, "roadmap.priorities");
-	if ((cached ? load_cached(&s, ix, repo) : load_worktree(&s, ix, p, repo)) < 0) {
+	if ((cached ? load_cached(&s, ix, p, repo) : load_worktree(&s, ix, p)) < 0) {
 		set_release(&s);
 		return -1;
 	}
-	choose_reports(&s, p, cached, paths, nr_paths);
+	choose_reports(&s, cached, paths, args, nr_paths);
 
 	/* ids, sorted, for duplicates and dependencies */
 	byid = xcalloc(s.nr + 1, sizeof(*byid));
@@ -667,7 +639,7 @@ int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_re
 		qsort(byid, nr_ids, sizeof(*byid), cmp_id);
 	for (i = 0; i < s.nr; i++)
 		if (s.f[i].report)
-			check_file(&s, &s.f[i], byid, nr_ids, p, repo, cached);
+			check_file(&s, &s.f[i], byid, nr_ids, p, repo);
 	for (i = 0; i < s.nr_odd; i++)
 		if (s.odd[i].report) {
 			struct strbuf sb = STRBUF_INIT;

@@ -27,17 +27,20 @@
  * name exist.
  *
  * The set of issues checked against is the working tree's (HEAD's rows
- * plus the overlay), or with `cached` the staging area's (GIT_INDEX_FILE
- * when git sets it for a pre-commit hook). The files reported on are
- * those under paths[0..nr_paths) (as given on the command line: relative
- * to the current directory); without paths, every issue file of the
- * working tree, or with `cached` the files the commit would change: what
- * pre-commit must refuse. A path that names no issue file gets a warning.
+ * plus the overlay, a sparse checkout's files read from the staging
+ * area), or with `cached` the staging area's (GIT_INDEX_FILE when git
+ * sets it for a pre-commit hook; a sparse or split index too). The files
+ * reported on are those at or under paths[0..nr_paths) (paths from the
+ * top of the work tree, issue_path_arg(); "" is all of it); without
+ * paths, every issue file of the working tree, or with `cached` the files
+ * the commit would change: what pre-commit must refuse. A path that names
+ * no issue file gets a warning naming it as typed, args[i].
  *
  * `ix` must be fresh (index_heal()). Returns the number of errors, or -1
  * (reported) when the issue files cannot be read.
  */
 int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_repository *repo,
-		 const struct strbuf *roots, int cached, char *const *paths, int nr_paths);
+		 const struct strbuf *roots, int cached, char *const *paths, char *const *args,
+		 int nr_paths);
 
 #endif

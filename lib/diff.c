@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "gitindex.h"
 #include "issue.h"
 #include "overlay.h"
 #include "record.h"
@@ -99,35 +100,31 @@ static void free_rows(struct row_copies *rows)
 }
 
 /* Rows against the staging area's entries, both in path order. */
-static int diff_cached(struct diff *d, struct index *ix, git_repository *repo,
+static int diff_cached(struct diff *d, struct index *ix, const struct repo_paths *p,
 		       const struct strbuf *roots)
 {
-	const char *index_file = getenv("GIT_INDEX_FILE");
-	git_index *gi = NULL;
+	struct staged st;
 	struct row_copies rc;
 	struct row_copy *rows;
-	size_t nr, i = 0, j = 0, n;
+	size_t nr, i = 0, j = 0;
 
-	if (index_file && *index_file ? git_index_open(&gi, index_file) < 0 :
-	    git_repository_index(&gi, repo) < 0)
-		return libgit_error("cannot read the staging area");
+	if (staged_read(&st, p, roots->buf, roots->len, 0) < 0)
+		return -1;
 	if (collect_rows(&rc, ix, roots) < 0) {
-		git_index_free(gi);
+		staged_release(&st);
 		return -1;
 	}
 	rows = rc.v;
 	nr = rc.nr;
-	n = git_index_entrycount(gi);
 	for (;;) {
-		const git_index_entry *ge = NULL;
+		const struct staged_entry *ge = NULL;
 		int cmp;
 
 		/* the next staged regular file under the roots, at stage 0 */
-		for (; j < n; j++) {
-			ge = git_index_get_byindex(gi, j);
-			if (!git_index_entry_stage(ge) && issue_name(ge->path) &&
-			    issue_root(roots->buf, roots->len, ge->path, NULL) &&
-			    (ge->mode == GIT_FILEMODE_BLOB || ge->mode == GIT_FILEMODE_BLOB_EXECUTABLE))
+		for (; j < st.nr; j++) {
+			ge = &st.e[j];
+			if (!ge->stage && issue_name(ge->path) &&
+			    (ge->mode == 0100644 || ge->mode == 0100755))
 				break;
 			ge = NULL;
 		}
@@ -139,20 +136,20 @@ static int diff_cached(struct diff *d, struct index *ix, git_repository *repo,
 			i++;
 			continue;
 		}
-		if (cmp > 0 || memcmp(rows[i].row.oid, ge->id.id, OID_RAW) ||
+		if (cmp > 0 || memcmp(rows[i].row.oid, ge->oid, OID_RAW) ||
 		    rows[i].row.mode != ge->mode) {
 			struct diff_entry *e = new_entry(d, cmp ? 'A' : 'M', ge->path, strlen(ge->path));
 			if (!cmp)
 				set_old(e, &rows[i].row);
 			e->new_mode = ge->mode;
-			memcpy(e->new_oid, ge->id.id, OID_RAW);
+			memcpy(e->new_oid, ge->oid, OID_RAW);
 		}
 		j++;
 		if (!cmp)
 			i++;
 	}
 	free_rows(&rc);
-	git_index_free(gi);
+	staged_release(&st);
 	return 0;
 }
 
@@ -220,7 +217,7 @@ int diff_index(struct diff *out, struct index *ix, const struct repo_paths *p,
 	case DIFF_COMMITTED:
 		return diff_committed(out, ix, repo, roots, rev);
 	case DIFF_CACHED:
-		return diff_cached(out, ix, repo, roots);
+		return diff_cached(out, ix, p, roots);
 	case DIFF_WORKTREE:
 		break;
 	}

@@ -2,7 +2,8 @@
  * diff.h - what differs between the index's rows and a commit, the
  * staging area or the working tree, over the issue roots (roadmap-diff-index).
  * May call: refresh (the walk, for a commit), overlay, index, issue,
- * record, libgit (libgit2), repo and the utilities.
+ * record, gitindex (the staging area), libgit (libgit2), repo and the
+ * utilities.
  */
 #ifndef DIFF_H
 #define DIFF_H

@@ -1,5 +1,7 @@
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -7,7 +9,11 @@
 #include <unistd.h>
 
 #include "gitindex.h"
+#include "repo.h"
+#include "run.h"
+#include "sha1.h"
 #include "strbuf.h"
+#include "usage.h"
 #include "xalloc.h"
 
 static uint32_t be32(const unsigned char *p)
@@ -328,4 +334,224 @@ size_t gitindex_seek(const struct gitindex *gi, const char *path, size_t len)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* --- the staging area under the roots --- */
+
+/* Whether path[0..len) lies under one of the roots. */
+static int under_root(const char *roots, size_t rlen, const char *path, size_t len)
+{
+	const char *r;
+
+	for (r = roots; r < roots + rlen; r += strlen(r) + 1) {
+		size_t l = strlen(r);
+		if (!l || (len > l && path[l] == '/' && !memcmp(path, r, l)))
+			return 1;	/* "" is the top: everything is under it */
+	}
+	return 0;
+}
+
+/* Whether the folder dir[0..len) ("a/b/") of a sparse index holds a root or lies under one. */
+static int folder_meets_root(const char *roots, size_t rlen, const char *dir, size_t len)
+{
+	const char *r;
+
+	for (r = roots; r < roots + rlen; r += strlen(r) + 1) {
+		size_t l = strlen(r);
+		/* "r/" and dir: one is a prefix of the other */
+		if (!l || (len <= l ? !memcmp(r, dir, len) : !memcmp(r, dir, l) && dir[l] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+static void staged_add(struct staged *s, const char *path, size_t len, unsigned mode, int stage,
+		       int skip, const unsigned char *oid)
+{
+	struct staged_entry *e;
+
+	ALLOC_GROW(s->e, s->nr + 1, s->alloc);
+	e = &s->e[s->nr++];
+	e->path = xmemdupz(path, len);
+	e->mode = mode;
+	e->stage = stage;
+	e->skip = skip;
+	memcpy(e->oid, oid, 20);
+}
+
+void staged_release(struct staged *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		free(s->e[i].path);
+	free(s->e);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * The entries under the roots from the index buf[0..size): 0, or 1 when
+ * git must list them (see gitindex.h), the caller then drops what was
+ * added. Extended flags: 0x4000 in the first word says a second follows,
+ * whose 0x4000 is skip-worktree.
+ */
+static int staged_parse(struct staged *s, const unsigned char *buf, size_t size,
+			const char *roots, size_t rlen, int only_skip)
+{
+	const unsigned char *p = buf, *end = buf + size - 20;
+	struct strbuf path = STRBUF_INIT;
+	uint32_t version = be32(p + 4), n = be32(p + 8), i;
+	int ret = 1;
+
+	if (memcmp(p, "DIRC", 4) || version < 2 || version > 4)
+		goto out;
+	p += 12;
+	for (i = 0; i < n; i++) {
+		const unsigned char *ent = p, *name, *nul;
+		unsigned flags, xflags = 0, mode;
+		size_t fixed = 62;
+
+		if (end - p < 64)
+			goto out;
+		mode = be32(p + 24);
+		flags = (unsigned)p[60] << 8 | p[61];
+		if (flags & 0x4000) {
+			xflags = (unsigned)p[62] << 8 | p[63];
+			fixed += 2;
+		}
+		name = p + fixed;
+		if (version < 4) {
+			if (!(nul = memchr(name, '\0', end - name)))
+				goto out;
+			strbuf_reset(&path);
+			strbuf_add(&path, name, nul - name);
+			p += (fixed + (nul - name) + 8) & ~(size_t)7;
+		} else {
+			size_t strip;
+			if (!(name = get_offset_varint(name, end, &strip)) || strip > path.len ||
+			    !(nul = memchr(name, '\0', end - name)))
+				goto out;
+			strbuf_setlen(&path, path.len - strip);
+			strbuf_add(&path, name, nul - name);
+			p = nul + 1;
+		}
+		if (p > end)
+			goto out;
+		if ((mode & 0170000) == 0040000) {
+			/* a folder of a sparse index: only git lists what it holds */
+			if (folder_meets_root(roots, rlen, path.buf, path.len))
+				goto out;
+			continue;
+		}
+		if ((only_skip && !(xflags & 0x4000)) || !under_root(roots, rlen, path.buf, path.len))
+			continue;
+		staged_add(s, path.buf, path.len, mode, (flags >> 12) & 3, !!(xflags & 0x4000),
+			   ent + 40);
+	}
+	/* a mandatory extension (lower case) other than the sparse index's mark: git's to read */
+	while (end - p >= 8) {
+		uint32_t len = be32(p + 4);
+		if (len > (size_t)(end - p - 8) ||
+		    (p[0] >= 'a' && p[0] <= 'z' && memcmp(p, "sdir", 4)))
+			goto out;
+		p += 8 + len;
+	}
+	ret = 0;
+out:
+	strbuf_release(&path);
+	return ret;
+}
+
+/* "<tag> <mode> <oid> <stage>\t<path>\0" from git ls-files -z -s -t */
+static int staged_from_git(struct staged *s, const struct repo_paths *p, const char *roots,
+			   size_t rlen, int only_skip)
+{
+	const char *args[] = { "-C", p->workdir, "ls-files", "-z", "-s", "-t", NULL };
+	struct strbuf out = STRBUF_INIT;
+	const char *rec, *end;
+	int ret = 0;
+
+	/* the top ("") is no pathspec git takes: no pathspec at all */
+	if (git_capture_paths(&out, p, p->workdir ? args : args + 2, roots,
+			      rlen == 1 && !*roots ? 0 : rlen) < 0) {
+		strbuf_release(&out);
+		return error("cannot read the staging area: git ls-files failed");
+	}
+	for (rec = out.buf, end = out.buf + out.len; rec < end; rec += strlen(rec) + 1) {
+		const char *tab = strchr(rec, '\t');
+		unsigned char oid[20];
+		unsigned mode;
+		int stage;
+
+		if (!tab || tab - rec < OID_HEX + 11 || sscanf(rec + 2, "%o", &mode) != 1 ||
+		    hex_to_oid(oid, tab - OID_HEX - 2) < 0 || (stage = tab[-1] - '0') < 0 || stage > 3) {
+			ret = error("cannot read git ls-files' output");
+			break;
+		}
+		if ((only_skip && rec[0] != 'S') || !under_root(roots, rlen, tab + 1, strlen(tab + 1)))
+			continue;
+		staged_add(s, tab + 1, strlen(tab + 1), mode, stage, rec[0] == 'S', oid);
+	}
+	strbuf_release(&out);
+	return ret;
+}
+
+int staged_read(struct staged *out, const struct repo_paths *p, const char *roots, size_t len,
+		int only_skip)
+{
+	const char *env = getenv("GIT_INDEX_FILE");
+	struct strbuf file = STRBUF_INIT;
+	unsigned char head[12];
+	struct stat st;
+	void *map = MAP_FAILED;
+	int fd, rc = 1;
+
+	memset(out, 0, sizeof(*out));
+	if (env && *env)
+		strbuf_addf(&file, "%s%s", *env == '/' || !p->workdir ? "" : p->workdir, env);
+	else
+		strbuf_addf(&file, "%s/index", p->gitdir);
+	fd = open(file.buf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = errno == ENOENT ? 0 : error_errno("cannot read the staging area '%s'", file.buf);
+		goto out;
+	}
+	if (pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+	    !memcmp(head, "DIRC", 4) && be32(head + 4) == 2 && only_skip) {
+		rc = 0;
+		goto out;
+	}
+	if (!fstat(fd, &st) && st.st_size >= 32)
+		map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map != MAP_FAILED) {
+		rc = staged_parse(out, map, st.st_size, roots, len, only_skip);
+		munmap(map, st.st_size);
+	}
+	if (rc) {
+		staged_release(out);
+		rc = staged_from_git(out, p, roots, len, only_skip);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&file);
+	return rc;
+}
+
+int staged_gitlink_above(const struct repo_paths *p, const char *path)
+{
+	struct staged st;
+	size_t i, len = strlen(path);
+	int found = 0;
+
+	if (staged_read(&st, p, "", 1, 0) < 0)
+		return -1;
+	for (i = 0; i < st.nr && !found; i++) {
+		const char *e = st.e[i].path;
+		size_t l = strlen(e);
+		found = st.e[i].mode == 0160000 && l <= len && !memcmp(e, path, l) &&
+			(path[l] == '/' || !path[l]);
+	}
+	staged_release(&st);
+	return found;
 }

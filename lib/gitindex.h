@@ -2,7 +2,9 @@
 #define GITINDEX_H
 
 /*
- * gitindex.h - reading git's own index ($GIT_DIR/index) for what HEAD holds; calls strbuf, xalloc.
+ * gitindex.h - reading git's own index ($GIT_DIR/index) for what HEAD holds,
+ * and the staging area under the issue roots; calls repo (paths), run (git
+ * ls-files where the index is one not read here), strbuf, usage, xalloc.
  *
  * After a checkout, commit, merge or reset, git's index lists HEAD's files
  * (path, mode, blob oid), and its cache-tree extension ("TREE") the tree
@@ -67,5 +69,49 @@ const struct gitindex_tree *gitindex_tree(const struct gitindex *gi, const char 
 
 /* The first entry whose path is >= path[0..len) in git's order. */
 size_t gitindex_seek(const struct gitindex *gi, const char *path, size_t len);
+
+/*
+ * The staging area under the issue roots, for roadmap-check --cached,
+ * roadmap-diff-index --cached and the working tree of a sparse checkout.
+ * The file is GIT_INDEX_FILE when set (relative to the top of the work
+ * tree, as git takes it), else the worktree's index. It is read by hand
+ * where it can be; a sparse index whose folders hold or lie under a root,
+ * a split index, or anything else not read here (version 5, a mandatory
+ * extension unknown here, a corrupt file) is listed by git ls-files -s
+ * -t, which expands the folders of a sparse index as git commands do.
+ * libgit2 1.5 reads neither a sparse nor a split index.
+ */
+struct staged_entry {
+	char *path;
+	unsigned mode;
+	int stage;		/* 0, or 1 to 3 for an unmerged path */
+	int skip;		/* skip-worktree: git keeps it out of the working tree */
+	unsigned char oid[20];
+};
+
+struct staged {
+	struct staged_entry *e;	/* in git's order (path, then stage) */
+	size_t nr, alloc;
+};
+#define STAGED_INIT { NULL, 0, 0 }
+
+struct repo_paths;
+/*
+ * The entries under the roots ("a\0b\0", len bytes; a root "" is the
+ * whole index) into out (owned:
+ * staged_release()); no index file is an empty staging area. With
+ * only_skip, only the skip-worktree entries, and an index of version 2
+ * (which cannot flag any: git writes version 3 for them) costs reading
+ * its first 12 bytes: a working-tree query outside a sparse checkout
+ * pays no more. Returns 0, or -1 (reported).
+ */
+int staged_read(struct staged *out, const struct repo_paths *p, const char *roots, size_t len,
+		int only_skip);
+void staged_release(struct staged *s);
+/*
+ * Whether path, or a folder on the way to it, is a gitlink (a submodule)
+ * in the staging area: 1, 0, or -1 (reported). It reads the whole index.
+ */
+int staged_gitlink_above(const struct repo_paths *p, const char *path);
 
 #endif

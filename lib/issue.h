@@ -57,6 +57,15 @@ int issue_base_name(const char *base, size_t len);
 const char *issue_root(const char *roots, size_t len, const char *path, size_t *rootlen);
 
 /*
+ * A path typed on the command line, relative to the current directory
+ * or absolute, as a path from the top of the work tree `workdir` (with
+ * its '/'), as git takes a pathspec: "." and ".." resolved as text, no
+ * trailing '/', "" for the top itself. NULL when it lies outside the
+ * work tree. Owned by the caller.
+ */
+char *issue_path_arg(const char *workdir, const char *arg);
+
+/*
  * NULL when id[0..len) is a usable id, else why not (ids become file
  * names): empty, ".", "..", '/', a control character, or over ISSUE_MAX_ID bytes.
  */

@@ -1,12 +1,17 @@
 /*
  * issue_path.c - the issue module's rules for paths: which files are
- * issue files, which root holds them, and the id a file name gives.
+ * issue files, which root holds them, the id a file name gives, and a
+ * path typed on the command line as a path in the work tree.
  * No parsing: issue.c parses what these name.
  */
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "issue.h"
 #include "record.h"
+#include "xalloc.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -95,4 +100,69 @@ const char *issue_root(const char *roots, size_t len, const char *path, size_t *
 	if (rootlen)
 		*rootlen = 0;
 	return NULL;
+}
+
+/* Resolve "." and ".." in the absolute path sb as text, as git does; no trailing '/'. */
+static void normalize_abs(struct strbuf *sb)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *p = sb->buf;
+
+	while (*p) {
+		size_t len;
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (!len || (len == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (out.len && out.buf[out.len - 1] != '/')
+				out.len--;
+			strbuf_setlen(&out, out.len ? out.len - 1 : 0);
+		} else {
+			strbuf_addch(&out, '/');
+			strbuf_add(&out, p, len);
+		}
+		p += len;
+	}
+	if (!out.len)
+		strbuf_addch(&out, '/');
+	strbuf_reset(sb);
+	strbuf_add(sb, out.buf, out.len);
+	strbuf_release(&out);
+}
+
+/* abs under workdir ("/a/b/"): its path from there, or NULL. */
+static char *below(const char *workdir, const struct strbuf *abs)
+{
+	size_t wl = strlen(workdir);
+
+	if (abs->len + 1 == wl && !memcmp(abs->buf, workdir, abs->len))
+		return xstrdup("");
+	if (abs->len >= wl && !memcmp(abs->buf, workdir, wl))
+		return xstrdup(abs->buf + wl);
+	return NULL;
+}
+
+char *issue_path_arg(const char *workdir, const char *arg)
+{
+	char cwd[PATH_MAX], real[PATH_MAX];
+	struct strbuf sb = STRBUF_INIT;
+	char *rel;
+
+	if (arg[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return NULL;
+		strbuf_addf(&sb, "%s/", cwd);
+	}
+	strbuf_addstr(&sb, arg);
+	normalize_abs(&sb);
+	/* an absolute path through a symbolic link to the work tree */
+	if (!(rel = below(workdir, &sb)) && arg[0] == '/' && realpath(sb.buf, real)) {
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, real);
+		rel = below(workdir, &sb);
+	}
+	strbuf_release(&sb);
+	return rel;
 }

@@ -316,7 +316,9 @@ static int read_file(struct strbuf *buf, const struct repo_paths *p, const char 
 /*
  * Open the root directory `root` below the work tree, every component a
  * real directory: a root reached through a symbolic link holds nothing,
- * as in HEAD, where git stores the link and no files under it.
+ * as in HEAD, where git stores the link and no files under it. Nor does
+ * a root inside a submodule or a nested repository (a component holding
+ * ".git"): git lists none of its files (git ls-files).
  */
 static int open_root(const char *workdir, const char *root)
 {
@@ -332,11 +334,35 @@ static int open_root(const char *workdir, const char *root)
 		next = openat(fd, comp.buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		close(fd);
 		fd = next;
+		if (fd >= 0 && is_repo(fd)) {
+			close(fd);
+			fd = -1;
+		}
 		p += len;
 		p += *p == '/';
 	}
 	strbuf_release(&comp);
 	return fd;
+}
+
+/*
+ * Whether a folder on the way to path (below the work tree) holds ".git":
+ * the file is a submodule's, which a scan does not enter.
+ */
+static int in_nested_repo(const char *workdir, const char *path)
+{
+	struct strbuf dir = STRBUF_INIT;
+	const char *slash;
+	struct stat st;
+	int found = 0;
+
+	for (slash = strchr(path, '/'); slash && !found; slash = strchr(slash + 1, '/')) {
+		strbuf_reset(&dir);
+		strbuf_addf(&dir, "%s%.*s/.git", workdir, (int)(slash - path), path);
+		found = !lstat(dir.buf, &st);
+	}
+	strbuf_release(&dir);
+	return found;
 }
 
 static int is_invalid_in_head(MDB_txn *txn, struct index *ix, const char *path, size_t len)
@@ -503,7 +529,9 @@ int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	struct strbuf ans = STRBUF_INIT;
 	int asked = -1;
 
-	if (p->workdir && !watch_query(ix, txn, &ans)) {
+	if (!p->workdir)
+		return 0;
+	if (!watch_query(ix, txn, &ans)) {
 		struct overlay got = OVERLAY_INIT;
 		if (!(asked = overlay_decode(&got, ans.buf, ans.len))) {
 			overlay_release(ov);
@@ -513,9 +541,9 @@ int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		}
 	}
 	strbuf_release(&ans);
-	if (!asked)
-		return 0;
-	return overlay_scan(ov, ix, txn, p, roots, rootslen);
+	if (asked && overlay_scan(ov, ix, txn, p, roots, rootslen))
+		return -1;
+	return overlay_apply_sparse(ov, ix, txn, p, roots, rootslen);
 }
 
 static int cmp_skipped(const void *a, const void *b)
@@ -573,7 +601,9 @@ int overlay_update_path(struct overlay *ov, struct index *ix, MDB_txn *txn,
 	df.path = (char *)path;
 	df.dirlen = slash ? (size_t)(slash - path + 1) : 0;
 	strbuf_addf(&full, "%s%s", p->workdir, path);
-	if (!lstat(full.buf, &df.st)) {
+	if (in_nested_repo(p->workdir, path)) {
+		/* not this repository's file: as a scan, which does not enter it */
+	} else if (!lstat(full.buf, &df.st)) {
 		if (S_ISDIR(df.st.st_mode)) {
 			rc = 1;		/* a directory now: the caller scans again */
 			goto out;
@@ -681,5 +711,8 @@ void overlay_release(struct overlay *ov)
 	for (i = 0; i < ov->nr_linked; i++)
 		free(ov->linked[i]);
 	free(ov->linked);
+	for (i = 0; i < ov->nr_sparse; i++)
+		free(ov->sparse[i].path);
+	free(ov->sparse);
 	memset(ov, 0, sizeof(*ov));
 }

@@ -5,8 +5,9 @@
 
 /*
  * overlay.h - the working tree on top of HEAD's rows. It may call index,
- * issue, record, sha1 and watch (to ask a running watcher first); query,
- * check, diff and the watcher (watchd.h) call it.
+ * issue, record, sha1, watch (to ask a running watcher first), gitindex
+ * and blob (a sparse checkout's staged files); query, check, diff and the
+ * watcher (watchd.h) call it.
  *
  * The issue roots are read from disk (readdir + fstatat); a file whose
  * stat data (mtime, ctime, size, inode) equals what its `files` row
@@ -19,8 +20,17 @@
  * Only regular files count, as in HEAD: nothing is read through a
  * symbolic link (not the roots' own components either), and a directory
  * holding ".git" (a submodule's work tree, a nested repository) is not
- * entered, as git does not enter it. The *.md names skipped so are kept
- * in `skipped`, for roadmap-check to say why they are not issues.
+ * entered, as git does not enter it: a root inside one holds no file of
+ * this repository, nor does one in a submodule not checked out (a
+ * gitlink in git's index, looked for when HEAD has no file under a root). The *.md names skipped so are kept in `skipped`, for
+ * roadmap-check to say why they are not issues.
+ *
+ * A sparse checkout: a file git keeps out of the working tree (its
+ * index entry is skip-worktree) is not deleted. git answers it from the
+ * staging area, and so does overlay_compute(): as HEAD's file when the
+ * staged blob is HEAD's, else as the staged blob. Such a file that is on
+ * disk after all is read, as git does with core.sparseCheckout. Finding
+ * them costs reading 12 bytes of git's index outside sparse checkouts.
  */
 
 struct overlay_file {
@@ -50,6 +60,12 @@ struct overlay_skipped {
 	enum overlay_skip kind;
 };
 
+/* A file of a sparse checkout answered from the staging area, not the disk. */
+struct overlay_sparse {
+	char *path;
+	unsigned char oid[OID_RAW];	/* the staged blob */
+};
+
 struct overlay {
 	struct overlay_file *files;	/* sorted by path */
 	size_t nr, alloc;
@@ -65,14 +81,16 @@ struct overlay {
 	 */
 	char **linked;
 	size_t nr_linked, alloc_linked;
+	struct overlay_sparse *sparse;	/* sorted by path; overlay_compute() only */
+	size_t nr_sparse, alloc_sparse;
 };
 
-#define OVERLAY_INIT { NULL, 0, 0, NULL, 0, 0, NULL, 0, 0, 0, NULL, 0, 0 }
+#define OVERLAY_INIT { NULL, 0, 0, NULL, 0, 0, NULL, 0, 0, 0, NULL, 0, 0, NULL, 0, 0 }
 
 /*
  * Compare the working tree under the roots ("a\0b\0") with the rows of
  * txn: from roadmap-watch when it runs and answers for txn (watch.h),
- * else by overlay_scan().
+ * else by overlay_scan(); then the files of a sparse checkout.
  */
 int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
 		    const struct repo_paths *p, const char *roots, size_t rootslen);
@@ -96,6 +114,15 @@ void overlay_encode(struct strbuf *out, const struct overlay *ov);
 int overlay_decode(struct overlay *ov, const char *buf, size_t len);
 /* The overlay entry of path, or NULL when the file is as in HEAD. */
 const struct overlay_file *overlay_find(const struct overlay *ov, const char *path, size_t len);
+/*
+ * overlay_sparse.c: what overlay_compute() does last, on top of the
+ * scan's answer in ov: the files of a sparse checkout, and no file under
+ * a root in a submodule not checked out.
+ */
+int overlay_apply_sparse(struct overlay *ov, struct index *ix, MDB_txn *txn,
+			 const struct repo_paths *p, const char *roots, size_t rootslen);
+/* The staged blob of path when git keeps it out of the working tree (sparse), or NULL. */
+const unsigned char *overlay_sparse_oid(const struct overlay *ov, const char *path, size_t len);
 /* Record the stat data of the files found clean; skipped when a refresh runs. */
 int overlay_save_stats(struct overlay *ov, struct index *ix);
 void overlay_release(struct overlay *ov);
