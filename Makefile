@@ -134,6 +134,12 @@ test-sanitize: deps
 	$(MAKE) SANITIZE='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-g -O1' all
 	cd t && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/t/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 prove $(PROVE_OPTS) t[0-9]*.sh
 
+# The long runs: 10,000 roadmap-new in each of two clones, 2,000 rounds of
+# concurrent writers (not in make test: tens of minutes).
+soak: deps
+	$(MAKE) all
+	cd t && ROADMAP_SOAK=1 prove $(PROVE_OPTS) t6100-set.sh t6200-new.sh
+
 # The shape of the sources (lib/README): layers, no include circle, storage behind lib/index.
 check-structure:
 	python3 t/check-structure.py
@@ -245,5 +251,5 @@ clean:
 	rm -rf t/trash\ directory.* t/test-results t/perf/repos
 	rm -rf t/fuzz/build $(FUZZ_TARGETS) t/fuzz/mkrecord t/fuzz/mkrecord.o
 
-.PHONY: all deps test test-sanitize check-structure demo bench bench-quick install clean \
+.PHONY: all deps test test-sanitize soak check-structure demo bench bench-quick install clean \
 	fuzz fuzz-deps fuzz-build fuzz-parse-run fuzz-record-run fuzz-corpus

@@ -692,28 +692,6 @@ static size_t line_at(const char *p, const char *end, const char **next)
 	return len;
 }
 
-/*
- * The line (1-based, in the slice) of the first merge conflict marker
- * ("<<<<<<<", "=======", ">>>>>>>" alone or before a space), or 0: a
- * merge left it, and saying so beats libyaml's error on the next line.
- */
-static size_t conflict_marker(const char *p, const char *end)
-{
-	size_t line = 1;
-
-	while (p < end) {
-		const char *next;
-		size_t l = line_at(p, end, &next);
-		if (l >= 7 && strchr("<=>", p[0]) && !memcmp(p, p[0] == '<' ? "<<<<<<<" :
-							   p[0] == '=' ? "=======" : ">>>>>>>", 7) &&
-		    (l == 7 || p[7] == ' '))
-			return line;
-		p = next;
-		line++;
-	}
-	return 0;
-}
-
 int issue_parse(struct strbuf *out, const char *buf, size_t len)
 {
 	const char *end = buf + len, *p = buf, *next, *close = NULL, *yaml;
@@ -758,9 +736,6 @@ int issue_parse(struct strbuf *out, const char *buf, size_t len)
 	ps.base = out->len;
 	if ((issue_simple_off || !parse_simple(&ps, &idoff, &idlen)) &&
 	    parse_events(&ps, &idoff, &idlen) < 0) {
-		size_t m = conflict_marker(yaml, close);
-		if (m)
-			fail_at(&ps, m + 1, 1, "merge conflict marker in front matter (resolve the conflict)");
 		strbuf_setlen(out, base);
 		goto invalid;
 	}

@@ -79,24 +79,28 @@ test_expect_success 'Backlog.md: ten roadmap-new at once take ten numbers' '
 	)
 '
 
-test_expect_success 'two clones, 300 issues each, merged: no id twice' '
+# make soak: ROADMAP_SOAK=1, 10,000 each (issue 15's acceptance)
+NEW_EACH=300
+test -z "$ROADMAP_SOAK" || NEW_EACH=10000
+
+test_expect_success "two clones, $NEW_EACH issues each, merged: no id twice" '
 	git clone -q cli c2 &&
 	for d in cli c2
 	do
 		(
 			cd $d &&
-			i=0 && while test $i -lt 300
+			i=0 && while test $i -lt $NEW_EACH
 			do
 				roadmap-new --title "t $i" >/dev/null || exit 1
 				i=$((i + 1))
 			done &&
-			git add -A && test_tick && git commit -qm "300 from $d"
+			git add -A && test_tick && git commit -qm "$NEW_EACH from $d"
 		) || return 1
 	done &&
 	(
 		cd cli && git pull -q --no-rebase ../c2 main &&
 		roadmap-list --format "%(id)" >../all &&
-		test_line_count -ge 600 ../all &&
+		test_line_count -ge $((2 * NEW_EACH)) ../all &&
 		sort ../all | uniq -d >../dups && test_must_be_empty ../dups
 	)
 '
