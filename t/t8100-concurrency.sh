@@ -56,7 +56,7 @@ answer_is () {
 	then
 		diff "$T/expect-$_name.out" "$T/out.$_who" >"$T/diff.$_who"
 		failed "$T/fail.$_who" "$_who: roadmap-list $* answered otherwise than for $_name" "$T/diff.$_who"
-	elif ! cmp -s "$T/expect-$_name.err" "$T/err.$_who"
+	elif ! cmp -s "$T/expect-$_name.err$(case " $* " in *" --committed "*) ;; *) echo .wt ;; esac)" "$T/err.$_who"
 	then
 		failed "$T/fail.$_who" "$_who: roadmap-list $* warned otherwise than for $_name" "$T/err.$_who"
 	fi
@@ -135,7 +135,9 @@ test_expect_success 'setup: a repository of 300 issues, branches b1, b2, b3, a s
 			git checkout -q $b &&
 			check_oracle --committed &&
 			cp actual "$T/expect-$b.out" &&
-			cp err "$T/expect-$b.err" || return 1
+			cp err "$T/expect-$b.err" &&
+			# a working-tree query points at roadmap-check, which names them all
+			sed "s/(see roadmap-refresh -v)/(see roadmap-check)/" err >"$T/expect-$b.err.wt" || return 1
 		done &&
 		! cmp -s "$T/expect-b1.out" "$T/expect-b2.out" &&
 		! cmp -s "$T/expect-b2.out" "$T/expect-b3.out" &&
@@ -174,7 +176,7 @@ test_expect_success 'a rebuild half done between a reader'"'"'s heal and its ans
 		ROADMAP_TEST_BEFORE_ANSWER=$half roadmap-list --json >../out 2>../err &&
 		grep "\"state\": \"building\"" ../half.json &&
 		test_cmp "$T/expect-main.out" ../out &&
-		test_cmp "$T/expect-main.err" ../err &&
+		test_cmp "$T/expect-main.err.wt" ../err &&
 		python3 -c "import json, sys
 last = max((json.loads(l) for l in open(sys.argv[1])), key=lambda r: r[\"path\"])
 print(last[\"id\"])" "$T/expect-main.out" >../id &&
