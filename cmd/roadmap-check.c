@@ -58,9 +58,14 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		if (!paths.workdir)
 			die("this operation must be run in a work tree");
-		if (!(rel[i - optind] = issue_path_arg(paths.workdir, argv[i])))
-			die("%s: '%s' is outside repository at '%.*s'", argv[i], argv[i],
-			    (int)strlen(paths.workdir) - (paths.workdir[1] != '\0'), paths.workdir);
+		if (!(rel[i - optind] = issue_path_arg(paths.workdir, argv[i]))) {
+			int top = (int)strlen(paths.workdir) - (paths.workdir[1] != '\0'), bad = i;
+			while (i-- > optind)	/* freed first: a sanitizer build checks for leaks */
+				free(rel[i - optind]);
+			free(rel);
+			die("%s: '%s' is outside repository at '%.*s'", argv[bad], argv[bad], top,
+			    paths.workdir);
+		}
 	}
 	if (index_open(&ix, &paths) < 0 || index_heal(ix, &paths) < 0 ||
 	    libgit_open(&repo, &paths) < 0 || libgit_roots(&roots, repo) < 0)
