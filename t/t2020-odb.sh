@@ -221,7 +221,7 @@ test_expect_success 'with alternates the objects are left to git, and the refres
 # A blob git has but neither lib/odb nor git can read fails the refresh,
 # which leaves the index as it was; a blob that is not there at all (a
 # partial clone) is left out with a warning and the rest is indexed.
-test_expect_success 'a blob there but unreadable fails the refresh; a missing one is left out' '
+test_expect_success 'a blob there but unreadable fails the refresh; a missing one is left out, and queries say so (exit 2)' '
 	git init -q broken &&
 	(
 		cd broken &&
@@ -242,7 +242,8 @@ test_expect_success 'a blob there but unreadable fails the refresh; a missing on
 		rm -f "$file" &&
 		roadmap-refresh -q 2>err &&
 		grep "^roadmap-refresh: warning: .roadmap/issues/B.md: blob missing (partial or sparse clone?)\$" err &&
-		roadmap-list --committed --format "%(id)" >actual &&
+		test_expect_code 2 roadmap-list --committed --format "%(id)" >actual 2>err &&
+		grep "1 issue is unknown" err &&
 		printf "A\nC\n" >expect &&
 		test_cmp expect actual &&
 		mv saved "$file" &&
