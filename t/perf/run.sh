@@ -376,13 +376,15 @@ for N in "$@"; do
 			 git commit -qam perf-mA && git checkout -q -b perf-mB main &&
 			 tr '\n' '\0' <"$RES/merge-files" | xargs -0 sed -i 's/^priority: .*/priority: perf-merged/' &&
 			 git commit -qam perf-mB && git checkout -q perf-mA) >/dev/null 2>&1
+			# each run starts from branch A's own commit (a merge moves the branch)
+			mA=$(cd "$R" && git rev-parse perf-mA)
 			bench gmerge "(d) git merge, 1000 issues changed on both sides (no driver)" - - "$R" \
-				"git reset -q --hard perf-mA && rm -f .git/info/attributes" \
+				"git reset -q --hard $mA && rm -f .git/info/attributes" \
 				"git merge -q --no-edit perf-mB >/dev/null 2>&1; git merge --abort 2>/dev/null; true"
 			bench merge "merge driver: git merge, 1000 issues changed on both sides" gmerge "ratio<=2" "$R" \
-				"git reset -q --hard perf-mA && echo '*.md merge=roadmap' >.git/info/attributes" \
+				"git reset -q --hard $mA && echo '*.md merge=roadmap' >.git/info/attributes" \
 				"git -c merge.roadmap.driver='$BIN/roadmap-merge-file --marker-size %L %O %A %B %P' merge -q --no-edit perf-mB" &&
-				{ test "$(cd "$R" && git rev-list --count --merges perf-mA^..perf-mA)" = 1 &&
+				{ test "$(cd "$R" && git rev-list --count --merges $mA..perf-mA)" = 1 &&
 				  ! (cd "$R" && git grep -q '^<<<<<<<' perf-mA -- "$ISS") ||
 				  problem "the merge driver did not merge the 1000 files cleanly"; }
 			(cd "$R" && rm -f .git/info/attributes && git reset -q --hard perf-mA &&
