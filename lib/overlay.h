@@ -1,6 +1,8 @@
 #ifndef OVERLAY_H
 #define OVERLAY_H
 
+#include <string.h>
+
 #include "index.h"
 
 /*
@@ -112,6 +114,15 @@ int overlay_update_path(struct overlay *ov, struct index *ix, MDB_txn *txn,
  */
 void overlay_encode(struct strbuf *out, const struct overlay *ov);
 int overlay_decode(struct overlay *ov, const char *buf, size_t len);
+/* A path of the overlay against path[0..len), in git's order (bytewise). */
+static inline int overlay_path_cmp(const char *q, const char *path, size_t len)
+{
+	size_t ql = strlen(q);
+	int c = memcmp(q, path, ql < len ? ql : len);
+
+	return c ? c : ql < len ? -1 : ql > len;
+}
+
 /* The overlay entry of path, or NULL when the file is as in HEAD. */
 const struct overlay_file *overlay_find(const struct overlay *ov, const char *path, size_t len);
 /*

@@ -159,11 +159,8 @@ const unsigned char *overlay_sparse_oid(const struct overlay *ov, const char *pa
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const char *q = ov->sparse[mid].path;
-		size_t ql = strlen(q), n = ql < len ? ql : len;
-		int c = memcmp(q, path, n);
+		int c = overlay_path_cmp(q, path, len);
 
-		if (!c)
-			c = ql < len ? -1 : ql > len;
 		if (!c)
 			return ov->sparse[mid].oid;
 		if (c < 0)
