@@ -12,6 +12,9 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgit2 -llmdb 
 ALL_CFLAGS = -std=c99 -D_GNU_SOURCE -pthread -Ilib $(WARN) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS)
 ALL_LDFLAGS = -pthread -Wl,--as-needed $(LDFLAGS) $(SANITIZE)
 LIBS = $(PKG_LIBS) -lm
+# the test files run two at a time (each in its own trash directory): the
+# suite is mostly waiting on git and fsync; PROVE_OPTS= runs them one by one
+PROVE_OPTS = -j2
 
 PROGRAMS =
 PROGRAMS += roadmap
