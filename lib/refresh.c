@@ -271,7 +271,8 @@ static int replace_indexed(MDB_txn *txn, struct index *ix, const struct repo_pat
 	repo_replace_list(p, &list);
 	if (meta_get(txn, ix, "replace", &v))
 		v.mv_size = 0;
-	same = v.mv_size == list.len && !memcmp(v.mv_data, list.buf, list.len);
+	/* no row: mv_data is NULL, which memcmp must not get even for 0 bytes */
+	same = v.mv_size == list.len && (!list.len || !memcmp(v.mv_data, list.buf, list.len));
 	strbuf_release(&list);
 	return same;
 }
