@@ -6,9 +6,9 @@ CC = cc
 CFLAGS = -g -O2
 SANITIZE =
 WARN = -Wall -Wextra -Wno-unused-parameter -Wdeclaration-after-statement
-PKGS = libgit2 lmdb yaml-0.1 zlib
+PKGS = libgit2 lmdb yaml-0.1 zlib libcurl jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgit2 -llmdb -lyaml -lz)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgit2 -llmdb -lyaml -lz -lcurl -ljansson)
 ALL_CFLAGS = -std=c99 -D_GNU_SOURCE -pthread -Ilib $(WARN) $(CFLAGS) $(SANITIZE) $(PKG_CFLAGS)
 ALL_LDFLAGS = -pthread -Wl,--as-needed $(LDFLAGS) $(SANITIZE)
 LIBS = $(PKG_LIBS) -lm
@@ -94,7 +94,8 @@ TEST_PROGRAMS += t/helper/test-parse
 
 DEPS = /usr/include/git2.h /usr/include/lmdb.h /usr/include/yaml.h /usr/include/zlib.h /usr/bin/prove \
 	/usr/share/sharness/sharness.sh /usr/bin/mdb_dump /usr/bin/hyperfine /usr/bin/rg \
-	/usr/lib/python3/dist-packages/yaml/__init__.py /usr/bin/pkg-config
+	/usr/lib/python3/dist-packages/yaml/__init__.py /usr/bin/pkg-config \
+	/usr/bin/curl-config /usr/include/jansson.h /usr/bin/curl
 
 all: $(PROGRAMS) $(TEST_PROGRAMS)
 
@@ -125,7 +126,8 @@ deps:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 			build-essential pkg-config git libgit2-dev liblmdb-dev libyaml-dev zlib1g-dev \
-			lmdb-utils sharness hyperfine ripgrep python3 python3-yaml >/dev/null; \
+			lmdb-utils sharness hyperfine ripgrep python3 python3-yaml \
+			libcurl4-openssl-dev libjansson-dev curl >/dev/null; \
 	fi
 
 test: deps
