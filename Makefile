@@ -76,6 +76,7 @@ LIB_OBJS += lib/refresh.o
 LIB_OBJS += lib/refreshstats.o
 LIB_OBJS += lib/sha1.o
 LIB_OBJS += lib/repo.o
+LIB_OBJS += lib/rissue.o
 LIB_OBJS += lib/run.o
 LIB_OBJS += lib/strbuf.o
 LIB_OBJS += lib/treewalk.o

@@ -68,7 +68,11 @@ int rissue_from_json(struct rissue *ri, const char *buf, size_t len, struct strb
 
 /* The hidden marker a created issue's body ends with, and finding it. */
 void rissue_marker(struct strbuf *out, const char *local_id);
-/* The local id of body's marker (a copy), or NULL; *strip_at: where the marker's line starts. */
-char *rissue_find_marker(const char *body, size_t *strip_at);
+/*
+ * The local id of body's marker (a copy), or NULL; body[*from..*to) is
+ * what to cut to drop it (at the end of the body: its line and the blank
+ * lines before it).
+ */
+char *rissue_find_marker(const char *body, size_t *from, size_t *to);
 
 #endif

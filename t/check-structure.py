@@ -23,11 +23,12 @@ bad = []
 LAYERS = [
     ('utilities', 'strbuf xalloc usage sha1 atomicfile'),
     ('repository', 'run repo packidx odb catfile gitindex blob libgit'),
-    ('parsing', 'issue issue_path record compare output yamlquote frontmatter'),
-    ('storage', 'index index_read index_stats'),
+    ('parsing', 'issue issue_path record compare output yamlquote frontmatter rissue'),
+    ('storage', 'index index_read index_stats syncdb'),
+    ('remotes', 'http github dirremote remote'),
     ('operations', 'actions treewalk refreshstats postings readahead gitactions apply overlay_sparse '
                    'refresh heal overlay overlay_encode watch watchd ids query diff check check_dups fsck merge '
-                   'layout write change newissue edit'),
+                   'layout write change newissue edit baseline sync syncmerge'),
 ]
 layer = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods.split()}
 
