@@ -32,6 +32,8 @@ struct remote_fetch {
 	const char *etag;	/* in: the stored ETag of the first page, or NULL */
 	/* each issue changed since the cursor (pull requests are not passed) */
 	int (*issue)(struct remote_fetch *f, const struct rissue *ri);
+	/* an issue whose data cannot be used (why, in one line): the walk goes on */
+	int (*bad)(struct remote_fetch *f, const char *key, const char *why);
 	/* after each page: the cursor a later fetch may resume from */
 	int (*page)(struct remote_fetch *f, const char *cursor);
 	void *data;
