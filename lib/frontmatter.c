@@ -221,7 +221,7 @@ static int doc_parse(struct doc *d)
 				if (flow[depth + 1])
 					cur->vend = e;
 				want_key = 1;
-			} else if (depth == 2 && cur && cur->kind != K_MAP) {
+			} else if (depth == 2 && cur) {
 				add_item(cur, item_start, cur->last, NULL, 0);
 			}
 			break;
@@ -256,7 +256,7 @@ static int doc_parse(struct doc *d)
 			} else if (cur) {
 				if (e > cur->last)
 					cur->last = e;
-				if (depth == 2 && cur->kind != K_MAP)
+				if (depth == 2)	/* a mapping's items: key, value, key, ... */
 					add_item(cur, s, e, v, len);
 			}
 			break;
@@ -543,6 +543,61 @@ done:
 	free(drop);
 }
 
+/*
+ * key "parent.child" of a mapping (roadmap-cli's remote_ids.github): the
+ * child's value replaced in place, or a child line added in the block's
+ * indentation (in a flow mapping, before its '}'); a parent that is absent
+ * or empty becomes a block mapping.
+ */
+static int edit_nested(struct splice *sp, const struct doc *d, const struct entry *e,
+		       const struct fm_edit *ed, const char *child, struct strbuf *err)
+{
+	size_t i, clen = strlen(child), col = 2;
+	int flow = e && e->kind == K_MAP && d->buf[e->vstart] == '{';
+
+	if (!fm_key_ok(child, clen) || (ed->op != FM_SET && ed->op != FM_UNSET) ||
+	    (flow && ed->op == FM_UNSET))
+		return at(d, e ? e->line : d->fmend, err, "'%s' cannot be edited as a nested key", ed->key);
+	for (i = 0; e && e->kind == K_MAP && i + 1 < e->nitems; i += 2) {
+		const struct item *k = &e->items[i], *v = &e->items[i + 1];
+		if (!k->val || k->len != clen || memcmp(k->val, child, clen))
+			continue;
+		if (ed->op == FM_UNSET) {
+			sp->start = line_start(d, k->start);
+			sp->end = line_end(d, v->end - 1);
+		} else if (!v->val) {
+			return at(d, k->start, err, "'%s' is not a scalar", ed->key);
+		} else {
+			sp->start = v->start;
+			sp->end = v->end;
+			put_value(&sp->text, ed, ed->vals[0], flow, 0,	/* old: only a plain one */
+				  strchr("'\"", d->buf[v->start]) ? NULL : v->val);
+		}
+		return 0;
+	}
+	if (ed->op == FM_UNSET)
+		return 0;	/* nothing to remove */
+	if (flow) {
+		sp->start = sp->end = e->vend - 1;
+		strbuf_addf(&sp->text, "%s%s: ", e->nitems ? ", " : "", child);
+		put_value(&sp->text, ed, ed->vals[0], 1, 0, NULL);
+		return 0;
+	}
+	if (e && e->kind == K_MAP) {
+		sp->start = sp->end = line_end(d, e->last - 1);
+		col = e->items[0].start - line_start(d, e->items[0].start);
+	} else if (e) {		/* "key:" with no value: a block mapping after it */
+		sp->start = sp->end = line_end(d, e->colon);
+	} else {
+		sp->start = sp->end = d->fmend;
+		strbuf_addf(&sp->text, "%.*s:%s", (int)(strchr(ed->key, '.') - ed->key), ed->key, d->eol);
+	}
+	strbuf_addf(&sp->text, "%*s%s: ", (int)col, "", child);
+	put_value(&sp->text, ed, ed->vals[0], 0, 0, NULL);
+	strbuf_addstr(&sp->text, d->eol);
+	return 0;
+}
+
 /* One edit of the file in cur, into out. */
 static int edit_one(struct strbuf *out, const struct strbuf *cur, const struct fm_edit *ed,
 		    struct strbuf *err)
@@ -564,19 +619,37 @@ static int edit_one(struct strbuf *out, const struct strbuf *cur, const struct f
 		goto out;
 	}
 	e = find_key(&d, ed->key);
-	if (e && !e->colon) {
-		ret = at(&d, e->line, err, "key '%s' is written in a form roadmap cannot edit", ed->key);
-		goto out;
+	if (ed->op == FM_BODY) {	/* everything after the closing line */
+		sp.start = d.fmend + 3;
+		sp.start += sp.start < d.len && d.buf[sp.start] == '\r';
+		sp.start += sp.start < d.len && d.buf[sp.start] == '\n';
+		if (sp.start > d.len || d.buf[sp.start - 1] != '\n') {
+			sp.start = d.len;
+			strbuf_addstr(&sp.text, d.eol);
+		}
+		sp.end = d.len;
+		strbuf_addstr(&sp.text, ed->vals[0]);
+		goto splice;
 	}
-	if (e && (e->kind == K_FLOW || e->kind == K_BLOCK) && ed->op == FM_SET) {
+	if (!e && strchr(ed->key, '.')) {
+		char *parent = xmemdupz(ed->key, strchr(ed->key, '.') - ed->key);
+		struct entry *pe = find_key(&d, parent);
+		free(parent);
+		if (!pe || pe->kind == K_MAP || pe->kind == K_NULL) {
+			ret = edit_nested(&sp, &d, pe, ed, strchr(ed->key, '.') + 1, err);
+			goto splice;
+		}
+	}
+	if (e && !e->colon)
+		ret = at(&d, e->line, err, "key '%s' is written in a form roadmap cannot edit", ed->key);
+	else if (e && (e->kind == K_FLOW || e->kind == K_BLOCK) && ed->op == FM_SET)
 		ret = at(&d, e->line, err, "'%s' is a list: add or remove values (key+=value, key-=value)",
 			 ed->key);
+	else if (e && e->kind == K_MAP && ed->op != FM_UNSET && ed->op != FM_LINES)
+		ret = at(&d, e->line, err, "'%s' is a mapping: set its keys one by one (key.child=value)",
+			 ed->key);
+	if (ret)
 		goto out;
-	}
-	if (e && e->kind == K_MAP && ed->op != FM_UNSET && ed->op != FM_LINES) {
-		ret = at(&d, e->line, err, "'%s' is a mapping: set its keys one by one", ed->key);
-		goto out;
-	}
 	if (ed->op == FM_LINES) {
 		if (e)
 			region(&d, e, &sp.start, &sp.end);
@@ -617,9 +690,13 @@ static int edit_one(struct strbuf *out, const struct strbuf *cur, const struct f
 			region(&d, e, &sp.start, &sp.end);
 			break;
 		case FM_LINES:
+		case FM_BODY:
 			break;
 		}
 	}
+splice:
+	if (ret)
+		goto out;
 	strbuf_add(out, cur->buf, sp.start);
 	strbuf_add(out, sp.text.buf, sp.text.len);
 	strbuf_add(out, cur->buf + sp.end, cur->len - sp.end);

@@ -16,7 +16,8 @@
  * and the body stay byte for byte. A single-line scalar is replaced in
  * place (a comment after it stays); anything else is rewritten from its
  * key's line to its last line. A flow list stays a flow list, a block list
- * keeps its items' indentation. Keys are top-level keys of the mapping.
+ * keeps its items' indentation. Keys are top-level keys of the mapping,
+ * or "parent.child" for a key of a mapping (FM_SET and FM_UNSET only).
  */
 
 enum fm_op {
@@ -27,6 +28,7 @@ enum fm_op {
 	FM_UNSET,	/* remove the key and its value's lines */
 	FM_LINES,	/* the key's lines become vals[0], whole lines as another
 			   file wrote them (the merge driver); added last when absent */
+	FM_BODY,	/* the body (after the closing line) becomes vals[0] */
 };
 
 struct fm_edit {

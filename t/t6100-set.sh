@@ -239,4 +239,21 @@ test_expect_success 'roadmap-mv: a state folder sets the status; a roadmap-cli m
 	)
 '
 
+test_expect_success 'a key of a mapping (remote_ids.gh): added, changed, unset; PyYAML reads it back' '
+	(
+		cd r &&
+		f=$(roadmap-list --format "%(path)" --where id=a1b2c3d4) &&
+		roadmap-set a1b2c3d4 remote_ids.gh=7 --no-touch &&
+		roadmap-set a1b2c3d4 remote_ids.gitlab=x --no-touch &&
+		roadmap-set a1b2c3d4 remote_ids.gh=8 --no-touch &&
+		python3 -c "import yaml,sys; d=yaml.safe_load(open(sys.argv[1]).read().split(\"---\")[1]); print(d[\"remote_ids\"])" $f >../out &&
+		echo "{\"gh\": \"8\", \"gitlab\": \"x\"}" | tr \" "\047" >../expect && test_cmp ../expect ../out &&
+		grep -c "^  gh: " $f >../n && echo 1 >../expect && test_cmp ../expect ../n &&
+		roadmap-set a1b2c3d4 --unset remote_ids.gitlab --no-touch &&
+		! grep gitlab $f &&
+		test_expect_code 128 roadmap-set a1b2c3d4 remote_ids=3 2>err && grep "is a mapping" err &&
+		git checkout -- $f
+	)
+'
+
 test_done

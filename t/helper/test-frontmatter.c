@@ -53,6 +53,8 @@ int main(int argc, char **argv)
 			e->op = FM_UNSET;
 			e->nr = 0;
 			continue;
+		} else if (!strcmp(op, "body")) {
+			e->op = FM_BODY;
 		} else if (!strcmp(op, "list")) {
 			e->op = FM_SET_LIST;
 			if (i >= argc)
