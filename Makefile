@@ -79,6 +79,7 @@ LIB_OBJS += lib/repo.o
 LIB_OBJS += lib/rissue.o
 LIB_OBJS += lib/run.o
 LIB_OBJS += lib/strbuf.o
+LIB_OBJS += lib/syncdb.o
 LIB_OBJS += lib/treewalk.o
 LIB_OBJS += lib/usage.o
 LIB_OBJS += lib/watch.o
