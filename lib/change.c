@@ -249,6 +249,28 @@ int change_commit(const struct repo_paths *p, char **paths, size_t n, const char
 	return ret;
 }
 
+int change_file(const struct repo_paths *p, const struct layout *l, const char *path,
+		const struct fm_edit *ed, size_t n, int touch, struct write_result *res)
+{
+	char *to = NULL;
+	size_t j;
+
+	if (write_edit(p, path, ed, n, touch ? l : NULL, res) < 0)
+		return -1;
+	for (j = 0; j < n && !to; j++)
+		if (ed[j].op == FM_SET && !strcmp(ed[j].key, "status"))
+			to = state_path(l, path, ed[j].vals[0]);
+	if (!to)
+		return 0;
+	if (write_move(p, path, to) < 0) {
+		free(to);
+		return -1;
+	}
+	free(res->path);
+	res->path = to;
+	return 0;
+}
+
 int change_issues(struct index *ix, const struct repo_paths *p, const struct layout *l,
 		  char *const *ids, size_t n, const struct change *c)
 {
@@ -280,22 +302,21 @@ int change_issues(struct index *ix, const struct repo_paths *p, const struct lay
 			free(path);
 			continue;
 		}
-		if (write_edit(p, path, ed, ned, c->touch ? l : NULL, &res) < 0) {
+		if (to && !strcmp(to, path)) {
+			free(to);
+			to = NULL;
+		}
+		if (to ? write_edit(p, path, ed, ned, c->touch ? l : NULL, &res) < 0 ||
+			 write_move(p, path, to) < 0 :
+			 change_file(p, l, path, ed, ned, c->touch, &res) < 0) {
 			write_result_release(&res);
 			ret = -1;
 			free(path);
 			free(to);
 			continue;
 		}
-		for (j = 0; j < ned && !to; j++)
-			if (ed[j].op == FM_SET && !strcmp(ed[j].key, "status"))
-				to = state_path(l, path, ed[j].vals[0]);
-		if (to && !strcmp(to, path)) {
-			free(to);
-			to = NULL;
-		}
-		if (to && write_move(p, path, to) < 0)
-			ret = -1;
+		if (!to && res.path && strcmp(res.path, path))
+			to = xstrdup(res.path);
 		if (res.changed || to)
 			touched[ntouched++] = path;
 		else

@@ -5,6 +5,7 @@
 
 #include "frontmatter.h"
 #include "layout.h"
+#include "write.h"
 
 /*
  * change.h - issues changed by id (roadmap-set, -close, -mv): each id
@@ -31,6 +32,13 @@ struct change {
 
 /* The working-tree file of an issue id: exactly one, or NULL after an error. */
 char *change_find(struct index *ix, const struct repo_paths *p, const char *id);
+
+/*
+ * Edit the issue file `path` and, folder-per-state, move it where its new
+ * status lives; res->path is where it is now. Returns 0 or -1 (reported).
+ */
+int change_file(const struct repo_paths *p, const struct layout *l, const char *path,
+		const struct fm_edit *ed, size_t n, int touch, struct write_result *res);
 
 /* A value that stands for the layout's closed status (roadmap-close). */
 extern const char CHANGE_CLOSED_STATUS[];
