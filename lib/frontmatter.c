@@ -562,17 +562,13 @@ static int edit_nested(struct splice *sp, const struct doc *d, const struct entr
 		const struct item *k = &e->items[i], *v = &e->items[i + 1];
 		if (!k->val || k->len != clen || memcmp(k->val, child, clen))
 			continue;
-		if (ed->op == FM_UNSET) {
-			sp->start = line_start(d, k->start);
-			sp->end = line_end(d, v->end - 1);
-		} else if (!v->val) {
+		if (ed->op == FM_SET && !v->val)
 			return at(d, k->start, err, "'%s' is not a scalar", ed->key);
-		} else {
-			sp->start = v->start;
-			sp->end = v->end;
-			put_value(&sp->text, ed, ed->vals[0], flow, 0,	/* old: only a plain one */
+		sp->start = ed->op == FM_UNSET ? line_start(d, k->start) : v->start;
+		sp->end = ed->op == FM_UNSET ? line_end(d, v->end - 1) : v->end;
+		if (ed->op == FM_SET)	/* old: only a plain one */
+			put_value(&sp->text, ed, ed->vals[0], flow, 0,
 				  strchr("'\"", d->buf[v->start]) ? NULL : v->val);
-		}
 		return 0;
 	}
 	if (ed->op == FM_UNSET)
@@ -623,10 +619,8 @@ static int edit_one(struct strbuf *out, const struct strbuf *cur, const struct f
 		sp.start = d.fmend + 3;
 		sp.start += sp.start < d.len && d.buf[sp.start] == '\r';
 		sp.start += sp.start < d.len && d.buf[sp.start] == '\n';
-		if (sp.start > d.len || d.buf[sp.start - 1] != '\n') {
-			sp.start = d.len;
+		if (d.buf[sp.start - 1] != '\n')	/* the file ends with "---" */
 			strbuf_addstr(&sp.text, d.eol);
-		}
 		sp.end = d.len;
 		strbuf_addstr(&sp.text, ed->vals[0]);
 		goto splice;

@@ -289,6 +289,8 @@ int new_issue(struct index *ix, const struct repo_paths *p, const struct layout 
 		*eq = '\0';
 		add(&ed, n->fields[i], eq + 1);
 	}
+	for (i = 0; i < n->nedits && ed.nr < 64; i++)
+		ed.e[ed.nr++] = n->edits[i];
 	strbuf_addf(&skel, "---\nid: %s\n---\n", id->buf);
 	if (n->body)
 		strbuf_add(&skel, n->body, n->bodylen);

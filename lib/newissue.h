@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "frontmatter.h"
 #include "strbuf.h"
 
 /*
@@ -26,6 +27,8 @@ struct new_issue {
 	size_t nlabels;
 	char *const *fields;	/* "key=value" */
 	size_t nfields;
+	const struct fm_edit *edits;	/* more edits, made last (the sync's remote_ids) */
+	size_t nedits;
 	const char *body;	/* NULL: none */
 	size_t bodylen;
 };

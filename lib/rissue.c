@@ -168,8 +168,10 @@ unsigned rissue_diff(const struct rissue *a, const struct rissue *b, unsigned ma
 		d |= RF_TITLE;
 	if ((mask & RF_BODY) && strcmp_null(a->body, b->body))
 		d |= RF_BODY;
+	/* a reason counts only when both name one: a plain local "closed" is any closed */
 	if ((mask & RF_STATE) && (strcmp_null(a->state, b->state) ||
-				  strcmp_null(a->state_reason, b->state_reason)))
+				  (a->state_reason && b->state_reason &&
+				   strcmp(a->state_reason, b->state_reason))))
 		d |= RF_STATE;
 	if ((mask & RF_LABELS) && !rlist_equal(&a->labels, &b->labels))
 		d |= RF_LABELS;

@@ -23,7 +23,7 @@ bad = []
 LAYERS = [
     ('utilities', 'strbuf xalloc usage sha1 atomicfile'),
     ('repository', 'run repo packidx odb catfile gitindex blob libgit'),
-    ('parsing', 'issue issue_path record compare output yamlquote frontmatter rissue'),
+    ('parsing', 'issue issue_path record compare output yamlquote frontmatter rissue rfile'),
     ('storage', 'index index_read index_stats syncdb'),
     ('remotes', 'http github dirremote remote'),
     ('operations', 'actions treewalk refreshstats postings readahead gitactions apply overlay_sparse '
