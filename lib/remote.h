@@ -7,8 +7,8 @@
 /*
  * remote.h - a remote tracker the sync talks to, whichever kind: git
  * config roadmap.remote.<name>.kind ("github": GitHub's REST issues API,
- * github.h; "dir": a folder of issue files, dirremote.h) and .url. Calls
- * the backends, run (git config), rissue.
+ * github.h; "dir": a folder of issue files, dirremote.h) and .url. The
+ * interface only: the backends implement it, remotes.h opens one.
  *
  * Every call returns REMOTE_OK, REMOTE_GONE (no such issue, or deleted),
  * REMOTE_FAILED (this issue cannot be done: a 422, bad data; the sync
@@ -75,12 +75,5 @@ struct remote {
 	void *priv;		/* the backend's */
 	unsigned long requests;	/* requests sent (all calls) */
 };
-
-/*
- * Open the remote `name` of the repository (gitdir) from git config.
- * Returns 0, or -1 with the reason in err.
- */
-int remote_open(struct remote *r, const char *gitdir, const char *name, struct strbuf *err);
-void remote_close(struct remote *r);
 
 #endif

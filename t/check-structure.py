@@ -25,7 +25,7 @@ LAYERS = [
     ('repository', 'run repo packidx odb catfile gitindex blob libgit'),
     ('parsing', 'issue issue_path record compare output yamlquote frontmatter rissue rfile'),
     ('storage', 'index index_read index_stats syncdb'),
-    ('remotes', 'http github dirremote remote'),
+    ('remotes', 'remote http github dirremote remotes'),
     ('operations', 'actions treewalk refreshstats postings readahead gitactions apply overlay_sparse '
                    'refresh heal overlay overlay_encode watch watchd ids query diff check check_dups fsck merge '
                    'layout write change newissue edit baseline sync syncmerge'),
