@@ -107,8 +107,7 @@ static const char *root_of(const struct layout *l, const char *path, size_t *len
 	return NULL;
 }
 
-/* Folder-per-state: where the file goes for its new status, or NULL to stay. */
-static char *state_path(const struct layout *l, const char *path, const char *status)
+char *change_state_path(const struct layout *l, const char *path, const char *status)
 {
 	const char *to = layout_status_root(l, status), *from;
 	struct strbuf np = STRBUF_INIT;
@@ -259,7 +258,7 @@ int change_file(const struct repo_paths *p, const struct layout *l, const char *
 		return -1;
 	for (j = 0; j < n && !to; j++)
 		if (ed[j].op == FM_SET && !strcmp(ed[j].key, "status"))
-			to = state_path(l, path, ed[j].vals[0]);
+			to = change_state_path(l, path, ed[j].vals[0]);
 	if (!to)
 		return 0;
 	if (write_move(p, path, to) < 0) {

@@ -40,6 +40,9 @@ char *change_find(struct index *ix, const struct repo_paths *p, const char *id);
 int change_file(const struct repo_paths *p, const struct layout *l, const char *path,
 		const struct fm_edit *ed, size_t n, int touch, struct write_result *res);
 
+/* Folder-per-state: where the file goes for its new status, or NULL to stay. */
+char *change_state_path(const struct layout *l, const char *path, const char *status);
+
 /* A value that stands for the layout's closed status (roadmap-close). */
 extern const char CHANGE_CLOSED_STATUS[];
 

@@ -278,3 +278,31 @@ int rfile_write(const struct rfile_map *m, const char *buf, size_t len, const st
 	return ret;
 }
 
+
+static int first_scalar(const char *key, size_t keylen, const struct node *val, void *data)
+{
+	char **out = data;
+
+	*out = xmemdupz(val->text, val->len);
+	return 1;
+}
+
+char *rfile_record_field(const struct record *rec, const char *field)
+{
+	char *v = NULL;
+
+	record_field_scalars(rec, field, NULL, first_scalar, &v);
+	return v;
+}
+
+char *rfile_field(const char *buf, size_t len, const char *field)
+{
+	struct strbuf rec = STRBUF_INIT;
+	struct record r;
+	char *v = NULL;
+
+	if (issue_parse(&rec, buf, len) == RECORD_ISSUE && !record_decode(&r, rec.buf, rec.len))
+		v = rfile_record_field(&r, field);
+	strbuf_release(&rec);
+	return v;
+}

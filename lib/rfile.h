@@ -50,4 +50,9 @@ int rfile_read(const struct rfile_map *m, const char *buf, size_t len, const cha
 int rfile_write(const struct rfile_map *m, const char *buf, size_t len, const struct rissue *ri,
 		unsigned fields, struct strbuf *out, struct strbuf *err);
 
+/* The first scalar of `field` (dotted for a nested key) in the file, or NULL. */
+char *rfile_field(const char *buf, size_t len, const char *field);
+struct record;
+char *rfile_record_field(const struct record *rec, const char *field);
+
 #endif

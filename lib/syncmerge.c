@@ -125,6 +125,13 @@ static void intersect(struct rlist *dst, const struct rlist *a, const struct rli
 			}
 }
 
+void sync_base_guess(struct rissue *b, const struct rissue *ours, const struct rissue *theirs)
+{
+	rissue_copy(b, ours);
+	intersect(&b->labels, &ours->labels, &theirs->labels);
+	intersect(&b->assignees, &ours->assignees, &theirs->assignees);
+}
+
 int sync_merge3(const struct sync_map *m, const struct rissue *base, const char *ours, size_t len,
 		const char *path, const struct rissue *theirs, struct sync_merge *out,
 		struct strbuf *err)
@@ -143,9 +150,7 @@ int sync_merge3(const struct sync_map *m, const struct rissue *base, const char 
 	if (base) {
 		rissue_copy(&b, base);
 	} else {	/* no base yet: what both hold alike agrees, lists join */
-		rissue_copy(&b, &o);
-		intersect(&b.labels, &o.labels, &theirs->labels);
-		intersect(&b.assignees, &o.assignees, &theirs->assignees);
+		sync_base_guess(&b, &o, theirs);
 		out->conflict = rissue_diff(&o, theirs, m->fields & ~(RF_LABELS | RF_ASSIGNEES));
 	}
 	both = rissue_diff(&o, &b, m->fields) & rissue_diff(theirs, &b, m->fields) &

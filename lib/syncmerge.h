@@ -47,6 +47,9 @@ struct sync_merge {
 int sync_merge3(const struct sync_map *m, const struct rissue *base, const char *ours, size_t len,
 		const char *path, const struct rissue *theirs, struct sync_merge *out,
 		struct strbuf *err);
+/* A base for two sides that never agreed: ours, lists holding what both have. */
+void sync_base_guess(struct rissue *b, const struct rissue *ours, const struct rissue *theirs);
+
 void sync_merge_release(struct sync_merge *sm);
 
 #endif

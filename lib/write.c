@@ -148,6 +148,32 @@ out:
 	return ret;
 }
 
+int write_replace(const struct repo_paths *p, const char *path, const char *old, size_t oldlen,
+		  const char *buf, size_t len)
+{
+	struct strbuf full = STRBUF_INIT, now = STRBUF_INIT;
+	struct stat st;
+	int fd, ret = -1;
+
+	strbuf_addf(&full, "%s%s", p->workdir, path);
+	if ((fd = write_lock(p, path)) < 0)
+		goto out;
+	if (strbuf_read_file(&now, full.buf, 0) < 0)
+		ret = error_errno("cannot read '%s'", path);
+	else if (now.len != oldlen || memcmp(now.buf, old, oldlen))
+		ret = 1;	/* changed since it was read: the caller merges anew */
+	else if (access(full.buf, W_OK) < 0 || (!stat(full.buf, &st) && !(st.st_mode & 0222)))
+		ret = error("cannot write '%s': it is read-only", path);
+	else if (atomicfile_write(full.buf, buf, len, 0644) == 0)
+		ret = 0;
+	if (fd >= 0)
+		close(fd);
+out:
+	strbuf_release(&full);
+	strbuf_release(&now);
+	return ret;
+}
+
 /* Make the folders of full (an absolute path) up to its base name. */
 static int make_dirs(const char *full, size_t from)
 {

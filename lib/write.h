@@ -35,6 +35,14 @@ int write_edit(const struct repo_paths *p, const char *path, const struct fm_edi
 	       size_t nr, const struct layout *touch, struct write_result *res);
 
 /*
+ * Replace the issue file `path` with buf[0..len) if it still holds
+ * old[0..oldlen) (under its lock). Returns 0, 1 when it changed since
+ * (nothing written), -1 after an error.
+ */
+int write_replace(const struct repo_paths *p, const char *path, const char *old, size_t oldlen,
+		  const char *buf, size_t len);
+
+/*
  * Move the issue file `path` to `newpath` (folders made as needed); it is
  * refused when newpath exists. Returns 0 or -1 after an error.
  */

@@ -23,12 +23,12 @@ bad = []
 LAYERS = [
     ('utilities', 'strbuf xalloc usage sha1 atomicfile'),
     ('repository', 'run repo packidx odb catfile gitindex blob libgit'),
-    ('parsing', 'issue issue_path record compare output yamlquote frontmatter rissue rfile'),
+    ('parsing', 'issue issue_path record compare output yamlquote frontmatter rissue rfile syncconflict'),
     ('storage', 'index index_read index_stats syncdb'),
     ('remotes', 'remote http github dirremote remotes'),
     ('operations', 'actions treewalk refreshstats postings readahead gitactions apply overlay_sparse '
                    'refresh heal overlay overlay_encode watch watchd ids query diff check check_dups fsck merge '
-                   'layout write change newissue edit baseline sync syncmerge'),
+                   'layout write change newissue edit baseline syncmerge syncctx syncjournal syncissue sync'),
 ]
 layer = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods.split()}
 

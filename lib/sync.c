@@ -1,0 +1,439 @@
+/*
+ * sync.c - roadmap-fetch, roadmap-sync, roadmap-merge-base: a run (see sync.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "change.h"
+#include "frontmatter.h"
+#include "libgit.h"
+#include "remotes.h"
+#include "sync.h"
+#include "syncctx.h"
+#include "usage.h"
+#include "write.h"
+#include "xalloc.h"
+
+/* ---- a run ---- */
+
+struct keys_walk {
+	struct ctx *c;
+	char **keys;
+	size_t nr, alloc;
+};
+
+static int take_key(const char *key, const char *val, size_t len, void *data)
+{
+	struct keys_walk *w = data;
+
+	ALLOC_GROW(w->keys, w->nr + 1, w->alloc);
+	w->keys[w->nr++] = xstrdup(key + 2);
+	return 0;
+}
+
+int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int linked(struct ctx *c, const char *key)
+{
+	return c->nkeys && bsearch(&key, c->keys, c->nkeys, sizeof(*c->keys), cmp_str);
+}
+
+
+
+static int setup(struct ctx *c, const char *name, int need_remote)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	c->name = name;
+	strbuf_init(&c->report, 0);
+	strbuf_init(&c->first_error, 0);
+	if (repo_find(&c->p) < 0)
+		return -1;
+	if (!c->p.workdir)
+		return error("roadmap-sync needs a work tree");
+	if (index_open(&c->ix, &c->p) < 0 || layout_read(&c->l, &c->p) < 0 ||
+	    libgit_open(&c->repo, &c->p) < 0 || sync_map_read(&c->m, &c->p, name, &c->l) < 0 ||
+	    baseline_open(&c->b, c->repo, name) < 0 || syncdb_open(&c->db, c->p.commondir) < 0)
+		return -1;
+	if (need_remote && remote_open(&c->r, c->p.gitdir, c->p.workdir, name, &err) < 0) {
+		error("%s", err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	strbuf_release(&err);
+	return 0;
+}
+
+static void teardown(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nagreed; i++) {
+		free(c->agreed[i].id);
+		free(c->agreed[i].key);
+		free(c->agreed[i].path);
+	}
+	free(c->agreed);
+	for (i = 0; i < c->nkeys; i++)
+		free(c->keys[i]);
+	free(c->keys);
+	if (c->r.name)
+		remote_close(&c->r);
+	answer_release(&c->a);
+	baseline_release(&c->b);
+	sync_map_release(&c->m);
+	syncdb_close(c->db);
+	if (c->repo)
+		git_repository_free(c->repo);
+	layout_release(&c->l);
+	if (c->ix)
+		index_close(c->ix);
+	repo_paths_release(&c->p);
+	strbuf_release(&c->report);
+	strbuf_release(&c->first_error);
+}
+
+/*
+ * --resolve <id> --field f=v: the value written into the file first, then
+ * the conflict settled for ours (do_linked), so it is pushed.
+ */
+static int resolve_field(struct ctx *c)
+{
+	struct fm_edit ed;
+	struct write_result res;
+	char *path, *f, *eq, **vals = NULL;
+	const char *one[1];
+	size_t n = 0;
+	int ret;
+
+	if (!c->o->field)
+		return 0;
+	if (!(path = change_find(c->ix, &c->p, c->o->resolve)))
+		return -1;
+	f = xstrdup(c->o->field);
+	if (!(eq = strchr(f, '=')) || !rissue_field_parse(!strcmp(f, "status") ? "state" : f)) {
+		*eq = eq ? '\0' : *eq;
+		ret = error("--field %s: expected <field>=<value>, field one of title, body, status, "
+			    "labels, assignees, milestone", c->o->field);
+		goto out;
+	}
+	*eq = '\0';
+	memset(&ed, 0, sizeof(ed));
+	ed.key = !strcmp(f, "assignees") ? "assignee" : f;
+	if (!strcmp(f, "labels") || !strcmp(f, "assignees")) {
+		char *s = eq + 1, *tok;
+		while ((tok = strsep(&s, ","))) {
+			vals = xrealloc(vals, (n + 1) * sizeof(*vals));
+			vals[n++] = tok;
+		}
+		ed.op = FM_SET_LIST;
+		ed.vals = (const char *const *)vals;
+		ed.nr = eq[1] ? n : 0;
+	} else {
+		one[0] = eq + 1;
+		ed.op = !strcmp(f, "body") ? FM_BODY : FM_SET;
+		ed.vals = one;
+		ed.nr = 1;
+	}
+	ret = write_edit(&c->p, path, &ed, 1, NULL, &res);
+	write_result_release(&res);
+out:
+	free(vals);
+	free(f);
+	free(path);
+	return ret;
+}
+
+/* Every local issue, and the keys they link to. */
+static int local_issues(struct ctx *c)
+{
+	struct query q;
+	struct strbuf rk = STRBUF_INIT, buf = STRBUF_INIT, err = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	memset(&q, 0, sizeof(q));
+	q.limit = -1;
+	query_set_sort(&q, "id");
+	ret = query_run(&c->a, &q, c->ix, &c->p);
+	query_release(&q);
+	if (ret < 0)
+		return error("cannot read the issues from the index");
+	strbuf_addf(&rk, "remote_ids.%s", c->name);
+	for (i = 0; i < c->a.nr; i++) {
+		struct record rec;
+		char *key = NULL;
+		if (record_decode(&rec, c->a.r[i].rec, c->a.r[i].reclen) == 0)
+			key = rfile_record_field(&rec, rk.buf);
+		if (!key)
+			continue;
+		ALLOC_GROW(c->keys, c->nkeys + 1, c->akeys);
+		c->keys[c->nkeys++] = key;
+	}
+	qsort(c->keys, c->nkeys, sizeof(*c->keys), cmp_str);
+	strbuf_release(&rk);
+	strbuf_release(&buf);
+	strbuf_release(&err);
+	return 0;
+}
+
+static int dup_id(const struct answer *a, size_t i)
+{
+	return (i > 0 && !strcmp(a->r[i - 1].id, a->r[i].id)) ||
+		(i + 1 < a->nr && !strcmp(a->r[i + 1].id, a->r[i].id));
+}
+
+/* Move the baseline, then record what agreed and the state, in that order (a crash between re-merges). */
+static int finish(struct ctx *c)
+{
+	struct strbuf msg = STRBUF_INIT, row = STRBUF_INIT, k = STRBUF_INIT;
+	const char *state;
+	size_t i;
+	int rc, ret = 0;
+
+	strbuf_addf(&msg, "roadmap-sync %s: %zu issues agreed\n", c->name, c->nagreed);
+	rc = baseline_commit(&c->b, msg.buf);
+	sync_crash_point("moved the baseline");
+	if (rc) {
+		ret = error("%s: %s", c->name, rc > 0 ?
+			    "the baseline moved meanwhile (another sync?): nothing recorded; sync again" :
+			    "cannot move the baseline");
+		c->fatal = 1;
+	}
+	if (syncdb_begin(c->db, 1) < 0)
+		return -1;
+	for (i = 0; !rc && i < c->nagreed; i++) {
+		struct agreed *a = &c->agreed[i];
+		if (file_row(c, a->path, a->key, NULL, 0, &row) == 0) {
+			strbuf_reset(&k);
+			strbuf_addf(&k, "l/%s", a->id);
+			syncdb_put(c->db, c->name, k.buf, row.buf, row.len);
+		}
+		db_del(c, "c/", a->key);
+		db_del(c, "m/", a->id);
+	}
+	state = c->fatal || c->failed ? "failed" : c->conflicts ? "conflict" : "in_sync";
+	syncdb_put_str(c->db, c->name, "state", state);
+	syncdb_put_str(c->db, c->name, "error", c->first_error.len ? c->first_error.buf : "");
+	strbuf_reset(&k);
+	strbuf_addf(&k, "%lld", (long long)time(NULL));
+	syncdb_put_str(c->db, c->name, "last_sync", k.buf);
+	strbuf_reset(&k);
+	strbuf_addf(&k, "pulled %lu pushed %lu created_here %lu created_there %lu conflicts %lu "
+		    "unchanged %lu failed %lu", c->pulled, c->pushed, c->created_here, c->created_there,
+		    c->conflicts, c->unchanged, c->failed);
+	syncdb_put_str(c->db, c->name, "counts", k.buf);
+	if (syncdb_commit(c->db) < 0)
+		ret = -1;
+	strbuf_release(&msg);
+	strbuf_release(&row);
+	strbuf_release(&k);
+	return ret;
+}
+
+static void summary(struct ctx *c)
+{
+	if (c->o->json) {
+		printf("{\"remote\": ");
+		fflush(stdout);
+		{
+			struct strbuf s = STRBUF_INIT;
+			json_str(&s, c->name);
+			printf("%s, \"dry_run\": %s, \"fetched\": %lu, \"pulled\": %lu, \"pushed\": %lu, "
+			       "\"created_here\": %lu, \"created_there\": %lu, \"conflicts\": %lu, "
+			       "\"unchanged\": %lu, \"failed\": %lu, \"issues\": [%s%s]}\n", s.buf,
+			       c->o->dry_run ? "true" : "false", c->fetched, c->pulled, c->pushed,
+			       c->created_here, c->created_there, c->conflicts, c->unchanged, c->failed,
+			       c->report.buf, c->report.len ? "\n" : "");
+			strbuf_release(&s);
+		}
+	} else if (!c->o->quiet && !c->o->fetch_only) {
+		printf("%s: pulled %lu, pushed %lu, new here %lu, new there %lu, conflicts %lu, "
+		       "unchanged %lu%s", c->name, c->pulled, c->pushed, c->created_here,
+		       c->created_there, c->conflicts, c->unchanged, c->failed ? ", failed " : "\n");
+		if (c->failed)
+			printf("%lu\n", c->failed);
+	} else if (!c->o->quiet) {
+		printf("%s: fetched %lu issues (%lu requests)\n", c->name, c->fetched, c->r.requests);
+	}
+}
+
+static int set_syncing(struct ctx *c)
+{
+	struct strbuf state = STRBUF_INIT;
+	int ret = 0;
+
+	if (syncdb_begin(c->db, 1) < 0)
+		return -1;
+	if (!db_get(c, "", "state", &state) && !strcmp(state.buf, "syncing") && !c->o->quiet)
+		fprintf(stderr, "%s: %s: the last sync did not finish; resuming it\n", progname, c->name);
+	if (syncdb_put_str(c->db, c->name, "state", "syncing") || syncdb_commit(c->db))
+		ret = -1;
+	strbuf_release(&state);
+	return ret;
+}
+
+int sync_run(const struct sync_opts *o)
+{
+	struct ctx c;
+	struct keys_walk kw = { NULL, NULL, 0, 0 };
+	size_t i;
+	int ret = -1, lock = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	if (setup(&c, o->remote, 1) < 0)
+		goto out;
+	{
+		struct strbuf lk = STRBUF_INIT;
+		strbuf_addf(&lk, "roadmap-sync %s", o->remote);	/* one sync of a remote at a time */
+		lock = write_lock(&c.p, lk.buf);
+		strbuf_release(&lk);
+		if (lock < 0)
+			goto out;
+	}
+	if ((!o->dry_run && set_syncing(&c) < 0) || resume(&c) < 0 || fetch(&c) < 0)
+		goto done;
+	if (o->fetch_only) {
+		ret = 0;
+		goto done;
+	}
+	if (o->resolve && resolve_field(&c) < 0)
+		goto done;
+	if (local_issues(&c) < 0)
+		goto done;
+	for (i = 0; i < c.a.nr && !c.fatal; i++) {
+		struct strbuf key = STRBUF_INIT;
+		struct record rec;
+		char *k = NULL;
+		const struct result *r = &c.a.r[i];
+
+		if (dup_id(&c.a, i)) {
+			failed(&c, r->id, "%s", "more than one file has this id: not synced");
+			continue;
+		}
+		strbuf_addf(&key, "remote_ids.%s", c.name);
+		if (record_decode(&rec, r->rec, r->reclen) == 0)
+			k = rfile_record_field(&rec, key.buf);
+		if (k)
+			do_linked(&c, r->id, r->path, k);
+		else
+			do_unlinked(&c, r->id, r->path);
+		free(k);
+		strbuf_release(&key);
+	}
+	/* remote issues no file links to */
+	kw.c = &c;
+	if (!c.fatal && syncdb_begin(c.db, 0) == 0) {
+		syncdb_foreach(c.db, c.name, "c/", take_key, &kw);
+		syncdb_abort(c.db);
+	}
+	for (i = 0; i < kw.nr; i++) {
+		if (!c.fatal && !linked(&c, kw.keys[i]))
+			do_new_remote(&c, kw.keys[i]);
+		free(kw.keys[i]);
+	}
+	free(kw.keys);
+	ret = 0;
+done:
+	if (!o->dry_run && finish(&c) < 0)
+		ret = -1;
+	summary(&c);
+	if (!ret)
+		ret = c.fatal ? -1 : c.failed ? 2 : c.conflicts ? 1 : 0;
+out:
+	if (lock >= 0)
+		close(lock);
+	teardown(&c);
+	return ret;
+}
+
+struct print {
+	struct ctx *c;
+	int theirs, nul, missing;
+};
+
+/* One issue's baseline (or fetched remote issue) written into its working file, printed. */
+static int print_one(const char *id, void *data)
+{
+	struct print *pr = data;
+	struct ctx *c = pr->c;
+	struct strbuf buf = STRBUF_INIT, out = STRBUF_INIT, err = STRBUF_INIT, full = STRBUF_INIT;
+	struct strbuf key = STRBUF_INIT;
+	struct rissue ri, cur;
+	char *path = NULL;
+	int rc;
+
+	rissue_init(&ri);
+	rissue_init(&cur);
+	path = change_find(c->ix, &c->p, id);
+	if (path) {
+		strbuf_addf(&full, "%s%s", c->p.workdir, path);
+		strbuf_read_file(&buf, full.buf, 0);
+	} else {	/* no file (deleted here): the fields alone */
+		strbuf_addf(&buf, "---\nid: %s\n---\n", id);
+	}
+	if (pr->theirs) {
+		rc = rfile_read(&c->m.map, buf.buf, buf.len, c->name, &cur, &key, &err);
+		rc = rc < 0 ? -1 : !key.len ? 1 : fetched(c, key.buf, &ri);
+	} else {
+		rc = baseline_get(&c->b, id, &ri);
+	}
+	if (rc) {
+		if (rc > 0)
+			error("%s: %s has no %s", c->name, id, pr->theirs ? "fetched remote issue" :
+			      "baseline (never synced)");
+		pr->missing = 1;
+	} else if (rfile_write(&c->m.map, buf.buf, buf.len, &ri, c->m.fields, &out, &err) < 0) {
+		error("%s: %s", path ? path : id, err.buf);
+		pr->missing = 1;
+	} else {
+		fwrite(out.buf, 1, out.len, stdout);
+		if (pr->nul)
+			putchar('\0');
+	}
+	free(path);
+	rissue_release(&ri);
+	rissue_release(&cur);
+	strbuf_release(&buf);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	strbuf_release(&full);
+	strbuf_release(&key);
+	return 0;
+}
+
+int sync_print(const char *remote, char *const *ids, size_t n, int all, int nul, int theirs)
+{
+	struct ctx c;
+	struct sync_opts o;
+	struct print pr;
+	size_t i;
+	int ret = -1;
+
+	memset(&c, 0, sizeof(c));
+	memset(&o, 0, sizeof(o));
+	c.o = &o;
+	pr.c = &c;
+	pr.theirs = theirs;
+	pr.nul = nul;
+	pr.missing = 0;
+	if (setup(&c, remote, 0) < 0)
+		goto out;
+	if (all)
+		baseline_foreach(&c.b, print_one, &pr);
+	for (i = 0; i < n; i++)
+		print_one(ids[i], &pr);
+	ret = pr.missing;
+out:
+	teardown(&c);
+	return ret;
+}

@@ -1,0 +1,421 @@
+/*
+ * syncissue.c - one issue of a sync: merged, its file written, its
+ * fields pushed, created on either side (see syncctx.h, sync.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "change.h"
+#include "frontmatter.h"
+#include "newissue.h"
+#include "sha1.h"
+#include "syncconflict.h"
+#include "sync.h"
+#include "syncctx.h"
+#include "usage.h"
+#include "write.h"
+#include "xalloc.h"
+
+/* ---- the local side ---- */
+
+/* A file's stat data and blob id, as an l/ row records them: "<oid> <mtime> <ctime> <size> <ino> <key>\t<path>". */
+int file_row(struct ctx *c, const char *path, const char *key, const char *buf, size_t len,
+		    struct strbuf *row)
+{
+	struct strbuf full = STRBUF_INIT, data = STRBUF_INIT;
+	unsigned char oid[OID_RAW];
+	char hex[OID_HEX + 1];
+	struct stat st;
+	int ret = -1;
+
+	strbuf_addf(&full, "%s%s", c->p.workdir, path);
+	if (stat(full.buf, &st))
+		goto out;
+	if (!buf) {
+		if (strbuf_read_file(&data, full.buf, 0) < 0)
+			goto out;
+		buf = data.buf;
+		len = data.len;
+	}
+	git_blob_oid(oid, buf, len);
+	oid_to_hex(hex, oid);
+	strbuf_reset(row);
+	strbuf_addf(row, "%s %lld %lld %llu %llu %s\t%s", hex,
+		    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+		    (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec,
+		    (unsigned long long)st.st_size, (unsigned long long)st.st_ino, key, path);
+	ret = 0;
+out:
+	strbuf_release(&full);
+	strbuf_release(&data);
+	return ret;
+}
+
+/* Both sides agree on the issue: its baseline now, its l/ row once that is committed. */
+void agree(struct ctx *c, const char *id, const char *key, const char *path,
+		  const struct rissue *remote)
+{
+	struct agreed *a;
+
+	if (remote && baseline_set(&c->b, id, remote) < 0) {
+		failed(c, id, "%s", "cannot record the baseline");
+		return;
+	}
+	ALLOC_GROW(c->agreed, c->nagreed + 1, c->aagreed);
+	a = &c->agreed[c->nagreed++];
+	a->id = xstrdup(id);
+	a->key = xstrdup(key);
+	a->path = xstrdup(path);
+}
+
+static int push_update(struct ctx *c, const char *id, const char *key, const struct rissue *want,
+		       unsigned fields, struct rissue *out)
+{
+	struct strbuf seq = STRBUF_INIT, err = STRBUF_INIT;
+	struct rissue in;
+	unsigned dropped;
+	int rc;
+
+	rissue_init(&in);
+	rissue_copy(&in, want);
+	free(in.local_id);
+	in.local_id = xstrdup(id);	/* the body keeps its marker */
+	if (journal(c, "update", id, key, fields, &seq) < 0) {
+		rc = REMOTE_FATAL;
+		goto out;
+	}
+	rc = c->r.ops->update(&c->r, key, &in, fields, out, &err);
+	sync_crash_point("sent an update");
+	if (rc == REMOTE_FATAL) {
+		c->fatal = 1;
+		failed(c, id, "%s", err.buf);
+		goto out;
+	}
+	journal_done(c, seq.buf, rc == REMOTE_OK ? out : NULL, NULL);
+	if (rc == REMOTE_GONE) {
+		failed(c, id, "remote issue %s is gone (deleted or transferred)", key);
+	} else if (rc) {
+		failed(c, id, "%s", err.buf);
+	} else if ((dropped = rissue_diff(out, want, fields))) {
+		/* without push access GitHub drops labels, assignees, milestone silently */
+		struct strbuf f = STRBUF_INIT;
+		fields_text(&f, dropped, ",", 0);
+		failed(c, id, "the remote did not take %s (no push access?)", f.buf);
+		strbuf_release(&f);
+		rc = REMOTE_FAILED;
+	}
+out:
+	rissue_release(&in);
+	strbuf_release(&seq);
+	strbuf_release(&err);
+	return rc;
+}
+
+/* Write the merged file; folder-per-state moves it where its status lives. */
+static int pull(struct ctx *c, const char *id, char **path, const struct strbuf *old,
+		const struct strbuf *merged)
+{
+	char *status, *to;
+	int rc = write_replace(&c->p, *path, old->buf, old->len, merged->buf, merged->len);
+
+	if (rc)
+		failed(c, id, "%s", rc > 0 ? "its file changed during the sync: sync again" :
+		       "cannot write its file");
+	if (rc)
+		return -1;
+	status = rfile_field(merged->buf, merged->len, "status");
+	to = status ? change_state_path(&c->l, *path, status) : NULL;
+	free(status);
+	if (to && write_move(&c->p, *path, to) == 0) {
+		free(*path);
+		*path = to;
+	} else {
+		free(to);
+	}
+	return 0;
+}
+
+/* Settle a conflict by one side: the base takes the other side's values, so the merge takes this one's. */
+static void prefer(struct rissue *base, const struct rissue *ours, const struct rissue *theirs,
+		   unsigned fields, enum sync_side side)
+{
+	rissue_take(base, side == SYNC_OURS ? theirs : ours, fields);
+}
+
+void do_linked(struct ctx *c, const char *id, const char *path0, const char *key)
+{
+	struct strbuf full = STRBUF_INIT, buf = STRBUF_INIT, row = STRBUF_INIT, now = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, key2 = STRBUF_INIT;
+	struct rissue theirs, base, ours, out;
+	struct sync_merge sm;
+	char *path = xstrdup(path0);
+	int have_row, changed_remote, hb, rc;
+	size_t tab;
+
+	rissue_init(&theirs);
+	rissue_init(&base);
+	rissue_init(&ours);
+	rissue_init(&out);
+	memset(&sm, 0, sizeof(sm));
+	strbuf_init(&sm.merged, 0);
+	if (syncdb_begin(c->db, 0) < 0)
+		goto out;
+	have_row = !db_get(c, "l/", id, &row);
+	changed_remote = !db_get(c, "c/", key, &now);
+	syncdb_abort(c->db);
+	/* unchanged on both sides since they last agreed: not even read */
+	if (have_row && !changed_remote && (tab = strcspn(row.buf, "\t")) < row.len &&
+	    !strcmp(row.buf + tab + 1, path) && !file_row(c, path, key, "", 0, &now)) {
+		size_t t2 = strcspn(now.buf, "\t");
+		/* the stat data (all but the oid, which was not computed) and the key match */
+		if (t2 == tab && !memcmp(row.buf + OID_HEX, now.buf + OID_HEX, tab - OID_HEX)) {
+			c->unchanged++;
+			report(c, "NO_CHANGE", id, key, 0);
+			goto out;
+		}
+	}
+	strbuf_addf(&full, "%s%s", c->p.workdir, path);
+	if (strbuf_read_file(&buf, full.buf, 0) < 0) {
+		failed(c, id, "cannot read %s", path);
+		goto out;
+	}
+	if (have_row && !changed_remote && !file_row(c, path, key, buf.buf, buf.len, &now) &&
+	    !memcmp(row.buf, now.buf, OID_HEX)) {
+		c->unchanged++;	/* touched, not changed: only its stat data is new */
+		report(c, "NO_CHANGE", id, key, 0);
+		agree(c, id, key, path, NULL);
+		goto out;
+	}
+	if ((rc = fetched(c, key, &theirs)) < 0)
+		goto out;
+	if (rc == 1) {		/* linked, never fetched (a fetch since a cursor): ask for it */
+		rc = c->r.ops->get(&c->r, key, &theirs, &err);
+		if (rc == REMOTE_GONE)
+			failed(c, id, "remote issue %s is gone (deleted or transferred)", key);
+		else if (rc)
+			failed(c, id, "%s", err.buf);
+		c->fatal |= rc == REMOTE_FATAL;
+		if (rc)
+			goto out;
+	}
+	if ((hb = baseline_get(&c->b, id, &base)) < 0)
+		goto out;
+	if (sync_merge3(&c->m, hb ? NULL : &base, buf.buf, buf.len, path, &theirs, &sm, &err) < 0) {
+		failed(c, id, "%s", err.buf);
+		goto out;
+	}
+	if (sm.conflict && (c->o->prefer || (c->o->resolve && !strcmp(c->o->resolve, id)))) {
+		rfile_read(&c->m.map, buf.buf, buf.len, c->name, &ours, &key2, &err);
+		if (hb)
+			sync_base_guess(&base, &ours, &theirs);
+		prefer(&base, &ours, &theirs, sm.conflict, c->o->prefer ? c->o->prefer : SYNC_OURS);
+		sync_merge_release(&sm);
+		if (sync_merge3(&c->m, &base, buf.buf, buf.len, path, &theirs, &sm, &err) < 0) {
+			failed(c, id, "%s", err.buf);
+			goto out;
+		}
+	}
+	if (sm.conflict) {
+		c->conflicts++;
+		report(c, "CONFLICT", id, key, sm.conflict);
+		if (!c->o->dry_run) {
+			rfile_read(&c->m.map, buf.buf, buf.len, c->name, &ours, &key2, &err);
+			syncconflict_write(c->p.workdir, id, c->name, key, path, hb ? NULL : &base,
+					   &ours, &theirs, sm.conflict);
+		}
+		goto out;
+	}
+	if (!sm.pull && !sm.push) {
+		report(c, hb ? "INITIAL" : "NO_CHANGE", id, key, 0);
+		c->unchanged++;
+		if (!c->o->dry_run)
+			agree(c, id, key, path, &theirs);
+		goto out;
+	}
+	if (sm.pull)
+		report(c, "PULL", id, key, sm.pull);
+	if (sm.push)
+		report(c, "PUSH", id, key, sm.push);
+	if (c->o->dry_run)
+		goto out;
+	if (sm.pull && pull(c, id, &path, &buf, &sm.merged) < 0)
+		goto out;
+	c->pulled += !!sm.pull;
+	if (sm.push) {
+		if (push_update(c, id, key, &sm.result, sm.push, &out) != REMOTE_OK)
+			goto out;
+		c->pushed++;
+		rissue_copy(&theirs, &out);
+	}
+	syncconflict_remove(c->p.workdir, id);
+	agree(c, id, key, path, &theirs);
+out:
+	free(path);
+	rissue_release(&theirs);
+	rissue_release(&base);
+	rissue_release(&ours);
+	rissue_release(&out);
+	sync_merge_release(&sm);
+	strbuf_release(&full);
+	strbuf_release(&buf);
+	strbuf_release(&row);
+	strbuf_release(&now);
+	strbuf_release(&err);
+	strbuf_release(&key2);
+}
+
+/* A local issue not linked yet: linked to what a create left (its marker), else created remotely. */
+void do_unlinked(struct ctx *c, const char *id, const char *path)
+{
+	struct strbuf full = STRBUF_INIT, buf = STRBUF_INIT, key = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf seq = STRBUF_INIT, rk = STRBUF_INIT;
+	struct rissue ours, out;
+	struct fm_edit ed;
+	struct write_result res;
+	const char *val[1];
+	int rc;
+
+	rissue_init(&ours);
+	rissue_init(&out);
+	memset(&res, 0, sizeof(res));
+	if (syncdb_begin(c->db, 0) < 0)
+		goto out;
+	rc = db_get(c, "m/", id, &key);
+	syncdb_abort(c->db);
+	if (rc == 0) {		/* created before (its reply lost, or its file not written): link it */
+		report(c, "INITIAL", id, key.buf, 0);
+		if (c->o->dry_run)
+			goto out;
+		goto link;
+	}
+	strbuf_addf(&full, "%s%s", c->p.workdir, path);
+	if (strbuf_read_file(&buf, full.buf, 0) < 0 ||
+	    rfile_read(&c->m.map, buf.buf, buf.len, c->name, &ours, &key, &err) < 0) {
+		failed(c, id, "cannot read its file %s", path);
+		goto out;
+	}
+	report(c, "INITIAL", id, "", c->m.fields);
+	if (c->o->dry_run)
+		goto out;
+	ours.local_id = xstrdup(id);
+	if (journal(c, "create", id, NULL, c->m.fields, &seq) < 0)
+		goto out;
+	rc = c->r.ops->create(&c->r, &ours, &out, &err);
+	sync_crash_point("sent a create");
+	if (rc == REMOTE_FATAL) {
+		c->fatal = 1;
+		failed(c, id, "%s", err.buf);
+		goto out;
+	}
+	journal_done(c, seq.buf, rc == REMOTE_OK ? &out : NULL, id);
+	if (rc) {
+		failed(c, id, "%s", err.buf);
+		goto out;
+	}
+	c->created_there++;
+	strbuf_reset(&key);
+	strbuf_addstr(&key, out.key);
+link:
+	strbuf_addf(&rk, "remote_ids.%s", c->name);
+	memset(&ed, 0, sizeof(ed));
+	ed.op = FM_SET;
+	ed.key = rk.buf;
+	val[0] = key.buf;
+	ed.vals = val;
+	ed.nr = 1;
+	ed.plain = 1;		/* a number stays a number, as roadmap-cli writes it */
+	if (write_edit(&c->p, path, &ed, 1, NULL, &res) < 0) {
+		failed(c, id, "cannot write remote_ids into %s", path);
+		goto out;
+	}
+	if (out.key)
+		agree(c, id, key.buf, path, &out);
+	else
+		do_linked(c, id, path, key.buf);	/* no base: what both hold alike agrees */
+out:
+	write_result_release(&res);
+	rissue_release(&ours);
+	rissue_release(&out);
+	strbuf_release(&full);
+	strbuf_release(&buf);
+	strbuf_release(&key);
+	strbuf_release(&err);
+	strbuf_release(&seq);
+	strbuf_release(&rk);
+}
+
+/* A remote issue no file links to: a new file (unless it is one of ours, linked above). */
+void do_new_remote(struct ctx *c, const char *key)
+{
+	struct strbuf id = STRBUF_INIT, path = STRBUF_INIT, rk = STRBUF_INIT, body = STRBUF_INIT;
+	struct rissue theirs, base;
+	struct new_issue n;
+	struct fm_edit ed[2];
+	const char *val[1];
+	size_t i;
+
+	rissue_init(&base);
+	if (fetched(c, key, &theirs))
+		return;
+	if (theirs.local_id) {
+		for (i = 0; i < c->a.nr; i++)
+			if (!strcmp(c->a.r[i].id, theirs.local_id))
+				goto out;	/* ours, linked by its marker */
+		if (!baseline_get(&c->b, theirs.local_id, &base)) {
+			failed(c, theirs.local_id, "its file was deleted here; remote issue %s stays", key);
+			goto out;
+		}
+	}
+	report(c, "PULL", theirs.local_id ? theirs.local_id : "(new)", key, c->m.fields);
+	if (c->o->dry_run)
+		goto out;
+	memset(&n, 0, sizeof(n));
+	memset(ed, 0, sizeof(ed));
+	n.title = theirs.title;
+	n.status = rfile_status_for(&c->m.map, theirs.state, theirs.state_reason, NULL);
+	n.labels = (const char *const *)theirs.labels.v;
+	n.nlabels = theirs.labels.nr;
+	n.milestone = *theirs.milestone ? theirs.milestone : NULL;
+	if (theirs.assignees.nr == 1)
+		n.assignee = theirs.assignees.v[0];
+	strbuf_addstr(&body, theirs.body);
+	if (body.len)
+		strbuf_addch(&body, '\n');
+	n.body = body.buf;
+	n.bodylen = body.len;
+	strbuf_addf(&rk, "remote_ids.%s", c->name);
+	ed[0].op = FM_SET;
+	ed[0].key = rk.buf;
+	val[0] = key;
+	ed[0].vals = val;
+	ed[0].nr = 1;
+	ed[0].plain = 1;
+	n.edits = ed;
+	n.nedits = 1;
+	if (theirs.assignees.nr > 1) {
+		ed[1].op = FM_SET_LIST;
+		ed[1].key = "assignee";
+		ed[1].vals = (const char *const *)theirs.assignees.v;
+		ed[1].nr = theirs.assignees.nr;
+		n.nedits = 2;
+	}
+	if (new_issue(c->ix, &c->p, &c->l, &n, &id, &path) < 0) {
+		failed(c, key, "%s", "cannot create its file");
+		goto out;
+	}
+	c->created_here++;
+	agree(c, id.buf, key, path.buf, &theirs);
+out:
+	rissue_release(&theirs);
+	rissue_release(&base);
+	strbuf_release(&id);
+	strbuf_release(&path);
+	strbuf_release(&rk);
+	strbuf_release(&body);
+}
+
