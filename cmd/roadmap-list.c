@@ -143,22 +143,22 @@ static void json_result(struct strbuf *out, const struct result *r)
 	const unsigned char *p;
 
 	strbuf_addstr(out, "{\"id\": ");
-	json_string(out, r->id, strlen(r->id));
+	out_json_string(out, r->id, strlen(r->id));
 	strbuf_addstr(out, ", \"path\": ");
-	json_string(out, r->path, strlen(r->path));
+	out_json_string(out, r->path, strlen(r->path));
 	strbuf_addstr(out, ", \"root\": ");
-	json_string(out, r->root, r->rootlen);
+	out_json_string(out, r->root, r->rootlen);
 	strbuf_addstr(out, ", \"dir\": ");
 	{
 		struct strbuf dir = STRBUF_INIT;
 		add_field(&dir, r, "dir");
-		json_string(out, dir.buf, dir.len);
+		out_json_string(out, dir.buf, dir.len);
 		strbuf_release(&dir);
 	}
 	strbuf_addstr(out, ", \"fields\": ");
 	record_decode(&rec, r->rec, r->reclen);
 	p = rec.nodes;
-	if (json_node(out, &p, rec.end) < 0)
+	if (out_json_node(out, &p, rec.end) < 0)
 		strbuf_addstr(out, "{}");
 	strbuf_addch(out, '}');
 }

@@ -232,7 +232,7 @@ static void json_field(struct strbuf *out, const char *key, const struct strbuf 
 {
 	strbuf_addf(out, "%s\"%s\": ", comma ? ", " : "", key);
 	if (val)
-		json_string(out, val->buf, val->len);
+		out_json_string(out, val->buf, val->len);
 	else
 		strbuf_addstr(out, "null");
 }
@@ -265,10 +265,10 @@ static void print_json(const struct state *s, const struct index *ix)
 		if (end <= line + OID_HEX)
 			continue;
 		strbuf_addstr(&out, i++ ? ", {\"path\": " : "{\"path\": ");
-		json_string(&out, line + OID_HEX + 1, end - line - OID_HEX - 1);
+		out_json_string(&out, line + OID_HEX + 1, end - line - OID_HEX - 1);
 		strbuf_addstr(&out, ", \"tree\": ");
 		if (strncmp(line, "missing", 7))
-			json_string(&out, line, OID_HEX);
+			out_json_string(&out, line, OID_HEX);
 		else
 			strbuf_addstr(&out, "null");
 		strbuf_addch(&out, '}');
@@ -280,13 +280,13 @@ static void print_json(const struct state *s, const struct index *ix)
 	for (d = s->dups.buf; d < s->dups.buf + s->dups.len; d += strlen(d) + 1) {
 		if (d > s->dups.buf)
 			strbuf_addstr(&out, ", ");
-		json_string(&out, d, strlen(d));
+		out_json_string(&out, d, strlen(d));
 	}
 	strbuf_addstr(&out, "], \"by_status\": {");
 	for (i = 0; i < s->nr; i++) {
 		if (i)
 			strbuf_addstr(&out, ", ");
-		json_string(&out, s->by_status[i].status, strlen(s->by_status[i].status));
+		out_json_string(&out, s->by_status[i].status, strlen(s->by_status[i].status));
 		strbuf_addf(&out, ": %zu", s->by_status[i].n);
 	}
 	strbuf_addstr(&out, "}, \"last_refresh\": ");

@@ -94,7 +94,7 @@ static int side_fields(struct side *s)
 				if (!node_next(q, end, &it))
 					goto out;
 				strbuf_reset(&js);
-				if (json_node(&js, &q, end) < 0)
+				if (out_json_node(&js, &q, end) < 0)
 					goto out;
 				if (it.type != NODE_PLAIN && it.type != NODE_QUOTED)
 					continue;	/* a nested collection: compared whole only */
@@ -106,7 +106,7 @@ static int side_fields(struct side *s)
 			}
 		}
 		strbuf_reset(&js);
-		if (json_node(&js, &p, end) < 0)
+		if (out_json_node(&js, &p, end) < 0)
 			goto out;
 		f->json = xmemdupz(js.buf, js.len);
 	}

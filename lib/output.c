@@ -31,7 +31,7 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
-void json_string(struct strbuf *sb, const char *str, size_t len)
+void out_json_string(struct strbuf *sb, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str, *end = s + len;
 
@@ -76,7 +76,7 @@ void json_string(struct strbuf *sb, const char *str, size_t len)
 	strbuf_addch(sb, '"');
 }
 
-/* json_node() of the node at *p, inside `depth` collections */
+/* out_json_node() of the node at *p, inside `depth` collections */
 static int json_node_at(struct strbuf *sb, const unsigned char **p, const unsigned char *end,
 			int depth)
 {
@@ -103,7 +103,7 @@ static int json_node_at(struct strbuf *sb, const unsigned char **p, const unsign
 			strbuf_add(sb, num.buf, num.len);
 			break;
 		case SCALAR_STRING:
-			json_string(sb, n.text, n.len);
+			out_json_string(sb, n.text, n.len);
 			break;
 		}
 		return 0;
@@ -120,7 +120,7 @@ static int json_node_at(struct strbuf *sb, const unsigned char **p, const unsign
 				if (!(*p = node_next(*p, end, &k)) ||
 				    (k.type != NODE_PLAIN && k.type != NODE_QUOTED))
 					return -1;	/* a key is a scalar */
-				json_string(sb, k.text, k.len);
+				out_json_string(sb, k.text, k.len);
 				strbuf_addstr(sb, ": ");
 			}
 			if (json_node_at(sb, p, end, depth + 1) < 0)
@@ -135,7 +135,7 @@ static int json_node_at(struct strbuf *sb, const unsigned char **p, const unsign
 	return -1;
 }
 
-int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *end)
+int out_json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *end)
 {
 	return json_node_at(sb, p, end, 0);
 }

@@ -11,13 +11,13 @@
 #include "strbuf.h"
 
 /* Append s[0..len) as a JSON string; invalid UTF-8 becomes U+FFFD. */
-void json_string(struct strbuf *sb, const char *s, size_t len);
+void out_json_string(struct strbuf *sb, const char *s, size_t len);
 
 /*
  * Append the node at *p as JSON (YAML 1.2 core-schema typing for plain
  * scalars) and advance *p past it. Returns -1 on a malformed record.
  */
-int json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *end);
+int out_json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *end);
 
 /*
  * Append path as git prints it in a record: verbatim when nul_terminated

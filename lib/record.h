@@ -69,7 +69,7 @@ void record_add_nodes(struct strbuf *sb, const unsigned char *p, const unsigned 
 int record_table_text(const char *text);
 
 /*
- * The deepest nesting of collections the walkers below and json_node()
+ * The deepest nesting of collections the walkers below and out_json_node()
  * follow (the root map is 1): a deeper stream is a malformed record, so
  * corrupt bytes cannot exhaust the stack. lib/issue.c makes none deeper
  * than ISSUE_MAX_DEPTH.

@@ -10,7 +10,7 @@
  *
  * test-parse --record <file>...: each file holds a record's bytes, as the
  * index stores them (maybe corrupt); print {"path", "scalars", "fields"}:
- * what record_foreach_scalar() reports ([key, text] pairs) and json_node()
+ * what record_foreach_scalar() reports ([key, text] pairs) and out_json_node()
  * writes ("malformed" when it fails), or {"path", "record": "bad"}.
  */
 #include <stdio.h>
@@ -29,9 +29,9 @@ static int add_scalar(const char *key, size_t keylen, const struct node *val, vo
 	if (out->buf[out->len - 1] != '[')
 		strbuf_addstr(out, ", ");
 	strbuf_addch(out, '[');
-	json_string(out, key, keylen);
+	out_json_string(out, key, keylen);
 	strbuf_addstr(out, ", ");
-	json_string(out, val->text, val->len);
+	out_json_string(out, val->text, val->len);
 	strbuf_addch(out, ']');
 	return 0;
 }
@@ -51,7 +51,7 @@ static void show_record(struct strbuf *out, const char *rec, size_t len)
 	strbuf_addstr(out, "], \"fields\": ");
 	mark = out->len;
 	p = r.nodes;
-	if (json_node(out, &p, r.end) < 0) {
+	if (out_json_node(out, &p, r.end) < 0) {
 		strbuf_setlen(out, mark);
 		strbuf_addstr(out, "\"malformed\"");
 	}
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		strbuf_addstr(&out, "{\"path\": ");
-		json_string(&out, argv[i], strlen(argv[i]));
+		out_json_string(&out, argv[i], strlen(argv[i]));
 		if (raw) {
 			show_record(&out, buf.buf, buf.len);
 			strbuf_addstr(&out, "}\n");
@@ -125,13 +125,13 @@ int main(int argc, char **argv)
 			else
 				idlen = r.idlen;
 			strbuf_addstr(&out, ", \"kind\": \"issue\", \"id\": ");
-			json_string(&out, id, idlen);
+			out_json_string(&out, id, idlen);
 			strbuf_addstr(&out, ", \"fields\": ");
-			if (json_node(&out, &p, r.end) < 0)
+			if (out_json_node(&out, &p, r.end) < 0)
 				die("bad node stream for '%s'", argv[i]);
 		} else if (r.kind == RECORD_INVALID) {
 			strbuf_addstr(&out, ", \"kind\": \"invalid\", \"error\": ");
-			json_string(&out, r.err, r.errlen);
+			out_json_string(&out, r.err, r.errlen);
 		} else {
 			strbuf_addstr(&out, ", \"kind\": \"notissue\"");
 		}
