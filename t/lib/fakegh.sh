@@ -42,10 +42,13 @@
 #	print how many API requests the log holds with that method ("" for any),
 #	path+query matching the Python regex, and status ("None" for a request
 #	the server died on)
-# fakegh_api METHOD PATH [JSON]
+# fakegh_api METHOD PATH [JSON [CURL OPTIONS...]]
 #	one authorized API request with curl (PATH: /repos/o/r/... or a full
-#	URL); the body goes to stdout, the status to $FAKEGH_DIR/status (see
-#	fakegh_status) and the headers to $FAKEGH_DIR/headers (fakegh_header)
+#	URL; JSON "" for none); the body goes to stdout, the status to
+#	$FAKEGH_DIR/status (see fakegh_status) and the headers to
+#	$FAKEGH_DIR/headers (fakegh_header); it fails as curl does, e.g. with
+#	52 or 56 when the server dies, 18 when it drops the connection
+#	e.g.  fakegh_api GET /repos/o/r/issues/1 "" -H "If-None-Match: $etag"
 # fakegh_status, fakegh_header NAME
 #	the status and one header value (case-insensitive name) of the last
 #	fakegh_api answer
@@ -56,6 +59,8 @@
 #	e.g.  fakegh_json "[i.number for i in J if not i.pull_request]" <out
 
 FAKEGH_PY="$TEST_DIRECTORY/lib/fakegh.py"
+# the interpreter itself, not a wrapper (a pyenv shim costs 0.4 s a call)
+FAKEGH_PYTHON=$(python3 -c "import sys; print(sys.executable)" 2>/dev/null)
 FAKEGH_TOKEN=test-token
 FAKEGH_PIDS=
 
@@ -65,7 +70,7 @@ require_fakegh () {
 		skip_all='curl is not available (the fake GitHub tests need it)'
 		test_done
 	fi
-	if ! python3 -c 'import http.server' 2>/dev/null
+	if ! "${FAKEGH_PYTHON:-python3}" -c 'import http.server' 2>/dev/null
 	then
 		skip_all='python3 is not available (the fake GitHub runs on it)'
 		test_done
@@ -93,7 +98,7 @@ _fakegh_launch () {
 	esac
 	rm -f "$FAKEGH_DIR/port"
 	# no descriptor of the harness goes to the server: prove would wait on it
-	python3 "$FAKEGH_PY" --port "$_fakegh_port" --state "$FAKEGH_STATE" "$@" \
+	"$FAKEGH_PYTHON" "$FAKEGH_PY" --port "$_fakegh_port" --state "$FAKEGH_STATE" "$@" \
 		>"$FAKEGH_DIR/port" 2>>"$FAKEGH_DIR/stderr" </dev/null \
 		3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 	FAKEGH_PID=$!
@@ -190,7 +195,16 @@ fakegh_api () {
 	case $_fakegh_url in
 	/*) _fakegh_url=$FAKEGH_URL$_fakegh_url ;;
 	esac
-	test $# -eq 0 || set -- -H "Content-Type: application/json" --data-binary "$1"
+	_fakegh_data=
+	if test $# -gt 0
+	then
+		_fakegh_data=$1
+		shift
+	fi
+	test -z "$_fakegh_data" ||
+	set -- "$@" -H "Content-Type: application/json" --data-binary "$_fakegh_data"
+	: >"$FAKEGH_DIR/body" &&
+	: >"$FAKEGH_DIR/headers" &&
 	curl -sS -X "$_fakegh_method" -A roadmap-test/fakegh \
 		-H "Authorization: Bearer $FAKEGH_TOKEN" \
 		-H "Accept: application/vnd.github+json" \
@@ -207,11 +221,12 @@ fakegh_status () {
 fakegh_header () {
 	tr -d '\r' <"$FAKEGH_DIR/headers" |
 	awk -v n="$1" 'BEGIN { n = tolower(n) ":" }
-		index(tolower($0), n) == 1 { sub(/^[^:]*: */, ""); v = $0 } END { print v }'
+		index(tolower($0), n) == 1 { sub(/^[^:]*: */, ""); v = $0; f = 1 }
+		END { if (f) print v }'
 }
 
 fakegh_json () {
-	python3 -c 'import json, sys
+	"$FAKEGH_PYTHON" -c 'import json, sys
 class D(dict):
     __getattr__ = dict.get
 J = json.load(open(sys.argv[2]) if len(sys.argv) > 2 else sys.stdin, object_hook=D)
