@@ -99,17 +99,39 @@ test_expect_success 'since: on updated_at, inclusive; exclusive by option; ties 
 	test_cmp expect out
 '
 
-test_expect_success 'an out-of-band edit bumps updated_at and the clock; CRLF bodies on request' '
+test_expect_success 'an out-of-band edit bumps updated_at; CRLF bodies on request or by option' '
 	before=$(fakegh_get clock | fakegh_json J.now) &&
 	fakegh_ctl edit "{\"number\": 3, \"body\": \"line 1\\nline 2\\n\", \"crlf\": true}" >/dev/null &&
 	fakegh_api GET /repos/o/r/issues/3 >i3 &&
 	fakegh_json "J.body.count(chr(13)), J.body.count(chr(10)), J.updated_at > \"$before\"" i3 >out &&
 	printf "2\n2\ntrue\n" >expect &&
 	test_cmp expect out &&
+	fakegh_ctl options "{\"crlf_on_edit\": true}" >/dev/null &&
+	fakegh_ctl edit "{\"number\": 6, \"body\": \"a\\nb\"}" >/dev/null &&
+	fakegh_ctl options "{\"crlf_on_edit\": false}" >/dev/null &&
+	fakegh_ctl edit "{\"number\": 8, \"body\": \"a\\nb\"}" >/dev/null &&
+	fakegh_api GET /repos/o/r/issues/6 | fakegh_json "J.body.count(chr(13))" >out &&
+	fakegh_api GET /repos/o/r/issues/8 | fakegh_json "J.body.count(chr(13))" >>out &&
+	printf "1\n0\n" >expect &&
+	test_cmp expect out &&
+	fakegh_ctl edit "{\"number\": 13, \"state\": \"closed\"}" >e13 &&
+	fakegh_json "J.state, J.state_reason, J.closed_at == J.updated_at" e13 >out &&
+	fakegh_ctl edit "{\"number\": 13, \"state\": \"open\"}" >e13 &&
+	fakegh_json "J.state, J.state_reason, J.closed_at" e13 >>out &&
+	printf "closed\ncompleted\ntrue\nopen\nreopened\nnull\n" >expect &&
+	test_cmp expect out &&
 	fakegh_api GET "/repos/o/r/issues?state=all&sort=updated&direction=asc&since=$before" >top &&
 	fakegh_json "[i.number for i in J]" top >out &&
-	printf "3\n4\n9\n" >expect &&
+	printf "3\n6\n8\n13\n4\n9\n" >expect &&
 	test_cmp expect out
+'
+
+test_expect_success 'HTTP/1.1 keep-alive: curl sends several requests on one connection' '
+	curl -sS -A t -H "Authorization: Bearer test-token" -o /dev/null -o /dev/null -o /dev/null \
+		-w "%{http_code} %{num_connects}\n" "$FAKEGH_URL/repos/o/r/issues/1" \
+		"$FAKEGH_URL/repos/o/r/issues/9999" "$FAKEGH_URL/repos/o/r/issues?per_page=5" >connects &&
+	printf "200 1\n404 0\n200 0\n" >expect &&
+	test_cmp expect connects
 '
 
 test_expect_success 'ETag: If-None-Match gives 304 with no body, and costs no rate' '
@@ -435,6 +457,33 @@ test_expect_success 'faults: slow answers late; drop_conn cuts the body short' '
 	test_cmp expect out
 '
 
+test_expect_success 'faults: edit changes an issue as a request comes (the offset-paging race)' '
+	fakegh_ctl seed "{\"repo\": \"o/walk\", \"generate\": {\"count\": 7}}" >walk &&
+	id=$(fakegh_json J.id walk) &&
+	fakegh_ctl fault "{\"kind\": \"edit\", \"path\": \"^/repositories/$id/issues.*page=2\",
+		\"edit\": {\"repo\": \"o/walk\", \"number\": 2, \"title\": \"edited mid-walk\"}}" &&
+	url="/repos/o/walk/issues?state=all&sort=updated&direction=asc&per_page=3" &&
+	while test -n "$url"
+	do
+		fakegh_api GET "$url" >page &&
+		fakegh_json "[i.number for i in J]" page &&
+		url=$(fakegh_header Link | link_of next) || return 1
+	done >seen &&
+	printf "%s\n" 1 2 3 5 6 7 2 >expect &&
+	test_cmp expect seen &&
+	test "$(fakegh_json "J[0].title" page)" = "edited mid-walk"
+'
+
+test_expect_success 'seed: generated issues can share one updated_at' '
+	fakegh_ctl seed "{\"repo\": \"o/ties\", \"generate\": {\"count\": 150, \"updated_at\": \"2025-05-05T05:05:05Z\"}}" >/dev/null &&
+	fakegh_api GET "/repos/o/ties/issues?state=all&sort=updated&direction=asc&per_page=100&since=2025-05-05T05:05:05Z" >ties &&
+	fakegh_json "len(J), J[0].number, J[99].number, len(set(i.updated_at for i in J))" ties >out &&
+	printf "100\n1\n100\n1\n" >expect &&
+	test_cmp expect out &&
+	fakegh_header Link | link_of last >last &&
+	grep "page=2\$" last
+'
+
 test_expect_success 'faults: die kills the server before it answers; a restart keeps issues and log' '
 	fakegh_ctl fault "{\"kind\": \"die\", \"path\": \"/issues/2\$\"}" &&
 	fakegh_api GET /repos/o/r/issues/1 >/dev/null &&
@@ -511,13 +560,12 @@ test_expect_success 'reset empties everything' '
 test_expect_success 'idle exit: gone after --idle-exit seconds without a request, state saved' '
 	fakegh_stop &&
 	FAKEGH_STATE=$PWD/idle/state.json &&
-	FAKEGH_PORT= &&
-	fakegh_start --idle-exit 1 &&
+	fakegh_start --idle-exit 2 &&
 	fakegh_api GET /user >/dev/null &&
 	sleep 0.5 &&
 	fakegh_api GET /user >/dev/null &&
 	sleep 0.5 &&
-	_fakegh_alive $FAKEGH_PID &&
+	fakegh_alive &&
 	fakegh_wait_gone 5 &&
 	test "$(fakegh_json "len(J.log)" "$FAKEGH_STATE")" = 2
 '

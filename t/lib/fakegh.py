@@ -564,9 +564,9 @@ class Fake:
             f = {"kind": d.get("kind"), "after": int(d.get("after", 0)),
                  "times": int(d.get("times", 1)), "method": d.get("method"), "path": d.get("path")}
             if f["kind"] not in ("secondary", "primary", "status", "slow", "die",
-                                 "die_after_apply", "drop_conn"):
+                                 "die_after_apply", "drop_conn", "edit"):
                 raise Reply(400, {"message": "unknown fault kind %r" % f["kind"]})
-            for k in ("retry_after", "reset_in", "status", "body", "headers", "seconds"):
+            for k in ("retry_after", "reset_in", "status", "body", "headers", "seconds", "edit"):
                 if k in d:
                     f[k] = d[k]
             self.state["faults"].append(f)
@@ -597,8 +597,10 @@ class Fake:
             return Reply(200, self.issue_obj(r, i))
         raise Reply(404, {"message": "no control endpoint %r" % name})
 
-    def edit(self, r, i, d):
-        """Set issue fields with no validation (seed and out-of-band edits)."""
+    def edit(self, r, i, d, web=True):
+        """Set issue fields with no validation: an out-of-band edit on the web
+        (web=False: seeding).  Always bumps updated_at, as a new comment does."""
+        was = i["state"]
         for k in ("title", "body", "state", "state_reason", "assignees", "milestone",
                   "comments", "locked", "user"):
             if k in d:
@@ -607,11 +609,11 @@ class Fake:
             i["labels"] = self.label_keys(r, d["labels"])
         if d.get("pull_request"):
             i["pull_request"] = True
-        if i.get("body") and (d.get("crlf") or (self.opt("crlf_on_edit") and "crlf" not in d)):
+        crlf = d.get("crlf", web and "body" in d and self.opt("crlf_on_edit"))
+        if crlf and i.get("body"):
             i["body"] = re.sub(r"\r?\n", "\r\n", i["body"])
-        if d.get("state") == "closed" and not i.get("closed_at"):
-            i.setdefault("state_reason", "completed")
-            i["state_reason"] = i["state_reason"] or "completed"
+        if "state_reason" not in d and i["state"] != was:
+            i["state_reason"] = "completed" if i["state"] == "closed" else "reopened"
         now = self.tick()
         i["updated_at"] = parse_time(d["updated_at"]) if d.get("updated_at") else now
         for k in ("created_at", "closed_at"):
@@ -627,7 +629,10 @@ class Fake:
         milestones:[{title,state?,description?,due_on?,number?}], issues:[{number?,
         title?, body?, state?, state_reason?, labels?, assignees?, milestone?, user?,
         comments?, created_at?, updated_at?, closed_at?, pull_request?}],
-        generate:{count, pull_requests?, closed_every?}, issues_enabled?}"""
+        generate:{count, pull_requests?, closed_every?, updated_at?}, issues_enabled?}
+        generate makes "Issue N" with body "Body of N.", the pull requests spread
+        evenly, every closed_every-th number closed (completed); updated_at gives
+        them all that one timestamp."""
         r["assignable"] = sorted(set(r["assignable"]) | set(d.get("assignable", [])))
         r["issues_enabled"] = d.get("issues_enabled", r["issues_enabled"])
         for lab in d.get("labels", []):
@@ -651,6 +656,8 @@ class Fake:
                 n = r["next_number"] + k
                 x = {"number": n, "title": ("Pull request %d" if n in prs else "Issue %d") % n,
                      "body": "Body of %d." % n}
+                if g.get("updated_at"):
+                    x["updated_at"] = g["updated_at"]
                 if n in prs:
                     x["pull_request"] = True
                 elif every and n % every == 0:
@@ -666,7 +673,7 @@ class Fake:
                  "created_at": parse_time(x.get("created_at", now)), "updated_at": now,
                  "closed_at": None}
             r["issues"][str(n)] = i
-            self.edit(r, i, x)
+            self.edit(r, i, x, web=False)
             made["pull_requests" if i.get("pull_request") else "issues"].append(n)
         return Reply(200, made)
 
@@ -845,6 +852,11 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "die":
                 fake.persist()
                 os._exit(3)
+            if kind == "edit":  # someone edits on the web, then this request is answered
+                e = fault.get("edit", {})
+                r = fake.repo(e.get("repo", "o/r"))
+                if str(e.get("number")) in r["issues"]:
+                    fake.edit(r, r["issues"][str(e["number"])], e)
         if kind == "slow":
             time.sleep(float(fault.get("seconds", 1)))
         with fake.lock:

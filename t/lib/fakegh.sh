@@ -30,6 +30,8 @@
 #	fault or fakegh_stop); OPTIONS default to those of the last start
 # fakegh_stop
 #	SIGTERM the server (it saves its state) and wait until it is gone
+# fakegh_alive [PID]
+#	the server (default $FAKEGH_PID) runs: not gone, not a zombie
 # fakegh_wait_gone [SECONDS]
 #	wait (default 10 s) for the server to exit by itself; fails if it lives
 # fakegh_ctl ENDPOINT [JSON]
@@ -58,7 +60,7 @@
 #	printed as it is, a list one item a line, anything else as JSON.
 #	e.g.  fakegh_json "[i.number for i in J if not i.pull_request]" <out
 
-FAKEGH_PY="$TEST_DIRECTORY/lib/fakegh.py"
+: "${FAKEGH_PY:=$TEST_DIRECTORY/lib/fakegh.py}"
 # the interpreter itself, not a wrapper (a pyenv shim costs 0.4 s a call)
 FAKEGH_PYTHON=$(python3 -c "import sys; print(sys.executable)" 2>/dev/null)
 FAKEGH_TOKEN=test-token
@@ -82,7 +84,7 @@ fakegh_start () {
 	FAKEGH_DIR=$(dirname "$FAKEGH_STATE")
 	mkdir -p "$FAKEGH_DIR" &&
 	FAKEGH_ARGS="$*" &&
-	_fakegh_launch "${FAKEGH_PORT:-0}" "$@"
+	_fakegh_launch 0 "$@"
 }
 
 fakegh_restart () {
@@ -120,15 +122,14 @@ _fakegh_launch () {
 	export FAKEGH_PORT FAKEGH_URL FAKEGH_PID FAKEGH_TOKEN FAKEGH_DIR FAKEGH_STATE
 }
 
-# _fakegh_alive PID: running, and not a zombie that only waits to be reaped
-_fakegh_alive () {
-	kill -0 "$1" 2>/dev/null &&
-	! grep -q "^[0-9]* (.*) Z" "/proc/$1/stat" 2>/dev/null
+fakegh_alive () {
+	kill -0 "${1:-$FAKEGH_PID}" 2>/dev/null &&
+	! grep -q "^[0-9]* (.*) Z" "/proc/${1:-$FAKEGH_PID}/stat" 2>/dev/null
 }
 
 fakegh_wait_gone () {
 	_fakegh_i=0
-	while _fakegh_alive "$FAKEGH_PID"
+	while fakegh_alive "$FAKEGH_PID"
 	do
 		if test $_fakegh_i -ge $((${1:-10} * 10))
 		then
@@ -155,7 +156,7 @@ _fakegh_kill_all () {
 	for _fakegh_p in $FAKEGH_PIDS
 	do
 		_fakegh_i=0
-		while _fakegh_alive "$_fakegh_p" && test $_fakegh_i -lt 50
+		while fakegh_alive "$_fakegh_p" && test $_fakegh_i -lt 50
 		do
 			sleep 0.1
 			_fakegh_i=$((_fakegh_i + 1))
