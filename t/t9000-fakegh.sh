@@ -335,6 +335,8 @@ test_expect_success 'deleted: 410; transferred: 301 to /repositories/{id}/issues
 	test "$(fakegh_json J.message gone)" = "This issue was deleted" &&
 	fakegh_api PATCH /repos/o/r/issues/11 "{\"title\": \"x\"}" >/dev/null &&
 	test "$(fakegh_status)" = 410 &&
+	test_must_fail fakegh_ctl transfer "{\"number\": 12}" >err &&
+	grep KeyError err &&
 	fakegh_ctl transfer "{\"number\": 12, \"to\": \"other/place\"}" >moved &&
 	fakegh_json "J.repo, J.number" moved >out &&
 	printf "other/place\n1\n" >expect &&
@@ -498,7 +500,7 @@ test_expect_success 'faults: die kills the server before it answers; a restart k
 	test "$FAKEGH_PORT" = "$port" &&
 	fakegh_api GET /repos/o/r/issues/254 >i &&
 	test "$(fakegh_json J.title i)" = Renamed &&
-	test "$(fakegh_log_count GET "/issues/2\$" None)" = 1 &&
+	test "$(fakegh_log_count GET "/issues/2\$" null)" = 1 &&
 	fakegh_api GET /repos/o/r/issues/2 >/dev/null &&
 	test "$(fakegh_status)" = 200
 '

@@ -22,17 +22,80 @@ What it fakes (API version 2022-11-28):
   and every /repos/{o}/{r}/X also as /repositories/{id}/X.  Repositories
   spring into existence on first use.  Auth (Bearer or token), User-Agent,
   X-GitHub-Api-Version, x-ratelimit-* headers, the primary limit itself.
-Control API (not rate-counted, not logged), JSON in and out, under /_fake/:
-  reset, seed, edit, delete, transfer, clock, options, rate, fault, state, log
-  (see Fake.control below for the shapes).
 What it does not fake: comments, events, timelines, reactions, locking,
   search, GraphQL, pull request endpoints, label/milestone edits and deletes,
   delta label endpoints (POST/PUT/DELETE .../issues/{n}/labels), issue types,
   repository renames (307), permissions beyond one push_access switch,
-  secondary limits other than by a scripted fault, ETags per token or
-  Last-Modified, gzip, the raw/html/text media types, pagination of anything
-  but lists.  Timestamps come from a deterministic clock: every mutation
-  advances it by one second.
+  secondary limits other than by a scripted fault, Last-Modified, gzip, the
+  raw/html/text media types.
+
+Where it knowingly differs from GitHub:
+  - ETags hash the body bytes alone (GitHub's also depend on the token and the
+    encoding), always weak (W/"...").  A restart on another port changes them.
+  - Every authorized answer but a 304 counts against the rate limit, errors
+    included; a 401 and a 403 for a missing User-Agent do not.
+  - PATCH applies state_reason whenever "state" is in the body, changed or not
+    (the docs: "ignored unless state is changed"); state_reason alone is
+    ignored.  closed takes completed|not_planned|duplicate (null: completed),
+    open takes reopened|null; duplicate_issue_id is ignored.
+  - A 422 lists only the first error found.  A POST/PATCH body that is not a
+    JSON object, an empty one included, is 400 "Body should be a JSON object".
+  - Labels on an issue are sorted by name ignoring case, assignees by login;
+    sort ties are broken by number in the sort's direction; milestones list
+    by number, labels by name.
+  - Repositories exist on first use (never a 404 for an unknown one); html_url
+    points into the fake; user ids are a crc32 of the login.
+  - A transferred issue keeps its labels (made in the target repository) and
+    loses its milestone; a PATCH to it is a 301 too.
+  Timestamps come from a deterministic clock: every mutation advances it by
+  one second (2024-01-01T00:00:00Z at the start and after a reset).
+
+Control API: JSON in and out, under /_fake/, neither logged nor rate-counted;
+"repo" defaults to "o/r".  POST unless said otherwise.
+  reset     {clock?, options?}: everything emptied, the clock set back
+  seed      {repo?, assignable?: [login], labels?: [name | {name, color?,
+            description?}], milestones?: [{title, state?, description?, due_on?,
+            number?}], issues?: [ISSUE], generate?: {count, pull_requests?,
+            closed_every?, updated_at?}, issues_enabled?}
+            ISSUE: {number?, title?, body?, state?, state_reason?, labels?: [name],
+            assignees?: [login], milestone?: number, user?, comments?, locked?,
+            pull_request?: true, created_at?, updated_at?, closed_at?}
+            -> {repo, id, milestones: [n], issues: [n], pull_requests: [n]}
+  edit      {repo?, number, ISSUE fields..., crlf?}: a web edit, unvalidated;
+            bumps updated_at even with no field (as a new comment does);
+            crlf (default: option crlf_on_edit) stores the body with CRLF -> issue
+  delete    {repo?, number}: GET/PATCH answer 410 from now on
+  transfer  {repo?, number, to: "o2/r2"}: GET/PATCH answer 301, Location
+            /repositories/{id}/issues/{n} -> {repo, number, location}
+  clock     {set?: ISO or epoch, advance?: seconds}; GET too -> {now, epoch}
+  options   {since_inclusive, push_access, crlf_on_edit, per_page_max,
+            rate_limit, rate_window, login}; GET too -> all of them
+  rate      {used?, reset_in?}: the primary limit's window -> {used, reset}
+  fault     {kind, after?: 0, times?: 1, method?, path?: regex on path+query,
+            ...}: appended to a FIFO (GET lists it, DELETE empties it).  The first
+            fault that matches an API request decides: while its after is > 0 the
+            request only counts it down; then it fires, times times.  Kinds:
+              secondary {retry_after?}  403 "You have exceeded a secondary rate
+                                        limit...", Retry-After if given
+              primary {reset_in?: 60}   403, x-ratelimit-remaining 0, reset now+N
+              status {status?: 500, body?, headers?}  that answer; nothing applied
+              slow {seconds?: 1}        sleep, then answer as usual
+              die                       log (status null), save, exit: no answer
+              die_after_apply           apply, log, save, exit: no answer
+              drop_conn                 apply, send the headers and half the
+                                        body, close (curl: error 18); with no
+                                        body to send, send nothing (error 52)
+              edit {edit: {repo?, number, ISSUE fields...}}  a web edit, then
+                                        the request is answered as usual
+  state     GET: the whole state, as saved
+  log       GET [?method=M&path=REGEX&status=S]: the API requests, each {seq,
+            time (real epoch s), clock, method, path (with query), headers
+            {User-Agent, Accept, X-GitHub-Api-Version, Content-Type,
+            If-None-Match, If-Match}, authorized (the Authorization header is
+            never kept), body (JSON or text), status (null: the server died),
+            fault, replied (false after die_after_apply)}; &summary=1 ->
+            {count, by_method, by_status, by_route}; &count=1 -> the count as
+            text.  DELETE empties it.
 """
 import argparse
 import hashlib
@@ -43,6 +106,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 import zlib
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -514,10 +578,7 @@ class Fake:
 
     # --- the control API, under /_fake/ ---
     def control(self, method, name, pairs, raw):
-        """reset {clock?, options?} | seed {repo, ...} | edit {repo, number, fields}
-        | delete {repo, number} | transfer {repo, number, to} | clock {set|advance}
-        | options {name: value} | rate {used?, reset_in?} | fault {kind, ...}
-        | state | log [?summary=1|count=1, method=, path=REGEX, status=]"""
+        """The /_fake/ endpoints: see the comment at the top."""
         try:
             d = json.loads(raw) if raw.strip() else {}
         except ValueError:
@@ -683,17 +744,19 @@ class Fake:
             self.state["log"] = []
             self.dirty = True
             return Reply(200, {"ok": True})
+        def status(e):
+            return "null" if e["status"] is None else str(e["status"])
         es = [e for e in self.state["log"]
               if (not q.get("method") or e["method"] == q["method"].upper())
               and (not q.get("path") or re.search(q["path"], e["path"]))
-              and (not q.get("status") or str(e["status"]) == q["status"])]
+              and (not q.get("status") or status(e) == q["status"])]
         if q.get("count"):
             return Reply(200, "%d\n" % len(es), {"Content-Type": "text/plain"})
         if q.get("summary"):
             s = {"count": len(es), "by_method": {}, "by_status": {}, "by_route": {}}
             for e in es:
                 route = "%s %s" % (e["method"], e["path"].split("?")[0])
-                for key, v in (("by_method", e["method"]), ("by_status", str(e["status"])),
+                for key, v in (("by_method", e["method"]), ("by_status", status(e)),
                                ("by_route", route)):
                     s[key][v] = s[key].get(v, 0) + 1
             return Reply(200, s)
@@ -758,6 +821,9 @@ class Fake:
             rep = self.api(method, url.path, pairs, data)
         except Reply as e:
             rep = e
+        except Exception as e:  # a bug of the fake, or input it never expected
+            traceback.print_exc()
+            rep = error(500, "fakegh: %s: %s" % (type(e).__name__, e))
         b = rep.body
         body = b"" if b is None else b.encode() if isinstance(b, str) else \
             json.dumps(b, separators=(",", ":"), ensure_ascii=False).encode()
@@ -815,10 +881,13 @@ class Handler(BaseHTTPRequestHandler):
                         rep = fake.control(self.command, url.path[7:], pairs, raw)
                     except Reply as e:
                         rep = e
+                    except Exception as e:
+                        traceback.print_exc()
+                        rep = Reply(400, {"message": "%s: %s" % (type(e).__name__, e)})
                     if self.command != "GET":
                         fake.persist()
-                b = rep.body
-                body = b.encode() if isinstance(b, str) else (json.dumps(b) + "\n").encode()
+                    b = rep.body
+                    body = b.encode() if isinstance(b, str) else (json.dumps(b) + "\n").encode()
                 self.send(rep, body)
             else:
                 self.api_request(url, pairs, raw)

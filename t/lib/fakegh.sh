@@ -13,7 +13,9 @@
 # Call fakegh_start, fakegh_restart and fakegh_stop at the top level of a
 # test body, not inside ( ... ): they set shell variables and start the
 # server as a child of the test script, and every server started is killed
-# when the script ends, whether it passes, fails or dies.
+# when the script ends, whether it passes, fails or dies (through sharness's
+# cleanup and an EXIT trap that still calls sharness's die: a test file that
+# sets its own EXIT trap must call _fakegh_kill_all from it).
 #
 # require_fakegh
 #	skip the whole file (skip_all + test_done) unless curl and python3 run
@@ -42,8 +44,8 @@
 #	GET /_fake/ENDPOINT: state, log, log?summary=1, options, clock, fault
 # fakegh_log_count [METHOD [PATH_REGEX [STATUS]]]
 #	print how many API requests the log holds with that method ("" for any),
-#	path+query matching the Python regex, and status ("None" for a request
-#	the server died on)
+#	path+query matching the Python regex, and status ("null" for a request
+#	the server died on); an empty or missing filter matches all
 # fakegh_api METHOD PATH [JSON [CURL OPTIONS...]]
 #	one authorized API request with curl (PATH: /repos/o/r/... or a full
 #	URL; JSON "" for none); the body goes to stdout, the status to
