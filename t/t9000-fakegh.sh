@@ -140,6 +140,7 @@ test_expect_success 'ETag: If-None-Match gives 304 with no body, and costs no ra
 	used=$(fakegh_header x-ratelimit-used) &&
 	left=$(fakegh_header x-ratelimit-remaining) &&
 	test "$(fakegh_header x-ratelimit-limit)" = 5000 &&
+	test "$(fakegh_header x-ratelimit-resource)" = core &&
 	test $((used + left)) = 5000 &&
 	fakegh_api GET "/repos/o/r/issues?state=all&per_page=100" "" -H "If-None-Match: $etag" >body &&
 	test "$(fakegh_status)" = 304 &&
@@ -255,6 +256,41 @@ test_expect_success 'milestones: state=all, duplicate title 422 already_exists' 
 	test_cmp expect out
 '
 
+test_expect_success 'list filters: creator, labels (all of them, any case), assignee, milestone' '
+	fakegh_ctl seed "{\"repo\": \"o/f\", \"assignable\": [\"alice\"], \"milestones\": [{\"title\": \"m\"}],
+		\"issues\": [{\"title\": \"a\", \"user\": \"bob\", \"labels\": [\"bug\"], \"assignees\": [\"alice\"], \"milestone\": 1},
+			{\"title\": \"b\", \"labels\": [\"BUG\", \"ui\"]}, {\"title\": \"c\"}]}" >/dev/null &&
+	for q in creator=bob creator=test-user labels=Bug labels=bug,UI assignee=alice \
+		assignee=none "assignee=*" milestone=1 milestone=none "milestone=*"
+	do
+		echo "$q $(fakegh_api GET "/repos/o/f/issues?sort=created&direction=asc&$q" |
+			fakegh_json "\" \".join(i.title for i in J)")" || return 1
+	done >out &&
+	cat >expect <<-\EOF &&
+	creator=bob a
+	creator=test-user b c
+	labels=Bug a b
+	labels=bug,UI b
+	assignee=alice a
+	assignee=none b c
+	assignee=* a
+	milestone=1 a
+	milestone=none b c
+	milestone=* a
+	EOF
+	test_cmp expect out &&
+	fakegh_api GET "/repos/o/f/issues?since=yesterday" >bad &&
+	test "$(fakegh_status)" = 422 &&
+	test "$(fakegh_json J.errors[0].field bad)" = since
+'
+
+test_expect_success 'a repository with issues disabled: POST is a 410' '
+	fakegh_ctl seed "{\"repo\": \"o/off\", \"issues_enabled\": false}" >/dev/null &&
+	fakegh_api POST /repos/o/off/issues "{\"title\": \"x\"}" >b &&
+	test "$(fakegh_status)" = 410 &&
+	test "$(fakegh_json J.message b)" = "Issues are disabled for this repo"
+'
+
 # patch <json>: PATCH issue 254, the answer in "patched"
 patch () {
 	fakegh_api PATCH /repos/o/r/issues/254 "$1" >patched &&
@@ -344,7 +380,9 @@ test_expect_success 'deleted: 410; transferred: 301 to /repositories/{id}/issues
 	fakegh_api GET /repos/o/r/issues/12 >/dev/null &&
 	test "$(fakegh_status)" = 301 &&
 	loc=$(fakegh_header Location) &&
-	test "$loc" = "$FAKEGH_URL/repositories/1001/issues/1" &&
+	test "$loc" = "$(fakegh_json J.location moved)" &&
+	id=$(fakegh_api GET /repos/other/place | fakegh_json J.id) &&
+	test "$loc" = "$FAKEGH_URL/repositories/$id/issues/1" &&
 	fakegh_api GET "$loc" >there &&
 	test "$(fakegh_status)" = 200 &&
 	test "$(fakegh_json J.title there)" = "Issue 12" &&
