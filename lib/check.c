@@ -10,6 +10,7 @@
 #include "issue.h"
 #include "output.h"
 #include "record.h"
+#include "syncconflict.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -605,6 +606,12 @@ static void set_release(struct set *s)
 	strbuf_release(&s->priorities);
 }
 
+static void report_conflict(const char *id, const char *file, void *data)
+{
+	fprintf(data, "%s: error: issue %s has an open sync conflict (roadmap-sync <remote> "
+		"--resolve %s --ours | --theirs | --field f=v)\n", file, id, id);
+}
+
 int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_repository *repo,
 		 const struct strbuf *roots, int cached, char *const *paths, char *const *args,
 		 int nr_paths)
@@ -648,6 +655,8 @@ int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_re
 			strbuf_release(&sb);
 		}
 	free(byid);
+	/* a sync's open conflict: its file and the remote disagree until it is resolved */
+	s.nr_errors += syncconflict_list(p->workdir, report_conflict, out);
 	nr_errors = s.nr_errors;
 	set_release(&s);
 	return nr_errors;

@@ -119,13 +119,13 @@ static int resolve_field(struct ctx *c)
 	if (!(path = change_find(c->ix, &c->p, c->o->resolve)))
 		return -1;
 	f = xstrdup(c->o->field);
-	if (!(eq = strchr(f, '=')) || !rissue_field_parse(!strcmp(f, "status") ? "state" : f)) {
-		*eq = eq ? '\0' : *eq;
+	if ((eq = strchr(f, '=')))
+		*eq = '\0';
+	if (!eq || !rissue_field_parse(!strcmp(f, "status") ? "state" : f)) {
 		ret = error("--field %s: expected <field>=<value>, field one of title, body, status, "
 			    "labels, assignees, milestone", c->o->field);
 		goto out;
 	}
-	*eq = '\0';
 	memset(&ed, 0, sizeof(ed));
 	ed.key = !strcmp(f, "assignees") ? "assignee" : f;
 	if (!strcmp(f, "labels") || !strcmp(f, "assignees")) {
