@@ -16,6 +16,7 @@
 #include "index.h"
 #include "output.h"
 #include "repo.h"
+#include "sync.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -166,7 +167,7 @@ static int read_state(struct state *s, struct index *ix, const struct repo_paths
 	return 0;
 }
 
-static void print_human(const struct state *s, const struct index *ix)
+static void print_human(const struct state *s, const struct index *ix, const struct strbuf *remotes)
 {
 	const char *line, *end;
 	time_t now = time(NULL), t = s->last_time;
@@ -226,6 +227,7 @@ static void print_human(const struct state *s, const struct index *ix)
 	       (unsigned long long)s->added, (unsigned long long)s->modified,
 	       (unsigned long long)s->deleted);
 	printf("digest:  %s\n", s->digest.buf);
+	fputs(remotes->buf, stdout);
 }
 
 static void json_field(struct strbuf *out, const char *key, const struct strbuf *val, int comma)
@@ -237,7 +239,7 @@ static void json_field(struct strbuf *out, const char *key, const struct strbuf 
 		strbuf_addstr(out, "null");
 }
 
-static void print_json(const struct state *s, const struct index *ix)
+static void print_json(const struct state *s, const struct index *ix, const struct strbuf *remotes)
 {
 	struct strbuf out = STRBUF_INIT, path = STRBUF_INIT, head = STRBUF_INIT;
 	const char *line, *end, *d;
@@ -307,7 +309,7 @@ static void print_json(const struct state *s, const struct index *ix)
 		strbuf_addstr(&out, "null");
 	}
 	json_field(&out, "digest", s->digest.len ? &s->digest : NULL, 1);
-	strbuf_addstr(&out, "}\n");
+	strbuf_addf(&out, ", \"remotes\": %s}\n", remotes->buf);
 	fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&out);
 	strbuf_release(&path);
@@ -345,7 +347,8 @@ static void prom_sample(struct strbuf *out, const char *name, const char *worktr
 	strbuf_addf(out, "} %s\n", value);
 }
 
-static void print_prometheus(const struct state *s, const struct index *ix, const char *worktree)
+static void print_prometheus(const struct state *s, const struct index *ix, const char *worktree,
+			     const struct strbuf *remotes)
 {
 	struct strbuf out = STRBUF_INIT, label = STRBUF_INIT;
 	char num[64];
@@ -401,6 +404,7 @@ static void print_prometheus(const struct state *s, const struct index *ix, cons
 	prom_metric(&out, "roadmap_index_size_bytes", "Size of the index file.", "gauge");
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)s->size);
 	prom_sample(&out, "roadmap_index_size_bytes", worktree, NULL, num);
+	strbuf_add(&out, remotes->buf, remotes->len);
 	fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&out);
 	strbuf_release(&label);
@@ -412,6 +416,7 @@ int main(int argc, char **argv)
 	struct repo_paths paths;
 	struct index *ix = NULL;
 	struct state s;
+	struct strbuf remotes = STRBUF_INIT;
 	int c, json = 0, prom = 0;
 	size_t i;
 
@@ -450,12 +455,14 @@ int main(int argc, char **argv)
 	strbuf_init(&s.dups, 0);
 	if (read_state(&s, ix, &paths) < 0)
 		die("cannot read the index");
+	sync_status(&remotes, &paths, json ? 1 : prom ? 2 : 0);
 	if (json)
-		print_json(&s, ix);
+		print_json(&s, ix, &remotes);
 	else if (prom)
-		print_prometheus(&s, ix, paths.workdir ? paths.workdir : paths.gitdir);
+		print_prometheus(&s, ix, paths.workdir ? paths.workdir : paths.gitdir, &remotes);
 	else
-		print_human(&s, ix);
+		print_human(&s, ix, &remotes);
+	strbuf_release(&remotes);
 	for (i = 0; i < s.nr; i++)
 		free(s.by_status[i].status);
 	free(s.by_status);

@@ -13,6 +13,8 @@
 #include "frontmatter.h"
 #include "libgit.h"
 #include "remotes.h"
+#include "run.h"
+#include "syncconflict.h"
 #include "sync.h"
 #include "syncctx.h"
 #include "usage.h"
@@ -436,4 +438,136 @@ int sync_print(const char *remote, char *const *ids, size_t n, int all, int nul,
 out:
 	teardown(&c);
 	return ret;
+}
+
+/* ---- roadmap-status ---- */
+
+struct conflicts {
+	struct strbuf *ids;
+	size_t n;
+};
+
+static void add_conflict(const char *id, const char *file, void *data)
+{
+	struct conflicts *cf = data;
+
+	strbuf_addf(cf->ids, "%s%s", cf->n++ ? " " : "", id);
+}
+
+static void status_row(struct syncdb *db, const char *name, const char *key, struct strbuf *out)
+{
+	strbuf_reset(out);
+	if (db && syncdb_get(db, name, key, out))
+		strbuf_reset(out);
+}
+
+void sync_status(struct strbuf *out, const struct repo_paths *p, int format)
+{
+	struct strbuf cfg = STRBUF_INIT, state = STRBUF_INIT, last = STRBUF_INIT, cursor = STRBUF_INIT;
+	struct strbuf counts = STRBUF_INIT, err = STRBUF_INIT, ids = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf psync = STRBUF_INIT, plast = STRBUF_INIT, label = STRBUF_INIT;
+	struct conflicts cf = { &ids, 0 };
+	char *argv[] = { "git", "config", "--get-regexp", "^roadmap\\.remote\\..*\\.url$", NULL };
+	struct syncdb *db = NULL;
+	const char *line, *next;
+	int n = 0;
+
+	syncconflict_list(p->workdir, add_conflict, &cf);
+	run_git(&cfg, p->gitdir, argv);
+	if (cfg.len && syncdb_open(&db, p->commondir) == 0 && syncdb_begin(db, 0) < 0) {
+		syncdb_close(db);
+		db = NULL;
+	}
+	if (format == 1)
+		strbuf_addch(out, '[');
+	for (line = cfg.buf; *line; line = next) {
+		const char *end = strchrnul(line, '\n'), *dot = line + strlen("roadmap.remote.");
+		const char *url_at = end - 4;	/* "<name>.url <value>": the last ".url " */
+		next = *end ? end + 1 : end;
+		while (url_at > dot && strncmp(url_at, ".url ", 5))
+			url_at--;
+		if (url_at <= dot)
+			continue;
+		strbuf_reset(&name);
+		strbuf_add(&name, dot, url_at - dot);
+		status_row(db, name.buf, "state", &state);
+		status_row(db, name.buf, "last_sync", &last);
+		status_row(db, name.buf, "cursor", &cursor);
+		status_row(db, name.buf, "counts", &counts);
+		status_row(db, name.buf, "error", &err);
+		if (!state.len)
+			strbuf_addstr(&state, "never");
+		if (format == 1) {
+			strbuf_addstr(out, n++ ? ", {\"name\": " : "{\"name\": ");
+			json_str(out, name.buf);
+			strbuf_addstr(out, ", \"state\": ");
+			json_str(out, state.buf);
+			strbuf_addf(out, ", \"last_sync\": %s, \"cursor\": ", last.len ? last.buf : "null");
+			json_str(out, cursor.buf);
+			strbuf_addstr(out, ", \"counts\": ");
+			json_str(out, counts.buf);
+			strbuf_addstr(out, ", \"error\": ");
+			json_str(out, err.buf);
+			strbuf_addch(out, '}');
+		} else if (format == 2) {
+			const char *q;
+			strbuf_reset(&label);	/* a label value: \ and " escaped */
+			for (q = name.buf; *q; q++)
+				strbuf_addf(&label, "%s%c", *q == '"' || *q == '\\' ? "\\" : "", *q);
+			strbuf_addf(&psync, "roadmap_sync_in_sync{remote=\"%s\"} %d\n", label.buf,
+				    !strcmp(state.buf, "in_sync"));
+			strbuf_addf(&plast, "roadmap_sync_last_timestamp_seconds{remote=\"%s\"} %s\n",
+				    label.buf, last.len ? last.buf : "0");
+		} else {
+			time_t t = last.len ? (time_t)atoll(last.buf) : 0;
+			strbuf_addf(out, "remote:  %s: %s, last sync %s", name.buf, state.buf,
+				    t ? "" : "never");
+			if (t) {
+				char when[64];
+				strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
+				strbuf_addstr(out, when);
+			}
+			strbuf_addf(out, "%s%s\n", cursor.len ? ", cursor " : "", cursor.buf);
+			if (counts.len)
+				strbuf_addf(out, "         %s\n", counts.buf);
+			if (err.len)
+				strbuf_addf(out, "         error: %s\n", err.buf);
+		}
+	}
+	if (format == 1) {
+		strbuf_addstr(out, "], \"sync_conflicts\": [");
+		for (line = ids.buf; *line; line = next) {
+			const char *end = strchrnul(line, ' ');
+			struct strbuf one = STRBUF_INIT;
+			next = *end ? end + 1 : end;
+			strbuf_add(&one, line, end - line);
+			strbuf_addstr(out, line == ids.buf ? "" : ", ");
+			json_str(out, one.buf);
+			strbuf_release(&one);
+		}
+		strbuf_addch(out, ']');
+	} else if (format == 2) {
+		if (psync.len)
+			strbuf_addf(out, "# HELP roadmap_sync_in_sync 1 when the remote's last sync left it in step.\n"
+				    "# TYPE roadmap_sync_in_sync gauge\n%s"
+				    "# HELP roadmap_sync_last_timestamp_seconds When the remote was last synced.\n"
+				    "# TYPE roadmap_sync_last_timestamp_seconds gauge\n%s", psync.buf, plast.buf);
+		strbuf_addf(out, "# HELP roadmap_sync_conflicts Open sync conflicts.\n"
+			    "# TYPE roadmap_sync_conflicts gauge\nroadmap_sync_conflicts %zu\n", cf.n);
+	} else if (cf.n) {
+		strbuf_addf(out, "conflicts: %zu open sync conflicts: %s (roadmap-sync <remote> --resolve)\n",
+			    cf.n, ids.buf);
+	}
+	syncdb_close(db);
+	strbuf_release(&cfg);
+	strbuf_release(&state);
+	strbuf_release(&last);
+	strbuf_release(&cursor);
+	strbuf_release(&counts);
+	strbuf_release(&err);
+	strbuf_release(&ids);
+	strbuf_release(&name);
+	strbuf_release(&psync);
+	strbuf_release(&plast);
+	strbuf_release(&label);
 }

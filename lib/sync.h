@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "strbuf.h"
+
 /*
  * sync.h - roadmap-fetch, roadmap-sync and roadmap-merge-base: the issue
  * files kept in step with a remote tracker, three ways. Calls remotes,
@@ -56,5 +58,14 @@ int sync_run(const struct sync_opts *o);
  * error.
  */
 int sync_print(const char *remote, char *const *ids, size_t n, int all, int nul, int theirs);
+
+struct repo_paths;
+/*
+ * roadmap-status's part: each configured remote's state, last sync,
+ * cursor, counts and error, and the open conflicts; format 0: lines, 1:
+ * JSON (`"remotes": [...], "sync_conflicts": [...]` without the braces),
+ * 2: Prometheus samples.
+ */
+void sync_status(struct strbuf *out, const struct repo_paths *p, int format);
 
 #endif
