@@ -249,10 +249,10 @@ static void summary(struct ctx *c)
 		{
 			struct strbuf s = STRBUF_INIT;
 			json_str(&s, c->name);
-			printf("%s, \"dry_run\": %s, \"fetched\": %lu, \"pulled\": %lu, \"pushed\": %lu, "
+			printf("%s, \"dry_run\": %s, \"requests\": %lu, \"fetched\": %lu, \"pulled\": %lu, \"pushed\": %lu, "
 			       "\"created_here\": %lu, \"created_there\": %lu, \"conflicts\": %lu, "
 			       "\"unchanged\": %lu, \"failed\": %lu, \"issues\": [%s%s]}\n", s.buf,
-			       c->o->dry_run ? "true" : "false", c->fetched, c->pulled, c->pushed,
+			       c->o->dry_run ? "true" : "false", c->r.requests, c->fetched, c->pulled, c->pushed,
 			       c->created_here, c->created_there, c->conflicts, c->unchanged, c->failed,
 			       c->report.buf, c->report.len ? "\n" : "");
 			strbuf_release(&s);
