@@ -221,6 +221,9 @@ static int finish(struct ctx *c)
 		}
 		db_del(c, "c/", a->key);
 		db_del(c, "m/", a->id);
+		strbuf_reset(&k);
+		strbuf_addf(&k, "k/%s", a->key);
+		syncdb_put_str(c->db, c->name, k.buf, a->id);
 	}
 	state = c->fatal || c->failed ? "failed" : c->conflicts ? "conflict" : "in_sync";
 	syncdb_put_str(c->db, c->name, "state", state);

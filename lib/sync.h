@@ -16,7 +16,9 @@
  * ETag, each fetched issue ("f/<key>"), the fetched issues not merged yet
  * ("c/<key>"), each created issue's local id ("m/<id>"), each local
  * issue's file as last agreed ("l/<id>": its blob id and stat data, so an
- * unchanged file is not even read), and the journal ("j/<n>").
+ * unchanged file is not even read), the local id of each key agreed on
+ * ("k/<key>": a file deleted here is not pulled again), and the journal
+ * ("j/<n>").
  *
  * A sync: finish what the journal holds (a create whose reply was lost
  * is found by its marker, never sent again); fetch since the cursor; for

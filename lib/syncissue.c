@@ -362,6 +362,14 @@ void do_new_remote(struct ctx *c, const char *key)
 	rissue_init(&base);
 	if (fetched(c, key, &theirs))
 		return;
+	if (syncdb_begin(c->db, 0) == 0) {
+		int gone = !db_get(c, "k/", key, &id);	/* linked once: its file was deleted here */
+		syncdb_abort(c->db);
+		if (gone) {
+			failed(c, id.buf, "its file was deleted here; remote issue %s stays", key);
+			goto out;
+		}
+	}
 	if (theirs.local_id) {
 		for (i = 0; i < c->a.nr; i++)
 			if (!strcmp(c->a.r[i].id, theirs.local_id))

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "sync.h"
 #include "syncctx.h"
 #include "usage.h"
@@ -19,16 +20,8 @@
 
 void json_str(struct strbuf *out, const char *s)
 {
-	strbuf_addch(out, '"');
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			strbuf_addf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			strbuf_addf(out, "\\u%04x", *s);
-		else
-			strbuf_addch(out, *s);
-	}
-	strbuf_addch(out, '"');
+	s = s ? s : "";
+	out_json_string(out, s, strlen(s));
 }
 
 void fields_text(struct strbuf *out, unsigned mask, const char *sep, int quote)
