@@ -62,6 +62,7 @@ LIB_OBJS += lib/gitactions.o
 LIB_OBJS += lib/gitindex.o
 LIB_OBJS += lib/ids.o
 LIB_OBJS += lib/heal.o
+LIB_OBJS += lib/http.o
 LIB_OBJS += lib/index.o
 LIB_OBJS += lib/index_read.o
 LIB_OBJS += lib/index_stats.o
