@@ -105,6 +105,7 @@ LIB_OBJS += lib/yamlquote.o
 
 TEST_PROGRAMS =
 TEST_PROGRAMS += t/helper/test-frontmatter
+TEST_PROGRAMS += t/helper/test-github
 TEST_PROGRAMS += t/helper/test-gitindex
 TEST_PROGRAMS += t/helper/test-odb
 TEST_PROGRAMS += t/helper/test-parse
