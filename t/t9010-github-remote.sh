@@ -303,6 +303,15 @@ test_expect_success 'create a closed issue: created, then closed by a PATCH' '
 	test_line_count = 2 log
 '
 
+test_expect_success 'writes are spaced by ROADMAP_HTTP_WRITE_GAP_MS' '
+	log_clear &&
+	echo "{\"title\": \"Spaced\", \"state\": \"closed\"}" >in &&
+	ROADMAP_HTTP_WRITE_GAP_MS=500 gh create <in >spaced &&
+	log_lines >log &&
+	test_line_count = 2 log &&
+	test "$(log_span 0.5)" = True
+'
+
 test_expect_success 'update sends only the fields asked for; labels replace' '
 	log_clear &&
 	echo "{\"title\": \"Renamed\", \"labels\": [\"docs\"], \"body\": \"not sent\", \"milestone\": \"v1\"}" >in &&
@@ -458,6 +467,14 @@ test_expect_success '5xx and a dropped connection are retried for a read' '
 	grep "retrying" err
 '
 
+test_expect_success 'a reply slower than ROADMAP_HTTP_TIMEOUT_S is retried' '
+	fakegh_ctl fault "{\"kind\": \"slow\", \"seconds\": 3, \"path\": \"^/repos/o/r/issues/1\"}" >/dev/null &&
+	log_clear &&
+	ROADMAP_HTTP_TIMEOUT_S=1 gh get 1 >out 2>err &&
+	test "$(field 1 key out)" = 1 &&
+	grep "GET /repos/o/r/issues/1: Operation timed out after .*; retrying in 20 ms" err
+'
+
 test_expect_success 'a 5xx that does not go away fails after 5 tries' '
 	fakegh_ctl fault "{\"kind\": \"status\", \"status\": 503, \"times\": 9, \"path\": \"^/repos/o/r/issues/1\"}" >/dev/null &&
 	log_clear &&
@@ -530,6 +547,16 @@ test_expect_success 'http:// only to loopback; a redirect to another host is not
 	log_clear &&
 	test_expect_code 3 gh get 1 2>err &&
 	grep "GET /repos/o/r/issues/1: a redirect to another host: not followed" err &&
+	log_lines >log &&
+	test_line_count = 1 log
+'
+
+test_expect_success 'a Link to another host is not followed' '
+	fakegh_ctl fault "{\"kind\": \"status\", \"status\": 200, \"body\": [{\"number\": 1, \"title\": \"t\", \"state\": \"open\", \"updated_at\": \"2024-01-01T00:00:01Z\"}], \"headers\": {\"Link\": \"<http://example.com/repositories/1/issues?page=2>; rel=\\\"next\\\"\"}}" >/dev/null &&
+	log_clear &&
+	test_expect_code 3 gh fetch --cursor 2024-01-01T00:00:00Z >out 2>err &&
+	grep "^{.*\"key\":\"1\"" out &&
+	grep "GET /repositories/1/issues: not on the remote.s host: not followed" err &&
 	log_lines >log &&
 	test_line_count = 1 log
 '
