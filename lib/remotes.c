@@ -5,12 +5,10 @@
 #include <string.h>
 
 #include "dirremote.h"
+#include "github.h"
 #include "remotes.h"
 #include "run.h"
 #include "xalloc.h"
-
-/* until lib/github.c lands: a weak symbol (TODO: include github.h) */
-int github_open(struct remote *r, struct strbuf *err) __attribute__((weak));
 
 static char *config(const char *gitdir, const char *name, const char *var)
 {
@@ -43,7 +41,7 @@ int remote_open(struct remote *r, const char *gitdir, const char *workdir, const
 	}
 	if (!r->kind)
 		r->kind = xstrdup(strstr(r->url, "://") ? "github" : "dir");
-	if (!strcmp(r->kind, "github") && github_open)
+	if (!strcmp(r->kind, "github"))
 		return github_open(r, err);
 	if (!strcmp(r->kind, "dir"))
 		return dirremote_open(r, workdir, err);

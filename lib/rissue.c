@@ -28,7 +28,8 @@ void rlist_canon(struct rlist *l)
 {
 	size_t i, n = 0;
 
-	qsort(l->v, l->nr, sizeof(*l->v), casecmp);
+	if (l->nr > 1)	/* an empty list has no array: qsort(NULL) is undefined */
+		qsort(l->v, l->nr, sizeof(*l->v), casecmp);
 	for (i = 0; i < l->nr; i++) {
 		if (n && !strcasecmp(l->v[n - 1], l->v[i]))
 			free(l->v[i]);

@@ -25,7 +25,7 @@ LAYERS = [
     ('repository', 'run repo packidx odb catfile gitindex blob libgit'),
     ('parsing', 'issue issue_path record compare output yamlquote frontmatter rissue rfile syncconflict'),
     ('storage', 'index index_read index_stats syncdb'),
-    ('remotes', 'remote http github dirremote remotes'),
+    ('remotes', 'remote http github_issue github dirremote remotes'),
     ('operations', 'actions treewalk refreshstats postings readahead gitactions apply overlay_sparse '
                    'refresh heal overlay overlay_encode watch watchd ids query diff check check_dups fsck merge '
                    'layout write change newissue edit baseline syncmerge syncctx syncjournal syncissue sync'),

@@ -198,7 +198,7 @@ static int walk_scalar(const char *key, size_t keylen, const struct node *val, v
 	CHECK(val->type == s->type[i] && val->text == s->text[i] && val->len == s->len[i]);
 	scalar_resolve(val, &w->num);
 	strbuf_reset(&w->json);
-	json_string(&w->json, key, keylen);
+	out_json_string(&w->json, key, keylen);
 	CHECK(json_valid(w->json.buf, w->json.len));
 	return i == w->stop_at ? 42 : 0;
 }
@@ -270,7 +270,7 @@ static void check_issue(const struct record *r, const char *rec, size_t reclen)
 
 	/* the JSON of roadmap-list --json: all of it, valid */
 	p = r->nodes;
-	ret = json_node(&json, &p, r->end);
+	ret = out_json_node(&json, &p, r->end);
 	CHECK(!ret && p == r->end);
 	CHECK(json.len >= 2 && json.buf[0] == '{' && json.buf[json.len - 1] == '}');
 	CHECK(json_valid(json.buf, json.len));
@@ -322,7 +322,7 @@ static void check_error(const char *err, size_t len, const char *buf, size_t buf
 	(void)count_lines;
 #endif
 	CHECK(i + 1 < len && err[i] == ' ' && err[i + 1] != ' ');
-	json_string(&json, err, len);
+	out_json_string(&json, err, len);
 	CHECK(json_valid(json.buf, json.len));
 	strbuf_release(&json);
 }

@@ -5,8 +5,8 @@
  * The index is a cache that may be corrupt on disk, so the input is any
  * bytes. When record_decode() accepts them, every walker must stay inside
  * them, make progress and end: node_next() over the flat stream,
- * node_skip() from the start, record_foreach_scalar() and json_node(); and
- * what json_node() calls success must be valid JSON. A broken invariant
+ * node_skip() from the start, record_foreach_scalar() and out_json_node(); and
+ * what out_json_node() calls success must be valid JSON. A broken invariant
  * abort()s; a read out of bounds is ASan's to report, an endless loop
  * libFuzzer's (-timeout).
  */
@@ -45,10 +45,10 @@ static int visit(const char *key, size_t keylen, const struct node *val, void *d
 	if (t == SCALAR_INT || t == SCALAR_FLOAT)
 		CHECK(json_valid_number(b->num.buf, b->num.len));
 	strbuf_reset(&b->json);
-	json_string(&b->json, key, keylen);
+	out_json_string(&b->json, key, keylen);
 	CHECK(json_valid(b->json.buf, b->json.len));
 	strbuf_reset(&b->json);
-	json_string(&b->json, val->text, val->len);
+	out_json_string(&b->json, val->text, val->len);
 	CHECK(json_valid(b->json.buf, b->json.len));
 	return 0;
 }
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case RECORD_INVALID:
 		CHECK(r.err == (const char *)data + 1 && r.errlen == size - 1);
-		json_string(&json, r.err, r.errlen);
+		out_json_string(&json, r.err, r.errlen);
 		CHECK(json_valid(json.buf, json.len));
 		goto out;
 	case RECORD_NOTISSUE:
@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the JSON of roadmap-list --json; on success, valid JSON */
 	p = r.nodes;
-	if (!json_node(&json, &p, end)) {
+	if (!out_json_node(&json, &p, end)) {
 		CHECK(p > r.nodes && p <= end);
 		CHECK(json_valid(json.buf, json.len));
 	}
