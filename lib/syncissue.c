@@ -291,6 +291,13 @@ void do_unlinked(struct ctx *c, const char *id, const char *path)
 		report(c, "INITIAL", id, key.buf, 0);
 		if (c->o->dry_run)
 			goto out;
+		/*
+		 * made from this file: what the remote issue lacks (a close
+		 * sent after the create that never came) is this side's change
+		 */
+		if (baseline_get(&c->b, id, &out) == 1 && fetched(c, key.buf, &out) == 0)
+			baseline_set(&c->b, id, &out);
+		rissue_release(&out);
 		goto link;
 	}
 	strbuf_addf(&full, "%s%s", c->p.workdir, path);
@@ -333,7 +340,9 @@ link:
 		failed(c, id, "cannot write remote_ids into %s", path);
 		goto out;
 	}
-	if (out.key)
+	if (out.key && rissue_diff(&out, &ours, c->m.fields))	/* it lacks some: the next sync sends them */
+		baseline_set(&c->b, id, &out);
+	else if (out.key)
 		agree(c, id, key.buf, path, &out);
 	else
 		do_linked(c, id, path, key.buf);	/* no base: what both hold alike agrees */

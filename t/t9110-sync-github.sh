@@ -157,25 +157,30 @@ test_expect_success 'SIGKILL at every step of a 200-issue push, and the fake dyi
 	git init -q c && (
 		cd c && test_commit init && make_issues 200 20000000 &&
 		git config roadmap.remote.gh.url "$FAKEGH_URL/repos/o/r" &&
-		sed -i "s/^assignee: .*//" .roadmap/issues/backlog/*.md && git commit -qam "no assignees" &&
-		step=1 runs=0 &&
-		while :
-		do
-			runs=$((runs + 1)) &&
-			ROADMAP_TEST_SYNC_CRASH_AT=$step roadmap-sync gh -q 2>/dev/null
-			rc=$?
-			test $rc = 0 && break
-			test $rc = 137 || { echo "exit $rc at step $step, run $runs"; exit 1; }
-			step=$((step % 7 + 1))
-			test $runs -lt 2000 || exit 1
-			if test $runs = 50
-			then
-				roadmap-new --title "Lost reply" >../lost &&
-				fakegh_ctl fault "{\"kind\": \"die_after_apply\", \"method\": \"POST\"}" >/dev/null
-			fi
-		done &&
-		echo "runs: $runs"
+		sed -i "s/^assignee: .*//" .roadmap/issues/backlog/*.md && git commit -qam "no assignees"
 	) &&
+	step=1 runs=0 died=0 &&
+	while :
+	do
+		runs=$((runs + 1)) &&
+		(cd c && ROADMAP_TEST_SYNC_CRASH_AT=$step roadmap-sync gh -q 2>/dev/null)
+		rc=$?
+		test $rc = 0 && break
+		if test $rc = 128 && ! fakegh_alive
+		then
+			died=$((died + 1)) && fakegh_restart || exit 1
+		else
+			test $rc = 137 || { echo "exit $rc at step $step, run $runs"; exit 1; }
+		fi
+		step=$((step % 7 + 1))
+		test $runs -lt 2000 || exit 1
+		if test $runs = 50
+		then
+			(cd c && roadmap-new --title "Lost reply" >../lost) &&
+			fakegh_ctl fault "{\"kind\": \"die_after_apply\", \"method\": \"POST\"}" >/dev/null
+		fi
+	done &&
+	echo "runs: $runs, the fake died $died times" && test $died = 1 &&
 	fakegh_alive || fakegh_restart &&
 	(cd c && roadmap-sync gh -q && roadmap-sync gh --json >../r6) &&
 	test "$(report r6 created_there)" = 0 && test "$(report r6 failed)" = 0 &&
