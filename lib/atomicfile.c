@@ -59,6 +59,27 @@ static void remove_stale(const char *dir, const char *base)
 	closedir(d);
 }
 
+static int deferred;
+
+void atomicfile_defer(void)
+{
+	deferred = 1;
+}
+
+int atomicfile_flush(const char *path)
+{
+	int fd, ret = 0;
+
+	if (!deferred)
+		return 0;
+	deferred = 0;
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || syncfs(fd) < 0)
+		ret = error_errno("cannot sync the files written under '%s'", path);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
 static int replace_or_create(const char *path, const void *buf, size_t len, mode_t mode, int create)
 {
 	struct strbuf dir = STRBUF_INIT, tmp = STRBUF_INIT, proc = STRBUF_INIT;
@@ -71,7 +92,8 @@ static int replace_or_create(const char *path, const void *buf, size_t len, mode
 		strbuf_addch(&dir, slash ? '/' : '.');
 	if (!create && !stat(path, &st))
 		mode = st.st_mode & 07777;
-	remove_stale(dir.buf, base);
+	if (!create)	/* a create never names a temporary file (but without O_TMPFILE) */
+		remove_stale(dir.buf, base);
 	strbuf_addf(&tmp, "%s/.%s" TMP_TAG "%ld", dir.buf, base, (long)getpid());
 	fd = open(dir.buf, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
 	if (fd < 0) {
@@ -83,7 +105,7 @@ static int replace_or_create(const char *path, const void *buf, size_t len, mode
 		error_errno("cannot write '%s'", path);
 		goto out;
 	}
-	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 || (!deferred && fsync(fd) < 0)) {
 		error_errno("cannot write '%s'", path);
 		goto fail;
 	}
@@ -119,7 +141,7 @@ static int replace_or_create(const char *path, const void *buf, size_t len, mode
 	named = 0;
 synced:
 	/* the rename itself must survive a crash */
-	if ((dfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+	if (!deferred && (dfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(dfd);
 		close(dfd);
 	}

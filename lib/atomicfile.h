@@ -25,4 +25,15 @@ int atomicfile_write(const char *path, const void *buf, size_t len, mode_t mode)
 /* Create path with buf[0..len), all at once; refused (errno EEXIST, reported) when it exists. */
 int atomicfile_create(const char *path, const void *buf, size_t len, mode_t mode);
 
+/*
+ * Many files at once (a sync pulling thousands): atomicfile_defer()
+ * makes the writes that follow skip their fsyncs, and atomicfile_flush()
+ * syncs the filesystem holding path once (syncfs) and ends that. Each
+ * file is still replaced whole or not at all for any process that dies;
+ * what flush adds is the durability across a power loss, which the
+ * caller must have before it records that the files were written.
+ */
+void atomicfile_defer(void);
+int atomicfile_flush(const char *path);
+
 #endif

@@ -588,6 +588,25 @@ static const char *ref_dir(const struct repo_paths *p, const char *ref)
 	return p->gitdir;
 }
 
+int repo_read_ref(const struct repo_paths *p, const char *ref, char *hex)
+{
+	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
+	int ret;
+
+	strbuf_addf(&path, "%s/%s", ref_dir(p, ref), ref);
+	if (read_line_file(&sb, path.buf) < 0)
+		ret = errno == ENOENT || errno == ENOTDIR ? packed_ref(p, ref, hex) :
+			error_errno("cannot read '%s'", path.buf);
+	else if (!is_hex_oid(sb.buf, sb.len))
+		ret = error("cannot parse '%s'", path.buf);
+	else
+		memcpy(hex, sb.buf, OID_HEX), ret = 0;
+	hex[OID_HEX] = '\0';
+	strbuf_release(&sb);
+	strbuf_release(&path);
+	return ret;
+}
+
 int repo_read_head(const struct repo_paths *p, char *hex, int *detached)
 {
 	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT, ref = STRBUF_INIT;

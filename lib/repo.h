@@ -59,6 +59,8 @@ void repo_replace_list(const struct repo_paths *p, struct strbuf *out);
  * unborn (hex is all zeros), or -1 when it cannot be read (reported).
  * *detached is set when HEAD is not a symbolic ref.
  */
+/* A ref that is no symbolic ref (loose or packed): 0 with its hex, 1 when absent, -1 after an error. */
+int repo_read_ref(const struct repo_paths *p, const char *ref, char *hex);
 int repo_read_head(const struct repo_paths *p, char *hex, int *detached);
 
 /*

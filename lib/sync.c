@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "change.h"
 #include "frontmatter.h"
-#include "libgit.h"
 #include "remotes.h"
 #include "run.h"
 #include "syncconflict.h"
@@ -62,8 +62,7 @@ static int setup(struct ctx *c, const char *name, int need_remote)
 	if (!c->p.workdir)
 		return error("roadmap-sync needs a work tree");
 	if (index_open(&c->ix, &c->p) < 0 || layout_read(&c->l, &c->p) < 0 ||
-	    libgit_open(&c->repo, &c->p) < 0 || sync_map_read(&c->m, &c->p, name, &c->l) < 0 ||
-	    baseline_open(&c->b, c->repo, name) < 0 || syncdb_open(&c->db, c->p.commondir) < 0)
+	    sync_map_read(&c->m, &c->p, name, &c->l) < 0 || baseline_open(&c->b, &c->p, name) < 0 || syncdb_open(&c->db, c->p.commondir) < 0)
 		return -1;
 	if (need_remote && remote_open(&c->r, c->p.gitdir, c->p.workdir, name, &err) < 0) {
 		error("%s", err.buf);
@@ -93,8 +92,6 @@ static void teardown(struct ctx *c)
 	baseline_release(&c->b);
 	sync_map_release(&c->m);
 	syncdb_close(c->db);
-	if (c->repo)
-		git_repository_free(c->repo);
 	layout_release(&c->l);
 	if (c->ix)
 		index_close(c->ix);
@@ -202,7 +199,8 @@ static int finish(struct ctx *c)
 	int rc, ret = 0;
 
 	strbuf_addf(&msg, "roadmap-sync %s: %zu issues agreed\n", c->name, c->nagreed);
-	rc = baseline_commit(&c->b, msg.buf);
+	/* the files written are on disk before the baseline says they agree */
+	rc = atomicfile_flush(c->p.workdir) < 0 ? -1 : baseline_commit(&c->b, msg.buf);
 	sync_crash_point("moved the baseline");
 	if (rc) {
 		ret = error("%s: %s", c->name, rc > 0 ?
@@ -315,6 +313,7 @@ int sync_run(const struct sync_opts *o)
 		goto done;
 	if (local_issues(&c) < 0)
 		goto done;
+	atomicfile_defer();	/* one syncfs before the baseline moves, not two fsyncs a file */
 	for (i = 0; i < c.a.nr && !c.fatal; i++) {
 		struct strbuf key = STRBUF_INIT;
 		struct record rec;

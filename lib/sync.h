@@ -9,7 +9,7 @@
  * sync.h - roadmap-fetch, roadmap-sync and roadmap-merge-base: the issue
  * files kept in step with a remote tracker, three ways. Calls remotes,
  * syncdb, baseline, syncmerge, rfile, query, change, newissue, write,
- * layout, libgit.
+ * layout, atomicfile (no libgit2: the baseline is read in-process, written by git).
  *
  * Per remote: the baseline (baseline.h) holds each issue as both sides
  * last agreed; sync.mdb (syncdb.h) holds the state, the fetch cursor and

@@ -27,7 +27,6 @@ struct ctx {
 	struct repo_paths p;
 	struct index *ix;
 	struct layout l;
-	git_repository *repo;
 	struct syncdb *db;
 	struct remote r;
 	struct baseline b;
