@@ -59,7 +59,7 @@ static void remove_stale(const char *dir, const char *base)
 	closedir(d);
 }
 
-static int deferred;
+static int deferred, written;
 
 void atomicfile_defer(void)
 {
@@ -70,9 +70,11 @@ int atomicfile_flush(const char *path)
 {
 	int fd, ret = 0;
 
-	if (!deferred)
+	if (!deferred || !written) {
+		deferred = written = 0;
 		return 0;
-	deferred = 0;
+	}
+	deferred = written = 0;
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || syncfs(fd) < 0)
 		ret = error_errno("cannot sync the files written under '%s'", path);
 	if (fd >= 0)
@@ -105,6 +107,7 @@ static int replace_or_create(const char *path, const void *buf, size_t len, mode
 		error_errno("cannot write '%s'", path);
 		goto out;
 	}
+	written |= deferred;
 	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 || (!deferred && fsync(fd) < 0)) {
 		error_errno("cannot write '%s'", path);
 		goto fail;

@@ -92,6 +92,7 @@ int layout_read(struct layout *l, const struct repo_paths *p)
 
 	memset(l, 0, sizeof(*l));
 	git_capture(&out, p, argv);	/* exit 1: no roadmap.* at all */
+	l->config = xmemdupz(out.buf, out.len);
 	for (line = out.buf; line < out.buf + out.len; line = nl + 1) {
 		char *sp, *val;
 		if (!(nl = strchr(line, '\n')))
@@ -148,6 +149,7 @@ void layout_release(struct layout *l)
 {
 	size_t i;
 
+	free(l->config);
 	for (i = 0; i < l->nroots; i++)
 		free(l->roots[i]);
 	for (i = 0; i < l->nstates; i++) {

@@ -30,6 +30,7 @@ struct layout {
 	size_t nstates;
 	char *closed;		/* roadmap.closedStatus, or the layout's */
 	char *prefix;		/* Backlog.md's task prefix ("task") */
+	char *config;		/* every roadmap.* variable, "<name> <value>" lines (git config --get-regexp) */
 };
 
 /* Returns 0, or -1 after an error (an unknown roadmap.layout). */

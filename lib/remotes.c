@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dirremote.h"
 #include "github.h"
@@ -10,31 +11,31 @@
 #include "run.h"
 #include "xalloc.h"
 
-static char *config(const char *gitdir, const char *name, const char *var)
+char *remote_config_get(const char *config, const char *name, const char *var)
 {
-	struct strbuf key = STRBUF_INIT, out = STRBUF_INIT;
-	char *argv[] = { "git", "config", "--get", NULL, NULL };
+	struct strbuf key = STRBUF_INIT;
+	const char *line, *next;
+	char *val = NULL;
 
-	strbuf_addf(&key, "roadmap.remote.%s.%s", name, var);
-	argv[3] = key.buf;
-	if (run_git(&out, gitdir, argv) || !out.len) {
-		strbuf_release(&key);
-		strbuf_release(&out);
-		return NULL;
+	/* git prints the section and variable in lower case, the subsection as written */
+	strbuf_addf(&key, "roadmap.remote.%s.%s ", name, var);
+	for (line = config; *line && !val; line = next) {
+		const char *eol = strchrnul(line, '\n');
+		next = *eol ? eol + 1 : eol;
+		if ((size_t)(eol - line) >= key.len && !strncmp(line, key.buf, key.len))
+			val = xmemdupz(line + key.len, eol - line - key.len);
 	}
-	if (out.buf[out.len - 1] == '\n')
-		strbuf_setlen(&out, out.len - 1);
 	strbuf_release(&key);
-	return strbuf_detach(&out, NULL);
+	return val;
 }
 
-int remote_open(struct remote *r, const char *gitdir, const char *workdir, const char *name,
+int remote_open(struct remote *r, const char *config, const char *workdir, const char *name,
 		struct strbuf *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->name = xstrdup(name);
-	r->url = config(gitdir, name, "url");
-	r->kind = config(gitdir, name, "kind");
+	r->url = remote_config_get(config, name, "url");
+	r->kind = remote_config_get(config, name, "kind");
 	if (!r->url) {
 		strbuf_addf(err, "no remote '%s' (git config roadmap.remote.%s.url)", name, name);
 		return -1;

@@ -10,11 +10,17 @@
  */
 
 /*
- * Open the remote `name` of the repository (gitdir) from git config (a
- * dir remote's relative path is the work tree's). Returns 0, or -1 with
- * the reason in err.
+ * One variable of remote `name` (a copy), or NULL, from config: git config
+ * --get-regexp's "<name> <value>" lines of roadmap.* (layout.h's).
  */
-int remote_open(struct remote *r, const char *gitdir, const char *workdir, const char *name,
+char *remote_config_get(const char *config, const char *name, const char *var);
+
+/*
+ * Open the remote `name` from config (as above; a dir remote's
+ * relative path is the work tree's). Returns 0, or -1 with the reason in
+ * err.
+ */
+int remote_open(struct remote *r, const char *config, const char *workdir, const char *name,
 		struct strbuf *err);
 void remote_close(struct remote *r);
 

@@ -62,9 +62,11 @@ static int setup(struct ctx *c, const char *name, int need_remote)
 	if (!c->p.workdir)
 		return error("roadmap-sync needs a work tree");
 	if (index_open(&c->ix, &c->p) < 0 || layout_read(&c->l, &c->p) < 0 ||
-	    sync_map_read(&c->m, &c->p, name, &c->l) < 0 || baseline_open(&c->b, &c->p, name) < 0 || syncdb_open(&c->db, c->p.commondir) < 0)
+	    baseline_open(&c->b, &c->p, name) < 0 || syncdb_open(&c->db, c->p.commondir) < 0)
 		return -1;
-	if (need_remote && remote_open(&c->r, c->p.gitdir, c->p.workdir, name, &err) < 0) {
+	/* the remote's settings are in the roadmap.* config the layout read */
+	sync_map_read(&c->m, c->l.config, name, &c->l);
+	if (need_remote && remote_open(&c->r, c->l.config, c->p.workdir, name, &err) < 0) {
 		error("%s", err.buf);
 		strbuf_release(&err);
 		return -1;

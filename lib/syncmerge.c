@@ -7,9 +7,7 @@
 
 #include "layout.h"
 #include "merge.h"
-#include "repo.h"
 #include "rfile.h"
-#include "run.h"
 #include "syncmerge.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -40,24 +38,19 @@ static void map_add(struct rfile_map *m, const char *entry, size_t len)
 	free(e);
 }
 
-int sync_map_read(struct sync_map *m, const struct repo_paths *p, const char *name,
-		  const struct layout *l)
+int sync_map_read(struct sync_map *m, const char *config, const char *name, const struct layout *l)
 {
-	struct strbuf out = STRBUF_INIT, re = STRBUF_INIT;
-	char *argv[] = { "git", "config", "--get-regexp", NULL, NULL };
+	struct strbuf prefix = STRBUF_INIT;
 	const char *line, *next;
-	size_t plen;
 
 	memset(m, 0, sizeof(*m));
 	m->fields = RF_ALL;
-	strbuf_addf(&re, "^roadmap\\.remote\\.%s\\.", name);
-	argv[3] = re.buf;
-	run_git(&out, p->gitdir, argv);	/* no such key: exit 1, no output */
-	plen = strlen("roadmap.remote.") + strlen(name) + 1;
-	for (line = out.buf; *line; line = next) {
-		const char *eol = strchrnul(line, '\n'), *var = line + plen, *val = strchr(var, ' ');
+	strbuf_addf(&prefix, "roadmap.remote.%s.", name);
+	for (line = config; *line; line = next) {
+		const char *eol = strchrnul(line, '\n'), *var = line + prefix.len, *val;
 		next = *eol ? eol + 1 : eol;
-		if (!val || val > eol)
+		if ((size_t)(eol - line) <= prefix.len || strncmp(line, prefix.buf, prefix.len) ||
+		    !(val = memchr(var, ' ', eol - var)))
 			continue;
 		val++;
 		if (!strncmp(var, "statusmap ", 10)) {
@@ -88,8 +81,7 @@ int sync_map_read(struct sync_map *m, const struct repo_paths *p, const char *na
 	if (!m->map.open_status)
 		m->map.open_status = xstrdup(l->kind == LAYOUT_BACKLOG ? "To Do" : "todo");
 	m->map.closed_status = xstrdup(l->closed);
-	strbuf_release(&out);
-	strbuf_release(&re);
+	strbuf_release(&prefix);
 	return 0;
 }
 

@@ -11,7 +11,7 @@
  * syncmerge.h - one issue between its file and a remote: the file's
  * synced fields projected to canonical form, canonical fields written
  * back into the file, and the three-way merge of the two. Calls rfile,
- * merge, layout, run (git config), rissue.
+ * merge, layout, rissue.
  *
  * The merge is roadmap-merge-file's (merge.h) on the file with the base's
  * and the remote's fields written into it, so `roadmap-merge-base` and
@@ -26,9 +26,8 @@ struct sync_map {
 	unsigned fields;	/* the RF_* that sync (.fields) */
 };
 
-/* Read remote `name`'s maps from git config. Returns 0 or -1 (reported). */
-int sync_map_read(struct sync_map *m, const struct repo_paths *p, const char *name,
-		  const struct layout *l);
+/* Read remote `name`'s maps from its config (remotes.h remote_config()). Returns 0. */
+int sync_map_read(struct sync_map *m, const char *config, const char *name, const struct layout *l);
 void sync_map_release(struct sync_map *m);
 
 struct sync_merge {
