@@ -390,7 +390,7 @@ static int candidates(struct num_list *out, struct query *q, struct index *ix, M
 /* Consider one issue file with record rec; add it to the answer when it matches. */
 static void consider(struct answer *a, const struct query *q, const char *path, size_t plen,
 		     const char *recbuf, size_t reclen, const char *roots, size_t rootslen,
-		     int count_invalid, int proven)
+		     int count_invalid, int proven, const unsigned char *oid)
 {
 	struct record rec;
 	struct result r;
@@ -427,6 +427,9 @@ static void consider(struct answer *a, const struct query *q, const char *path, 
 	}
 	r.at_rec = a->arena.len;
 	strbuf_add(&a->arena, recbuf, reclen);
+	r.has_oid = !!oid;
+	if (oid)
+		memcpy(r.oid, oid, OID_RAW);
 	ALLOC_GROW(a->r, a->nr + 1, a->alloc);
 	a->r[a->nr++] = r;
 }
@@ -461,7 +464,7 @@ static int consider_num(struct answer *a, const struct query *q, struct index *i
 		return rc == MDB_NOTFOUND ? 0 : rc;
 	if (ov && overlay_find(ov, path, plen))
 		return 0;
-	consider(a, q, path, plen, rec, reclen, roots, rootslen, 0, proven);
+	consider(a, q, path, plen, rec, reclen, roots, rootslen, 0, proven, NULL);
 	return 0;
 }
 
@@ -481,7 +484,7 @@ static int consider_row(uint32_t num, const char *path, size_t plen,
 
 	if (sc->ov && overlay_find(sc->ov, path, plen))
 		return 0;
-	consider(sc->a, sc->q, path, plen, rec, reclen, sc->roots, sc->rootslen, 0, 0);
+	consider(sc->a, sc->q, path, plen, rec, reclen, sc->roots, sc->rootslen, 0, 0, NULL);
 	return 0;
 }
 
@@ -608,7 +611,7 @@ static int collect(struct answer *a, const struct query *q, struct index *ix, MD
 	for (i = 0; ov && i < ov->nr; i++)
 		if (!ov->files[i].deleted)
 			consider(a, q, ov->files[i].path, strlen(ov->files[i].path), ov->files[i].rec,
-				 ov->files[i].reclen, roots, rootslen, 1, 0);
+				 ov->files[i].reclen, roots, rootslen, 1, 0, ov->files[i].oid);
 	return 0;
 }
 

@@ -60,6 +60,9 @@ struct result {
 	const char *root;	/* points into the roots list */
 	size_t rootlen;
 	size_t at, at_id, at_rec;	/* where path, id and rec are in the arena */
+	/* the working file's blob id, when the overlay read it (a file HEAD's rows answer has none) */
+	unsigned char oid[OID_RAW];
+	int has_oid;
 };
 
 struct answer {

@@ -156,6 +156,7 @@ out:
 /* Every local issue, and the keys they link to. */
 static int local_issues(struct ctx *c)
 {
+	MDB_txn *txn;
 	struct query q;
 	struct strbuf rk = STRBUF_INIT, buf = STRBUF_INIT, err = STRBUF_INIT;
 	size_t i;
@@ -168,6 +169,18 @@ static int local_issues(struct ctx *c)
 	query_release(&q);
 	if (ret < 0)
 		return error("cannot read the issues from the index");
+	/* a file the overlay did not read is HEAD's: its blob id from HEAD's row */
+	if (index_begin(c->ix, &txn, 0) == 0) {
+		for (i = 0; i < c->a.nr; i++) {
+			struct result *r = &c->a.r[i];
+			struct file_row row;
+			if (!r->has_oid && !index_get_file(txn, c->ix, r->path, strlen(r->path), &row)) {
+				memcpy(r->oid, row.oid, OID_RAW);
+				r->has_oid = 1;
+			}
+		}
+		index_end(txn);
+	}
 	strbuf_addf(&rk, "remote_ids.%s", c->name);
 	for (i = 0; i < c->a.nr; i++) {
 		struct record rec;
@@ -214,7 +227,7 @@ static int finish(struct ctx *c)
 		return -1;
 	for (i = 0; !rc && i < c->nagreed; i++) {
 		struct agreed *a = &c->agreed[i];
-		if (file_row(c, a->path, a->key, NULL, 0, &row) == 0) {
+		if (file_row(c, a->path, a->key, &row) == 0) {
 			strbuf_reset(&k);
 			strbuf_addf(&k, "l/%s", a->id);
 			syncdb_put(c->db, c->name, k.buf, row.buf, row.len);
@@ -330,7 +343,7 @@ int sync_run(const struct sync_opts *o)
 		if (record_decode(&rec, r->rec, r->reclen) == 0)
 			k = rfile_record_field(&rec, key.buf);
 		if (k)
-			do_linked(&c, r->id, r->path, k);
+			do_linked(&c, r->id, r->path, k, r->has_oid ? r->oid : NULL);
 		else
 			do_unlinked(&c, r->id, r->path);
 		free(k);

@@ -61,11 +61,12 @@ int journal_done(struct ctx *c, const char *seq, const struct rissue *out, const
 int resume(struct ctx *c);
 int fetch(struct ctx *c);
 
-int file_row(struct ctx *c, const char *path, const char *key, const char *buf, size_t len,
-	     struct strbuf *row);
+int file_row_text(struct strbuf *row, const unsigned char *oid, const char *key, const char *path);
+int file_row(struct ctx *c, const char *path, const char *key, struct strbuf *row);
 void agree(struct ctx *c, const char *id, const char *key, const char *path,
 	   const struct rissue *remote);
-void do_linked(struct ctx *c, const char *id, const char *path, const char *key);
+void do_linked(struct ctx *c, const char *id, const char *path, const char *key,
+	       const unsigned char *oid);
 void do_unlinked(struct ctx *c, const char *id, const char *path);
 void do_new_remote(struct ctx *c, const char *key);
 int cmp_str(const void *a, const void *b);

@@ -23,34 +23,32 @@
 
 /* ---- the local side ---- */
 
-/* A file's stat data and blob id, as an l/ row records them: "<oid> <mtime> <ctime> <size> <ino> <key>\t<path>". */
-int file_row(struct ctx *c, const char *path, const char *key, const char *buf, size_t len,
-		    struct strbuf *row)
+/* An l/ row: "<blob id> <key>\t<path>"; returns whether oid was known. */
+int file_row_text(struct strbuf *row, const unsigned char *oid, const char *key, const char *path)
+{
+	char hex[OID_HEX + 1];
+
+	strbuf_reset(row);
+	if (!oid)
+		return 0;
+	oid_to_hex(hex, oid);
+	strbuf_addf(row, "%s %s\t%s", hex, key, path);
+	return 1;
+}
+
+/* The l/ row of the file as it is now (read and hashed). Returns 0 or -1. */
+int file_row(struct ctx *c, const char *path, const char *key, struct strbuf *row)
 {
 	struct strbuf full = STRBUF_INIT, data = STRBUF_INIT;
 	unsigned char oid[OID_RAW];
-	char hex[OID_HEX + 1];
-	struct stat st;
 	int ret = -1;
 
 	strbuf_addf(&full, "%s%s", c->p.workdir, path);
-	if (stat(full.buf, &st))
-		goto out;
-	if (!buf) {
-		if (strbuf_read_file(&data, full.buf, 0) < 0)
-			goto out;
-		buf = data.buf;
-		len = data.len;
+	if (strbuf_read_file(&data, full.buf, 0) >= 0) {
+		git_blob_oid(oid, data.buf, data.len);
+		file_row_text(row, oid, key, path);
+		ret = 0;
 	}
-	git_blob_oid(oid, buf, len);
-	oid_to_hex(hex, oid);
-	strbuf_reset(row);
-	strbuf_addf(row, "%s %lld %lld %llu %llu %s\t%s", hex,
-		    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-		    (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec,
-		    (unsigned long long)st.st_size, (unsigned long long)st.st_ino, key, path);
-	ret = 0;
-out:
 	strbuf_release(&full);
 	strbuf_release(&data);
 	return ret;
@@ -147,7 +145,8 @@ static void prefer(struct rissue *base, const struct rissue *ours, const struct 
 	rissue_take(base, side == SYNC_OURS ? theirs : ours, fields);
 }
 
-void do_linked(struct ctx *c, const char *id, const char *path0, const char *key)
+void do_linked(struct ctx *c, const char *id, const char *path0, const char *key,
+	       const unsigned char *oid)
 {
 	struct strbuf full = STRBUF_INIT, buf = STRBUF_INIT, row = STRBUF_INIT, now = STRBUF_INIT;
 	struct strbuf err = STRBUF_INIT, key2 = STRBUF_INIT;
@@ -155,7 +154,6 @@ void do_linked(struct ctx *c, const char *id, const char *path0, const char *key
 	struct sync_merge sm;
 	char *path = xstrdup(path0);
 	int have_row, changed_remote, hb, rc;
-	size_t tab;
 
 	rissue_init(&theirs);
 	rissue_init(&base);
@@ -168,27 +166,20 @@ void do_linked(struct ctx *c, const char *id, const char *path0, const char *key
 	have_row = !db_get(c, "l/", id, &row);
 	changed_remote = !db_get(c, "c/", key, &now);
 	syncdb_abort(c->db);
-	/* unchanged on both sides since they last agreed: not even read */
-	if (have_row && !changed_remote && (tab = strcspn(row.buf, "\t")) < row.len &&
-	    !strcmp(row.buf + tab + 1, path) && !file_row(c, path, key, "", 0, &now)) {
-		size_t t2 = strcspn(now.buf, "\t");
-		/* the stat data (all but the oid, which was not computed) and the key match */
-		if (t2 == tab && !memcmp(row.buf + OID_HEX, now.buf + OID_HEX, tab - OID_HEX)) {
-			c->unchanged++;
-			report(c, "NO_CHANGE", id, key, 0);
-			goto out;
-		}
+	/*
+	 * unchanged on both sides since they last agreed: the file's blob id
+	 * (the index knows it) is the one recorded, and nothing was fetched
+	 * for it: not even read
+	 */
+	if (have_row && !changed_remote && file_row_text(&now, oid, key, path) &&
+	    !strcmp(row.buf, now.buf)) {
+		c->unchanged++;
+		report(c, "NO_CHANGE", id, key, 0);
+		goto out;
 	}
 	strbuf_addf(&full, "%s%s", c->p.workdir, path);
 	if (strbuf_read_file(&buf, full.buf, 0) < 0) {
 		failed(c, id, "cannot read %s", path);
-		goto out;
-	}
-	if (have_row && !changed_remote && !file_row(c, path, key, buf.buf, buf.len, &now) &&
-	    !memcmp(row.buf, now.buf, OID_HEX)) {
-		c->unchanged++;	/* touched, not changed: only its stat data is new */
-		report(c, "NO_CHANGE", id, key, 0);
-		agree(c, id, key, path, NULL);
 		goto out;
 	}
 	if ((rc = fetched(c, key, &theirs)) < 0)
@@ -345,7 +336,7 @@ link:
 	else if (out.key)
 		agree(c, id, key.buf, path, &out);
 	else
-		do_linked(c, id, path, key.buf);	/* no base: what both hold alike agrees */
+		do_linked(c, id, path, key.buf, NULL);	/* no base: what both hold alike agrees */
 out:
 	write_result_release(&res);
 	rissue_release(&ours);
