@@ -13,6 +13,9 @@
 #                    set, 1 for commands slower than 20 s)
 #   PERF_MAX_RUNS    default 30
 #   PERF_BACKLOG=0   skip the Backlog.md baseline (it needs npm)
+#   PERF_TOOLS       where npm installs Backlog.md (default
+#                    ~/.cache/roadmap-bench: outside the repository, and
+#                    kept by make clean)
 #   PERF_BACKLOG_MAX largest N to run Backlog.md on (default 10000: at
 #                    100,000 one run takes 3 to 5 minutes and 2 GB, and
 #                    evicts the page cache the other rows run in)
@@ -38,6 +41,8 @@ RL=$BIN/roadmap-list
 RF=$BIN/roadmap-refresh
 RS=$BIN/roadmap-show
 BACKLOG_VERSION=1.52.0
+# npm's node_modules for the Backlog.md baseline: outside the repository
+TOOLS=${PERF_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/roadmap-bench}
 
 test $# -gt 0 || { echo "usage: sh t/perf/run.sh N..." >&2; exit 129; }
 for t in hyperfine rg git /usr/bin/time; do
@@ -120,18 +125,18 @@ test -z "$BASEBIN" || echo "A/B: each roadmap row runs again with the binaries o
 # --- Backlog.md CLI (baseline c) -------------------------------------------
 BL=
 if test "${PERF_BACKLOG:-1}" != 0; then
-	BL=$REPOS/.tools/node_modules/.bin/backlog
+	BL=$TOOLS/node_modules/.bin/backlog
 	if ! test -x "$BL" || test "$("$BL" --version 2>/dev/null)" != "$BACKLOG_VERSION"; then
 		if command -v npm >/dev/null 2>&1; then
-			mkdir -p "$REPOS/.tools"
-			npm install --silent --no-audit --no-fund --prefix "$REPOS/.tools" \
-				"backlog.md@$BACKLOG_VERSION" >"$REPOS/.tools/npm.log" 2>&1 </dev/null
+			mkdir -p "$TOOLS"
+			npm install --silent --no-audit --no-fund --prefix "$TOOLS" \
+				"backlog.md@$BACKLOG_VERSION" >"$TOOLS/npm.log" 2>&1 </dev/null
 		fi
 	fi
 	if test -x "$BL" && "$BL" --version >/dev/null 2>&1 </dev/null; then
-		echo "backlog.md: $("$BL" --version)"
+		echo "backlog.md: $("$BL" --version) ($TOOLS)"
 	else
-		echo "backlog.md: cannot be installed or run (npm i backlog.md@$BACKLOG_VERSION failed; see $REPOS/.tools/npm.log): baseline (c) skipped"
+		echo "backlog.md: cannot be installed or run (npm i backlog.md@$BACKLOG_VERSION failed; see $TOOLS/npm.log): baseline (c) skipped"
 		BL=
 	fi
 fi
