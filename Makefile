@@ -120,6 +120,15 @@ all: $(PROGRAMS) $(TEST_PROGRAMS)
 $(PROGRAMS): %: cmd/%.o libroadmap.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< libroadmap.a $(LIBS)
 
+# roadmap-merge-file is git's merge driver: git starts it once per file
+# both branches changed, so its start is most of a merge's time. Linked
+# statically (it needs libyaml and libc only) it starts in ~2 ms instead
+# of ~5 (no ld.so, no relocations); dynamically under a sanitizer, or
+# with MERGE_FILE_STATIC= where there is no static libyaml or libc.
+MERGE_FILE_STATIC = $(if $(SANITIZE),,-static)
+roadmap-merge-file: ALL_LDFLAGS += $(MERGE_FILE_STATIC)
+roadmap-merge-file: LIBS = $(if $(MERGE_FILE_STATIC),-lyaml,$(PKG_LIBS) -lm)
+
 $(TEST_PROGRAMS): %: %.o libroadmap.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< libroadmap.a $(LIBS)
 

@@ -84,18 +84,6 @@ static int hook_skips(const char *hook, int argc, char **argv, const struct repo
 	return strcmp(hook, "post-merge") && strcmp(hook, "post-rewrite");
 }
 
-static uint64_t unknown_files(struct index *ix)
-{
-	MDB_txn *txn;
-	uint64_t n;
-
-	if (index_begin(ix, &txn, 0))
-		return 0;
-	n = index_unknown_count(txn, ix);
-	index_end(txn);
-	return n;
-}
-
 /*
  * Bring the index to HEAD: the cascade's steps that need no libgit2 here,
  * else roadmap-reindex in this process's place (with the same options).
@@ -111,12 +99,16 @@ static int refresh(unsigned flags, char **reindex_argv, int verbose)
 
 	if (repo_find(&paths) < 0 || repo_state_read(&rs, &paths) < 0 || index_open(&ix, &paths) < 0)
 		exit(EXIT_FATAL);
-	step = heal_here(ix, &paths, &rs, flags, &st);
-	if (step < 0)
-		die("cannot refresh the index");
-	/* files indexed as unknown (blobs missing): roadmap-reindex fetches them again */
-	if (step != HEAL_WALK && unknown_files(ix))
+	/*
+	 * Files indexed as unknown (blobs missing) by an earlier refresh:
+	 * run by a person (as roadmap-reindex decides), roadmap-reindex
+	 * fetches them again, and walks too. Files this run finds missing
+	 * were asked for already, and said so: not again.
+	 */
+	if (!getenv("ROADMAP_BY") && index_unknown_files(ix, 0))
 		step = HEAL_WALK;
+	else if ((step = heal_here(ix, &paths, &rs, flags, &st)) < 0)
+		die("cannot refresh the index");
 	if (step == HEAL_WALK) {
 		index_close(ix);
 		repo_state_release(&rs);
@@ -133,6 +125,9 @@ static int refresh(unsigned flags, char **reindex_argv, int verbose)
 		fprintf(stderr, "%s: added 0, modified 0, deleted 0; parsed 0 blobs, reused 0\n",
 			progname);
 	}
+	/* as roadmap-reindex ends: the files indexed as unknown, counted */
+	if (!(flags & REFRESH_QUIET))
+		index_unknown_files(ix, 1);
 	index_close(ix);
 	repo_state_release(&rs);
 	repo_paths_release(&paths);

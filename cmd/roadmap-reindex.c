@@ -43,17 +43,6 @@ static int read_paths(struct strbuf *out, int nul)
 	return ret;
 }
 
-/* Say how many files the index could not read (their blobs are missing). */
-static void warn_unknown(struct index *ix)
-{
-	MDB_txn *txn;
-
-	if (index_begin(ix, &txn, 0))
-		return;
-	index_warn_unknown(txn, ix);
-	index_end(txn);
-}
-
 int main(int argc, char **argv)
 {
 	struct repo_paths paths;
@@ -105,7 +94,7 @@ int main(int argc, char **argv)
 	if (flags & REFRESH_VERBOSE)
 		refresh_report(ix, &st);
 	if (!(flags & REFRESH_QUIET))
-		warn_unknown(ix);
+		index_unknown_files(ix, 1);
 	index_close(ix);
 	repo_state_release(&rs);
 	repo_paths_release(&paths);

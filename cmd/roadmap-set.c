@@ -20,8 +20,7 @@ static const char usage_str[] =
 	"    <key>+=<value>   add to a list field (a single value becomes a list)\n"
 	"    <key>-=<value>   remove from a list field\n"
 	"    --unset <key>    remove the field\n"
-	"    --no-touch       do not set updated / updated_date to now\n"
-	"    --commit         commit the changed files (only them), naming the ids\n"
+	CHANGE_OPTIONS_HELP
 	EXIT_CODES_HELP;
 
 static const struct option longopts[] = {

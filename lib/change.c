@@ -1,6 +1,7 @@
 /*
  * change.c - issues changed by id (see change.h).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,46 @@
 #include "xalloc.h"
 
 const char CHANGE_CLOSED_STATUS[] = "<closed>";
+
+int change_options(struct change *c, const char **reason, int argc, char **argv, const char *usage_str)
+{
+	static const struct option longopts[] = {
+		{ "no-touch", no_argument, NULL, 'n' },
+		{ "commit", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "reason", required_argument, NULL, 'r' },	/* last: only with reason */
+		{ NULL, 0, NULL, 0 }
+	};
+	static const struct option no_reason[] = {
+		{ "no-touch", no_argument, NULL, 'n' },
+		{ "commit", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
+
+	c->touch = 1;
+	c->commit = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", reason ? longopts : no_reason, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			*reason = optarg;
+			break;
+		case 'n':
+			c->touch = 0;
+			break;
+		case 'c':
+			c->commit = 1;
+			break;
+		case 'h':
+			help(usage_str);
+		default:
+			usage_unknown_option(usage_str, argv);
+		}
+	}
+	return optind;
+}
 
 /* The paths of the issues with this id: HEAD's, or the work tree's. */
 static int id_paths(struct index *ix, const struct repo_paths *p, const char *id, int committed,

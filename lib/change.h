@@ -10,8 +10,8 @@
 /*
  * change.h - issues changed by id (roadmap-set, -close, -mv): each id
  * found in the index, its file edited through lib/write, moved where the
- * layout says, and the touched files committed when asked. Calls query,
- * write, layout, run.
+ * layout says, and the touched files committed when asked; their shared
+ * options. Calls query, write, layout, run.
  */
 
 struct index;
@@ -29,6 +29,21 @@ struct change {
 	 */
 	const char *move_to;
 };
+
+/* The lines of -h for the options every writer takes (change_options()'s, and roadmap-set's). */
+#define CHANGE_OPTIONS_HELP \
+	"    --no-touch       do not set updated / updated_date to now\n" \
+	"    --commit         commit the changed files (only them), naming the ids\n"
+
+/*
+ * The command line roadmap-close and roadmap-mv share (roadmap-set's, with
+ * edits among the ids, is its own): --no-touch and --commit into c->touch
+ * (on unless --no-touch) and c->commit, and when reason is not NULL,
+ * --reason <text> into *reason. Returns optind: the ids (and roadmap-mv's
+ * folder) follow. Exits on -h (usage on stdout, 0) or a usage error
+ * (129), as parse_refresh_options() does.
+ */
+int change_options(struct change *c, const char **reason, int argc, char **argv, const char *usage_str);
 
 /* The working-tree file of an issue id: exactly one, or NULL after an error. */
 char *change_find(struct index *ix, const struct repo_paths *p, const char *id);

@@ -661,5 +661,3 @@ int check_issues(FILE *out, struct index *ix, const struct repo_paths *p, git_re
 	set_release(&s);
 	return nr_errors;
 }
-
-/* --- duplicate ids, as a query warns of them --- */

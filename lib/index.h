@@ -308,6 +308,12 @@ uint64_t index_unknown_count(MDB_txn *txn, struct index *ix);
  * are unknown: ..." on stderr. Returns N: the query then exits 2.
  */
 uint64_t index_warn_unknown(MDB_txn *txn, struct index *ix);
+/*
+ * index_unknown_count() in a read transaction of its own (0 when none can
+ * begin); with `warn`, index_warn_unknown()'s warning too. For
+ * roadmap-refresh and roadmap-reindex, after their refresh.
+ */
+uint64_t index_unknown_files(struct index *ix, int warn);
 /* Each unknown file's row, in path order; as the walks above. */
 int index_foreach_unknown(MDB_txn *txn, struct index *ix, file_row_fn fn, void *data);
 

@@ -92,6 +92,18 @@ uint64_t index_warn_unknown(MDB_txn *txn, struct index *ix)
 	return n;
 }
 
+uint64_t index_unknown_files(struct index *ix, int warn)
+{
+	MDB_txn *txn;
+	uint64_t n;
+
+	if (index_begin(ix, &txn, 0))
+		return 0;
+	n = warn ? index_warn_unknown(txn, ix) : index_unknown_count(txn, ix);
+	index_end(txn);
+	return n;
+}
+
 int index_foreach_unknown(MDB_txn *txn, struct index *ix, file_row_fn fn, void *data)
 {
 	MDB_cursor *c;

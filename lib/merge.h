@@ -6,7 +6,8 @@
 /*
  * merge.h - three-way merge of an issue file, field by field (the merge
  * driver, roadmap-merge-file); calls frontmatter, issue, record, output,
- * and libgit2's git_merge_file for the body.
+ * and run (git merge-file, for a body both sides changed: libgit2's
+ * git_merge_file would cost its load and init, ~20 ms, in every run).
  *
  * Per top-level key of the front matter: a change on one side is taken;
  * the same change on both sides is taken once; lists of scalars changed

@@ -456,32 +456,58 @@ out:
 	return rc;
 }
 
+/* An unknown file: its path, NUL, its blob oid (file_row's). */
 static int add_unknown(const char *path, size_t len, struct file_row *row, void *data)
 {
-	(void)row;
 	strbuf_add(data, path, len);
 	strbuf_addch(data, '\0');
+	strbuf_add(data, row->oid, OID_RAW);
 	return 0;
 }
 
-/*
- * The files indexed as unknown (their blobs were missing), read again:
- * their blobs are fetched in one batch, as any refresh fetches what it
- * reads (apply.h). Returns 0, -1 (reported) or an LMDB code.
- */
-static int retry_unknown(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
-			 git_repository *repo, const struct strbuf *roots, unsigned flags,
-			 struct refresh_stats *st)
+/* The files indexed as unknown, as add_unknown() lists them, in `files` order. */
+static int list_unknown(struct strbuf *out, struct index *ix)
 {
-	struct strbuf paths = STRBUF_INIT;
-	struct refresh_stats retried;
 	MDB_txn *txn;
 	int rc;
 
 	if ((rc = index_begin(ix, &txn, 0)))
 		return rc < 0 ? rc : 0;
-	rc = index_foreach_unknown(txn, ix, add_unknown, &paths);
+	rc = index_foreach_unknown(txn, ix, add_unknown, out);
 	index_end(txn);
+	return rc;
+}
+
+/*
+ * The files that were indexed as unknown (their blobs were missing)
+ * before this refresh, `before`, read again when they still are, with
+ * the same blob: their blobs are fetched in one batch, as any refresh
+ * fetches what it reads (apply.h). A file the walk itself just found
+ * missing (a new blob) was asked for already, and said so: not twice.
+ * Returns 0, -1 (reported) or an LMDB code.
+ */
+static int retry_unknown(struct index *ix, const struct repo_paths *p, struct repo_state *rs,
+			 git_repository *repo, const struct strbuf *roots, unsigned flags,
+			 const struct strbuf *before, struct refresh_stats *st)
+{
+	struct strbuf now = STRBUF_INIT, paths = STRBUF_INIT;
+	struct refresh_stats retried;
+	const char *a = before->buf, *aend = a + before->len, *b, *bend;
+	int rc, cmp;
+
+	rc = list_unknown(&now, ix);
+	/* both in `files` order: one merge */
+	for (b = now.buf, bend = b + now.len; !rc && a < aend && b < bend;) {
+		size_t alen = strlen(a), blen = strlen(b);
+		cmp = strcmp(a, b);
+		if (!cmp && !memcmp(a + alen + 1, b + blen + 1, OID_RAW))
+			strbuf_add(&paths, b, blen + 1);
+		if (cmp <= 0)
+			a += alen + 1 + OID_RAW;
+		if (cmp >= 0)
+			b += blen + 1 + OID_RAW;
+	}
+	strbuf_release(&now);
 	if (!rc && paths.len)
 		rc = refresh_once(ix, p, rs, repo, roots, flags & ~(REFRESH_FULL | REFRESH_REBUILD),
 				  &paths, &retried);
@@ -502,7 +528,7 @@ int refresh_index(struct index *ix, const struct repo_paths *p, struct repo_stat
 		  unsigned flags, const struct strbuf *paths, struct refresh_stats *st)
 {
 	git_repository *repo = NULL;
-	struct strbuf roots = STRBUF_INIT;
+	struct strbuf roots = STRBUF_INIT, before = STRBUF_INIT;
 	double start = now_ms();
 	int rc, tries;
 
@@ -521,6 +547,10 @@ int refresh_index(struct index *ix, const struct repo_paths *p, struct repo_stat
 		goto out;
 	}
 	normalize_roots(&roots);
+	/* the files to fetch again after the walk: unknown before it */
+	if ((flags & REFRESH_RETRY) && !(flags & (REFRESH_STDIN | REFRESH_REBUILD)) &&
+	    (rc = list_unknown(&before, ix)))
+		goto failed;
 	for (tries = 0; tries < 32; tries++) {
 		rc = refresh_once(ix, p, rs, repo, &roots, flags, paths, st);
 		if (rc == MDB_MAP_FULL) {
@@ -537,8 +567,10 @@ int refresh_index(struct index *ix, const struct repo_paths *p, struct repo_stat
 		}
 		break;
 	}
-	if (!rc && (flags & REFRESH_RETRY) && !(flags & REFRESH_STDIN))
-		rc = retry_unknown(ix, p, rs, repo, &roots, flags, st);
+	/* a rebuild read every file again already (a full scan reads only other blobs) */
+	if (!rc && before.len && st->mode && strcmp(st->mode, "rebuild"))
+		rc = retry_unknown(ix, p, rs, repo, &roots, flags, &before, st);
+failed:
 	if (rc == EIO || rc == ENOSPC || rc == EDQUOT) {
 		/* LMDB reports a short write as EIO: a full disk, most likely */
 		struct statvfs fs;
@@ -557,5 +589,6 @@ out:
 	index_unlock(ix);
 	git_repository_free(repo);
 	strbuf_release(&roots);
+	strbuf_release(&before);
 	return rc;
 }

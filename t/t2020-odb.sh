@@ -240,8 +240,14 @@ test_expect_success 'a blob there but unreadable fails the refresh; a missing on
 		roadmap-status --json >status &&
 		grep "\"commit\": \"$(git rev-parse HEAD~1)\"" status &&
 		rm -f "$file" &&
-		roadmap-refresh -q 2>err &&
+		roadmap-refresh 2>err &&
 		grep "^roadmap-refresh: warning: .roadmap/issues/B.md: blob missing (partial or sparse clone?)\$" err &&
+		grep "blob missing" err >missing && test_line_count = 1 missing &&
+		grep "^roadmap-refresh: warning: 1 issue is unknown" err &&
+		roadmap-refresh 2>err &&
+		grep "blob missing" err >missing && test_line_count = 1 missing &&
+		roadmap-refresh --full 2>err &&
+		grep "blob missing" err >missing && test_line_count = 1 missing &&
 		test_expect_code 2 roadmap-list --committed --format "%(id)" >actual 2>err &&
 		grep "1 issue is unknown" err &&
 		printf "A\nC\n" >expect &&

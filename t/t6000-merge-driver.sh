@@ -27,6 +27,14 @@ test_expect_success 'the result replaces <ours>, as a git merge driver does (%A)
 	! ls .a.md.roadmap-tmp-* 2>/dev/null
 '
 
+test_expect_success 'a result equal to <ours> leaves it unwritten (git reads %A back)' '
+	cp ours.md b.md &&
+	touch -d "2020-01-01 00:00" b.md &&
+	roadmap-merge-file base.md b.md base.md &&
+	test_cmp ours.md b.md &&
+	test "$(stat -c %Y b.md)" = "$(date -d "2020-01-01 00:00" +%s)"
+'
+
 test_expect_success 'the same change on both sides is taken once; one side unchanged takes the other' '
 	mk ours.md done "[ui, api]" low "2026-01-01" one two three four five &&
 	mk theirs.md done "[ui, api]" low "2026-01-01" one two three four five &&

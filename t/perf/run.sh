@@ -9,13 +9,20 @@
 # Environment knobs:
 #   PERF_BUDGET_MS   time budget per measured operation (default 1500);
 #                    runs = clamp(budget / one run, PERF_MIN_RUNS, PERF_MAX_RUNS)
-#   PERF_MIN_RUNS    default 3 (1 for commands slower than 20 s)
+#   PERF_MIN_RUNS    default 3 (2 for commands slower than 5 s unless
+#                    set, 1 for commands slower than 20 s)
 #   PERF_MAX_RUNS    default 30
 #   PERF_BACKLOG=0   skip the Backlog.md baseline (it needs npm)
+#   PERF_TOOLS       where npm installs Backlog.md (default
+#                    ~/.cache/roadmap-bench: outside the repository, and
+#                    kept by make clean)
 #   PERF_BACKLOG_MAX largest N to run Backlog.md on (default 10000: at
 #                    100,000 one run takes 3 to 5 minutes and 2 GB, and
 #                    evicts the page cache the other rows run in)
 #   PERF_REBUILD=1   regenerate the corpora even if cached
+#   PERF_ROWS='PAT...'  run only the rows whose key (the N-KEY.json names,
+#                    e.g. 'set bl-edit' or 'gmerge merge*') matches one of
+#                    these shell patterns, and the setup they need
 #   PERF_BASE=REV    A/B: build REV beside (a temporary worktree) and run
 #                    each roadmap row with its binaries too, right after the
 #                    row, with the same preparation; a table per N compares
@@ -34,6 +41,8 @@ RL=$BIN/roadmap-list
 RF=$BIN/roadmap-refresh
 RS=$BIN/roadmap-show
 BACKLOG_VERSION=1.52.0
+# npm's node_modules for the Backlog.md baseline: outside the repository
+TOOLS=${PERF_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/roadmap-bench}
 
 test $# -gt 0 || { echo "usage: sh t/perf/run.sh N..." >&2; exit 129; }
 for t in hyperfine rg git /usr/bin/time; do
@@ -47,6 +56,18 @@ test -n "$PY" || { echo "run.sh: need python3 with yaml (CSafeLoader): apt-get i
 mkdir -p "$REPOS" "$RES" || exit 1
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# want KEY...: is one of these rows selected (PERF_ROWS)?
+want() {
+	test -n "$PERF_ROWS" || return 0
+	set -f
+	for k in "$@"; do
+		for p in $PERF_ROWS; do
+			case $k in $p) set +f; return 0 ;; esac
+		done
+	done
+	set +f
+	return 1
+}
 PROBLEMS=$RES/problems.txt
 : > "$PROBLEMS"
 problem() { echo "PROBLEM: $*"; echo "N=$N: $*" >> "$PROBLEMS"; }
@@ -104,18 +125,18 @@ test -z "$BASEBIN" || echo "A/B: each roadmap row runs again with the binaries o
 # --- Backlog.md CLI (baseline c) -------------------------------------------
 BL=
 if test "${PERF_BACKLOG:-1}" != 0; then
-	BL=$REPOS/.tools/node_modules/.bin/backlog
+	BL=$TOOLS/node_modules/.bin/backlog
 	if ! test -x "$BL" || test "$("$BL" --version 2>/dev/null)" != "$BACKLOG_VERSION"; then
 		if command -v npm >/dev/null 2>&1; then
-			mkdir -p "$REPOS/.tools"
-			npm install --silent --no-audit --no-fund --prefix "$REPOS/.tools" \
-				"backlog.md@$BACKLOG_VERSION" >"$REPOS/.tools/npm.log" 2>&1 </dev/null
+			mkdir -p "$TOOLS"
+			npm install --silent --no-audit --no-fund --prefix "$TOOLS" \
+				"backlog.md@$BACKLOG_VERSION" >"$TOOLS/npm.log" 2>&1 </dev/null
 		fi
 	fi
 	if test -x "$BL" && "$BL" --version >/dev/null 2>&1 </dev/null; then
-		echo "backlog.md: $("$BL" --version)"
+		echo "backlog.md: $("$BL" --version) ($TOOLS)"
 	else
-		echo "backlog.md: cannot be installed or run (npm i backlog.md@$BACKLOG_VERSION failed; see $REPOS/.tools/npm.log): baseline (c) skipped"
+		echo "backlog.md: cannot be installed or run (npm i backlog.md@$BACKLOG_VERSION failed; see $TOOLS/npm.log): baseline (c) skipped"
 		BL=
 	fi
 fi
@@ -182,6 +203,7 @@ bench() {
 #   MINRUNS 0: the probe is the only sample when it takes a second or more
 bench_one() {
 	key=$1 label=$2 ref=$3 target=$4 dir=$5 prep=$6 cmd=$7 min=${8:-$RMIN}
+	want "${key%@base}" || return 1
 	tb=$(now_ms)
 	json=$RES/$N-$key.json out=$RES/$N-$key.out
 	tp=0
@@ -220,7 +242,7 @@ bench_one() {
 	test $runs -ge $min || runs=$min
 	test $runs -ge 1 || runs=1
 	test $runs -le $RMAX || runs=$RMAX
-	test $tc -lt 5000 || runs=2
+	test $tc -lt 5000 || test -n "$PERF_MIN_RUNS" || runs=2
 	if test $tc -ge 20000 || { test "$min" = 0 && test $tc -ge 1000; }; then
 		# very slow (Backlog.md at 100k): the probe is the only sample;
 		# written in hyperfine's format, marked as such
@@ -293,7 +315,9 @@ for N in "$@"; do
 		# the same with roadmap-watch answering for the working tree;
 		# stopped at once, so that it does not rescan during the rows below
 		t0=$(now_ms)
-		if (cd "$R" && $BIN/roadmap-watch --detach -q); then
+		if ! want sel-watch; then
+			:
+		elif (cd "$R" && $BIN/roadmap-watch --detach -q); then
 			echo "roadmap-watch --detach (indexes HEAD, scans the roots): $(( $(now_ms) - t0 )) ms"
 			bench sel-watch "list (selective, working tree, roadmap-watch)" sel-c "ms<100" "$R" "" "$RL $SEL" &&
 				check "list (working tree, roadmap-watch) selective ids" "$exp_sel" \
@@ -368,24 +392,35 @@ for N in "$@"; do
 		# the merge driver (issue 15): 1,000 issues changed on two branches,
 		# status on one and priority on the other; git's own line merge of
 		# the same files (which conflicts: the lines are neighbours) is the
-		# baseline
-		if test "$N" -ge 1000; then
+		# baseline. git forks and runs a driver through sh once per file,
+		# so no external driver can go below the two floor rows: driver
+		# 'true ...' (git's fork and sh, whose builtin true runs no
+		# program) and '/usr/bin/true ...' (the same, and one small C
+		# program started). The summary under the table divides by both.
+		if test "$N" -ge 1000 && want gmerge mtrue mfloor merge; then
 			(cd "$R" && git checkout -q -b perf-mA main &&
 			 git ls-files -- "$ISS" | grep '\.md$' | head -1000 >"$RES/merge-files" &&
 			 tr '\n' '\0' <"$RES/merge-files" | xargs -0 sed -i 's/^status: .*/status: perf-merged/' &&
 			 git commit -qam perf-mA && git checkout -q -b perf-mB main &&
 			 tr '\n' '\0' <"$RES/merge-files" | xargs -0 sed -i 's/^priority: .*/priority: perf-merged/' &&
 			 git commit -qam perf-mB && git checkout -q perf-mA) >/dev/null 2>&1
-			# each run starts from branch A's own commit (a merge moves the branch)
+			# each run starts from branch A's own commit (a merge moves the
+			# branch), and the reset also ends the conflicted merge
 			mA=$(cd "$R" && git rev-parse perf-mA)
+			drv="git reset -q --hard $mA && echo '*.md merge=roadmap' >.git/info/attributes"
 			bench gmerge "(d) git merge, 1000 issues changed on both sides (no driver)" - - "$R" \
 				"git reset -q --hard $mA && rm -f .git/info/attributes" \
-				"git merge -q --no-edit perf-mB >/dev/null 2>&1; git merge --abort 2>/dev/null; true"
-			bench merge "merge driver: git merge, 1000 issues changed on both sides" gmerge "ratio<=2" "$R" \
-				"git reset -q --hard $mA && echo '*.md merge=roadmap' >.git/info/attributes" \
+				"git merge -q --no-edit perf-mB >/dev/null 2>&1; true"
+			bench mtrue "(d) the same, driver 'true %O %A %B %P' (floor: fork+sh)" gmerge - "$R" "$drv" \
+				"git -c merge.roadmap.driver='true %O %A %B %P' merge -q --no-edit perf-mB"
+			bench mfloor "(d) the same, driver '/usr/bin/true ...' (floor: +1 exec)" gmerge - "$R" "$drv" \
+				"git -c merge.roadmap.driver='/usr/bin/true %O %A %B %P' merge -q --no-edit perf-mB"
+			bench merge "merge driver: git merge, 1000 issues changed on both sides" gmerge "ratio<=2" "$R" "$drv" \
 				"git -c merge.roadmap.driver='$BIN/roadmap-merge-file --marker-size %L %O %A %B %P' merge -q --no-edit perf-mB" &&
 				{ test "$(cd "$R" && git rev-list --count --merges $mA..perf-mA)" = 1 &&
-				  ! (cd "$R" && git grep -q '^<<<<<<<' perf-mA -- "$ISS") ||
+				  ! (cd "$R" && git grep -q '^<<<<<<<' perf-mA -- "$ISS") &&
+				  test "$(cd "$R" && git grep -l '^priority: perf-merged' perf-mA -- "$ISS" | wc -l)" = \
+				       "$(cd "$R" && git grep -l '^status: perf-merged' perf-mA -- "$ISS" | wc -l)" ||
 				  problem "the merge driver did not merge the 1000 files cleanly"; }
 			(cd "$R" && rm -f .git/info/attributes && git reset -q --hard perf-mA &&
 			 git checkout -q -f main && git branch -q -D perf-mA perf-mB) >/dev/null 2>&1
@@ -395,82 +430,88 @@ for N in "$@"; do
 		bench noop "refresh, up to date (no-op)" - "ms<3,rss<64" "$R" "" "$RF -q"
 		bench full "refresh from empty (full build)" catfile "ratio<=2,rss<64" "$R" \
 			"rm -f $IDX*" "$RF -q"
-		# roadmap's own peak, apart from any child's (git, where lib/odb cannot read)
-		own_rss=$(cd "$R" && rm -f "$IDX"* && ROADMAP_TRACE=1 $RF -q 2>&1 |
-			sed -n 's/.*VmHWM:[[:space:]]*\([0-9]*\) kB.*/\1/p' | sort -n | tail -1)
-		idx_size=$(du -b "$IDX" | cut -f1)
-		idx_alloc=$(du -B1 "$IDX" | cut -f1)
-		printf 'size\tidx\tindex size (fresh build)\t%s\t-\tfm\tratio<=2\t-\n' "$idx_size" >> "$ROWS"
-		printf 'size\tfm\tfront-matter bytes (all issues)\t%s\t-\t-\t-\t-\n' "$fmb" >> "$ROWS"
-		check "list after full build" "$exp_sel" "$("$RL" --committed $SEL | ids /dev/stdin)"
+		if want full; then
+			# roadmap's own peak, apart from any child's (git, where lib/odb cannot read)
+			own_rss=$(cd "$R" && rm -f "$IDX"* && ROADMAP_TRACE=1 $RF -q 2>&1 |
+				sed -n 's/.*VmHWM:[[:space:]]*\([0-9]*\) kB.*/\1/p' | sort -n | tail -1)
+			idx_size=$(du -b "$IDX" | cut -f1)
+			idx_alloc=$(du -B1 "$IDX" | cut -f1)
+			printf 'size\tidx\tindex size (fresh build)\t%s\t-\tfm\tratio<=2\t-\n' "$idx_size" >> "$ROWS"
+			printf 'size\tfm\tfront-matter bytes (all issues)\t%s\t-\t-\t-\t-\n' "$fmb" >> "$ROWS"
+			check "list after full build" "$exp_sel" "$("$RL" --committed $SEL | ids /dev/stdin)"
+		fi
 
-		# incremental: the index as refreshed at main is saved once; each
-		# run starts from a copy of it, with HEAD and the working tree at
-		# changed-C (what a checkout from main to changed-C leaves behind)
-		RDIR=$(git rev-parse --git-path roadmap)
-		SAVE=$(git rev-parse --git-path perf-roadmap-main)
-		rm -rf "$SAVE" && cp -a "$RDIR" "$SAVE"
-		last=
-		for c in 1 100 10000; do
-			test "$c" -le "$N" || continue
-			test "$c" -lt 10000 || test "$N" -ge 10000 || continue
-			git rev-parse -q --verify "refs/heads/changed-$c" >/dev/null || continue
-			# sync: no dirty pages of the checkout (or of the copy below)
-			# are left for the refresh's fsync to flush
-			git checkout -q -f "changed-$c" && sleep 1 && git status --porcelain >/dev/null && sync
-			tgt="rss<64"
-			test $c != 100 || tgt="ms<30,rss<64"
-			bench "incr-$c" "refresh, $c changed issues (incremental)" - "$tgt" "$R" \
-				"rm -rf $RDIR && cp -a $SAVE $RDIR && sync $RDIR/*" "$RF -q" &&
-				check "list --committed after refresh to changed-$c" \
-					"$(sv "' '.join(sorted(d['branches']['changed-$c']['selective']))") " \
-					"$("$RL" --committed $SEL | ids /dev/stdin)"
-			last=$c
-		done
-		test -z "$last" ||
-		printf 'size\tidx2\tindex size (main, then refreshed to changed-%s)\t%s\t-\tfm\t-\t-\n' "$last" "$(du -b "$IDX" | cut -f1)" >> "$ROWS"
-		rm -rf "$SAVE"
-		settle main
+		if want incr-1 incr-100 incr-10000; then
+			# incremental: the index as refreshed at main is saved once; each
+			# run starts from a copy of it, with HEAD and the working tree at
+			# changed-C (what a checkout from main to changed-C leaves behind)
+			RDIR=$(git rev-parse --git-path roadmap)
+			SAVE=$(git rev-parse --git-path perf-roadmap-main)
+			rm -rf "$SAVE" && cp -a "$RDIR" "$SAVE"
+			last=
+			for c in 1 100 10000; do
+				test "$c" -le "$N" || continue
+				test "$c" -lt 10000 || test "$N" -ge 10000 || continue
+				git rev-parse -q --verify "refs/heads/changed-$c" >/dev/null || continue
+				# sync: no dirty pages of the checkout (or of the copy below)
+				# are left for the refresh's fsync to flush
+				git checkout -q -f "changed-$c" && sleep 1 && git status --porcelain >/dev/null && sync
+				tgt="rss<64"
+				test $c != 100 || tgt="ms<30,rss<64"
+				bench "incr-$c" "refresh, $c changed issues (incremental)" - "$tgt" "$R" \
+					"rm -rf $RDIR && cp -a $SAVE $RDIR && sync $RDIR/*" "$RF -q" &&
+					check "list --committed after refresh to changed-$c" \
+						"$(sv "' '.join(sorted(d['branches']['changed-$c']['selective']))") " \
+						"$("$RL" --committed $SEL | ids /dev/stdin)"
+				last=$c
+			done
+			test -z "$last" ||
+			printf 'size\tidx2\tindex size (main, then refreshed to changed-%s)\t%s\t-\tfm\t-\t-\n' "$last" "$(du -b "$IDX" | cut -f1)" >> "$ROWS"
+			rm -rf "$SAVE"
+			settle main
+		fi
 
-		# hooks: the extra wall time they add to git checkout, against the
-		# same checkouts without hooks (an empty core.hooksPath)
-		HK=$RES/hooks-$N NOHK=$RES/nohooks
-		mkdir -p "$HK" "$NOHK"
-		git rev-parse -q --verify refs/heads/noissue >/dev/null || {
-			git checkout -q -b noissue main &&
-			echo "a change outside the issue roots" >>README.md &&
-			git commit -q -a -m "no issue file" &&
-			git checkout -q main
-		}
-		git config core.hooksPath "$HK" && "$BIN/roadmap-install-hooks" -q &&
-		"$RF" -q &&
-		for pair in other noissue; do
-			# one checkout main -> $pair, from main with the index settled
-			# (the prepare waits for any background walk to finish)
-			bench "co-$pair" "git checkout main->$pair, no hooks" - - "$R" \
-				"git -c core.hooksPath=$NOHK checkout -q main" \
-				"git -c core.hooksPath=$NOHK checkout -q $pair"
-			tgt="ratio<=1.1"
-			test $pair = other || tgt=-
-			bench "co-$pair-hooks" "the same with roadmap's hooks" "co-$pair" "$tgt" "$R" \
-				"git checkout -q main && flock $IDX.lock true" "git checkout -q $pair" &&
-				check "index follows HEAD after the hooked checkout" "$(git rev-parse HEAD)" \
-					"$(flock "$IDX.lock" mdb_dump -n -s meta -p "$IDX" | sed -n '/^ commit$/{n;s/^ //;p}')"
-			# back to back: the background walk of the first competes with the second
-			bench "co2-$pair-hooks" "main->$pair->main back to back, hooks" - - "$R" \
-				"flock $IDX.lock true" "git checkout -q $pair && git checkout -q main"
-			bench "co2-$pair" "main->$pair->main back to back, no hooks" "co2-$pair-hooks" - "$R" "" \
-				"git -c core.hooksPath=$NOHK checkout -q $pair && git -c core.hooksPath=$NOHK checkout -q main"
-		done
-		git config --unset core.hooksPath
-		settle main
+		if want co-other co-noissue co-other-hooks co-noissue-hooks co2-other co2-noissue co2-other-hooks co2-noissue-hooks; then
+			# hooks: the extra wall time they add to git checkout, against the
+			# same checkouts without hooks (an empty core.hooksPath)
+			HK=$RES/hooks-$N NOHK=$RES/nohooks
+			mkdir -p "$HK" "$NOHK"
+			git rev-parse -q --verify refs/heads/noissue >/dev/null || {
+				git checkout -q -b noissue main &&
+				echo "a change outside the issue roots" >>README.md &&
+				git commit -q -a -m "no issue file" &&
+				git checkout -q main
+			}
+			git config core.hooksPath "$HK" && "$BIN/roadmap-install-hooks" -q &&
+			"$RF" -q &&
+			for pair in other noissue; do
+				# one checkout main -> $pair, from main with the index settled
+				# (the prepare waits for any background walk to finish)
+				bench "co-$pair" "git checkout main->$pair, no hooks" - - "$R" \
+					"git -c core.hooksPath=$NOHK checkout -q main" \
+					"git -c core.hooksPath=$NOHK checkout -q $pair"
+				tgt="ratio<=1.1"
+				test $pair = other || tgt=-
+				bench "co-$pair-hooks" "the same with roadmap's hooks" "co-$pair" "$tgt" "$R" \
+					"git checkout -q main && flock $IDX.lock true" "git checkout -q $pair" &&
+					check "index follows HEAD after the hooked checkout" "$(git rev-parse HEAD)" \
+						"$(flock "$IDX.lock" mdb_dump -n -s meta -p "$IDX" | sed -n '/^ commit$/{n;s/^ //;p}')"
+				# back to back: the background walk of the first competes with the second
+				bench "co2-$pair-hooks" "main->$pair->main back to back, hooks" - - "$R" \
+					"flock $IDX.lock true" "git checkout -q $pair && git checkout -q main"
+				bench "co2-$pair" "main->$pair->main back to back, no hooks" "co2-$pair-hooks" - "$R" "" \
+					"git -c core.hooksPath=$NOHK checkout -q $pair && git -c core.hooksPath=$NOHK checkout -q main"
+			done
+			git config --unset core.hooksPath
+			settle main
+		fi
 	fi
 
 	echo
 	echo "N = $N: medians of hyperfine runs (ms, wall, including process start); RSS = peak of one run"
 	echo "ratio = this median / the named row's median (sizes: / front-matter bytes); targets are for N = 100000"
 	"$PY" "$PERF/report.py" "$ROWS"
-	test -z "$have_roadmap" || echo "index: $idx_size bytes apparent, $idx_alloc allocated"
+	test -z "$have_roadmap" || test -z "$idx_size" || echo "index: $idx_size bytes apparent, $idx_alloc allocated"
 	test -z "$have_roadmap" || test -z "$own_rss" ||
 		echo "full build: roadmap's own peak RSS $((own_rss / 1024)) MiB (ROADMAP_TRACE=1); the RSS column is the peak of the process tree (a git cat-file child, where roadmap cannot read the objects itself, included)"
 	test -z "$have_roadmap" || "$PY" - "$RES" "$N" <<-\PYEOF
@@ -481,6 +522,17 @@ for N in "$@"; do
 	        return json.load(open("%s/%s-%s.json" % (res, n, k)))["results"][0]["median"] * 1000
 	    except (OSError, ValueError, KeyError, IndexError):
 	        return None
+	g, t, f, m = med("gmerge"), med("mtrue"), med("mfloor"), med("merge")
+	if g and m:
+	    print("merge driver, 1000 files: %.0f ms = %.1fx git's merge without a driver (%.0f ms; target 2x = %.0f ms)"
+	          % (m, m / g, g, 2 * g))
+	    if t and f:
+	        print("  floor of any external driver (git forks and runs sh per file): 'true' %.0f ms (%.1fx git),"
+	              " '/usr/bin/true' %.0f ms (%.1fx git)" % (t, t / g, f, f / g))
+	        print("  roadmap-merge-file = %.2fx the 'true' floor, %.2fx the '/usr/bin/true' floor; its own cost"
+	              " over the latter: %.2f ms per file" % (m / t, m / f, (m - f) / 1000))
+	        if 2 * g < t:
+	            print("  2x git's in-process merge is below the floor: no external merge driver can meet it here")
 	for pair, what in (("other", "100 issues differ"), ("noissue", "no issue file differs")):
 	    a, b = med("co-" + pair), med("co-%s-hooks" % pair)
 	    if a and b:
