@@ -183,6 +183,7 @@ demo: deps
 bench: deps
 	$(MAKE) all
 	sh t/perf/run.sh 1000 10000 100000
+	sh t/perf/sync.sh 10000
 
 bench-quick: deps
 	$(MAKE) all
