@@ -192,7 +192,8 @@ static int local_issues(struct ctx *c)
 		ALLOC_GROW(c->keys, c->nkeys + 1, c->akeys);
 		c->keys[c->nkeys++] = key;
 	}
-	qsort(c->keys, c->nkeys, sizeof(*c->keys), cmp_str);
+	if (c->nkeys)	/* no keys, no array: qsort(NULL) is undefined */
+		qsort(c->keys, c->nkeys, sizeof(*c->keys), cmp_str);
 	strbuf_release(&rk);
 	strbuf_release(&buf);
 	strbuf_release(&err);

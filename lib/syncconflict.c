@@ -114,7 +114,8 @@ size_t syncconflict_list(const char *workdir, void (*fn)(const char *id, const c
 		}
 		closedir(dp);
 	}
-	qsort(names, nr, sizeof(*names), cmp_str);
+	if (nr)
+		qsort(names, nr, sizeof(*names), cmp_str);
 	for (i = 0; i < nr; i++) {
 		strbuf_reset(&file);
 		strbuf_addf(&file, "%s/%s.yaml", SYNC_CONFLICTS_DIR, names[i]);
