@@ -60,19 +60,23 @@ files=$(cd "$R" && roadmap-list --format x | wc -l)
 # the second sync reads the last page again (its cursor); from the third on nothing changed
 cpu roadmap-sync gh -q >/dev/null
 
-: >"$W/sync" && : >"$W/list" && : >"$W/req"
+: >"$W/sync" && : >"$W/list" && : >"$W/req" && : >"$W/wt" && : >"$W/load"
 i=0
 while test $i -lt "$RUNS"; do
 	before=$(requests)
 	cpu roadmap-sync gh -q >>"$W/sync" || exit 1
 	echo $(( $(requests) - before )) >>"$W/req"
 	cpu roadmap-list --committed --status todo >>"$W/list" || exit 1
+	cpu roadmap-list --status todo >>"$W/wt" || exit 1
+	cpu roadmap-sync -h >>"$W/load" || exit 1
 	i=$((i + 1))
 done
 s=$(median <"$W/sync") l=$(median <"$W/list") r=$(median <"$W/req")
+wt=$(median <"$W/wt") load=$(median <"$W/load")
 {
 	echo "sync benchmarks, N=$N (fake GitHub on loopback; CPU = user + sys of the program and its children)"
 	echo "first sync of $N remote issues: $first_req requests (pages: ceil(N/100) = $pages), $files files, CPU ${first}s (target < 2 s)"
 	echo "no-change sync, $N linked: requests $r (target 1, a 304); CPU median ${s}s vs roadmap-list --committed --status todo ${l}s: $(awk "BEGIN { printf \"%.2f\", $s / $l }")x (target < 3x)"
+	echo "  for scale: roadmap-list --status todo (working tree, which the sync must look at) ${wt}s; roadmap-sync -h (loading libcurl and the rest, nothing done) ${load}s"
 	echo "roadmap-cli's sync re-fetches everything: $pages requests a run, against $r"
 } | tee "$RES/sync-$N.txt"
