@@ -271,6 +271,7 @@ int rfile_write(const struct rfile_map *m, const char *buf, size_t len, const st
 	}
 	if (fm_edit(out, buf, len, ed.e, ed.nr, err) == 0)
 		ret = 0;
+	rissue_release(&cur);	/* the second walk above filled it again */
 	free(f.status);
 	strbuf_release(&recbuf);
 	strbuf_release(&key);
