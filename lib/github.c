@@ -213,16 +213,6 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-static json_t *jlist(const struct rlist *l)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < l->nr; i++)
-		json_array_append_new(a, json_string(l->v[i]));
-	return a;
-}
-
 /* The JSON of a POST (creating) or PATCH of in's fields; a remote_rc. */
 static int issue_json(struct remote *r, const struct rissue *in, unsigned fields, int creating,
 		      char **out, struct strbuf *err)
@@ -250,9 +240,9 @@ static int issue_json(struct remote *r, const struct rissue *in, unsigned fields
 		strbuf_release(&body);
 	}
 	if (fields & RF_LABELS)
-		json_object_set_new(o, "labels", jlist(&in->labels));
+		json_object_set_new(o, "labels", rlist_json(&in->labels));
 	if (fields & RF_ASSIGNEES)
-		json_object_set_new(o, "assignees", jlist(&in->assignees));
+		json_object_set_new(o, "assignees", rlist_json(&in->assignees));
 	if (!rc && (fields & RF_MILESTONE)) {
 		if (in->milestone && *in->milestone) {
 			if (!(rc = milestone_number(r, in->milestone, &num, err)))

@@ -234,7 +234,7 @@ static json_t *jstr(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static json_t *jlist(const struct rlist *l)
+json_t *rlist_json(const struct rlist *l)
 {
 	json_t *a = json_array();
 	size_t i;
@@ -256,8 +256,8 @@ void rissue_to_json(const struct rissue *ri, struct strbuf *out)
 	json_object_set_new(o, "state", jstr(ri->state));
 	json_object_set_new(o, "state_reason", jstr(ri->state_reason));
 	json_object_set_new(o, "milestone", jstr(ri->milestone));
-	json_object_set_new(o, "labels", jlist(&ri->labels));
-	json_object_set_new(o, "assignees", jlist(&ri->assignees));
+	json_object_set_new(o, "labels", rlist_json(&ri->labels));
+	json_object_set_new(o, "assignees", rlist_json(&ri->assignees));
 	json_object_set_new(o, "updated_at", jstr(ri->updated_at));
 	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
 	strbuf_addstr(out, s);

@@ -1,6 +1,7 @@
 #ifndef RISSUE_H
 #define RISSUE_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "strbuf.h"
@@ -46,6 +47,8 @@ void rlist_add(struct rlist *l, const char *s);
 /* Sort by case-folded text and drop duplicates ignoring case (the first spelling stays). */
 void rlist_canon(struct rlist *l);
 void rlist_release(struct rlist *l);
+/* The list as a JSON array of strings (a new reference). */
+json_t *rlist_json(const struct rlist *l);
 
 void rissue_init(struct rissue *ri);
 void rissue_release(struct rissue *ri);
