@@ -22,7 +22,7 @@ RES=$PERF/results/$(date +%Y%m%d-%H%M%S)
 W=$(mktemp -d /tmp/roadmap-sync-bench.XXXXXX)
 PY=$(python3 -c "import sys; print(sys.executable)")
 mkdir -p "$RES" || exit 1
-trap 'kill $FAKE 2>/dev/null; rm -rf "$W"' EXIT
+trap 'kill $FAKE 2>/dev/null; wait $FAKE 2>/dev/null; rm -rf "$W"' EXIT
 PATH=$TOP:$PATH
 export PATH
 GITHUB_TOKEN=test-token ROADMAP_HTTP_WRITE_GAP_MS=0 ROADMAP_HTTP_CREATE_GAP_MS=0
