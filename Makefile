@@ -164,7 +164,7 @@ test: deps
 test-sanitize: deps
 	$(MAKE) clean
 	$(MAKE) SANITIZE='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-g -O1' all
-	cd t && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/t/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 prove $(PROVE_OPTS) t[0-9]*.sh
+	cd t && ROADMAP_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/t/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 prove $(PROVE_OPTS) t[0-9]*.sh
 
 # The long runs: 10,000 roadmap-new in each of two clones, 2,000 rounds of
 # concurrent writers (not in make test: tens of minutes).

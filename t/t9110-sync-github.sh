@@ -5,6 +5,10 @@ test_description='roadmap-sync with GitHub (the fake on loopback): round trip, t
 require_fakegh
 TRASH=$PWD
 
+# make test-sanitize (ROADMAP_TEST_QUICK=1) runs the same scenarios smaller:
+# the sanitizers check memory, make test the sizes of the acceptance
+if test -n "$ROADMAP_TEST_QUICK"; then ROUND=100 KILL=40 FAULT_RUN=8; else ROUND=500 KILL=200 FAULT_RUN=50; fi
+
 # the remote's writes are spaced by seconds on GitHub; not here
 ROADMAP_HTTP_WRITE_GAP_MS=0 ROADMAP_HTTP_CREATE_GAP_MS=0 ROADMAP_HTTP_BACKOFF_MS=50
 export ROADMAP_HTTP_WRITE_GAP_MS ROADMAP_HTTP_CREATE_GAP_MS ROADMAP_HTTP_BACKOFF_MS
@@ -34,20 +38,20 @@ for i in range(n):
 " "$@" && git add -A && git commit -qm issues
 }
 
-test_expect_success 'setup: the fake, a repository with 500 issues' '
+test_expect_success 'setup: the fake, a repository of issues' '
 	fakegh_start &&
 	fakegh_ctl seed "{\"assignable\": [\"dev0\", \"dev1\", \"dev2\", \"dev3\", \"dev4\"], \"milestones\": [{\"title\": \"v1\"}]}" >/dev/null &&
 	GITHUB_TOKEN=$FAKEGH_TOKEN && export GITHUB_TOKEN &&
 	git init -q a && (
-		cd a && test_commit init && make_issues 500 10000000 &&
+		cd a && test_commit init && make_issues $ROUND 10000000 &&
 		git config roadmap.remote.gh.url "$FAKEGH_URL/repos/o/r"
 	)
 '
 
-test_expect_success 'round trip: 500 pushed to the empty remote; a fresh clone without .roadmap/ gets the same; its second sync is one 304' '
+test_expect_success 'round trip: all pushed to the empty remote; a fresh clone without .roadmap/ gets the same; its second sync is one 304' '
 	(cd a && roadmap-sync gh --json >../r1) &&
-	test "$(report r1 created_there)" = 500 && test "$(report r1 failed)" = 0 &&
-	test "$(fakegh_log_count POST)" = 500 &&
+	test "$(report r1 created_there)" = $ROUND && test "$(report r1 failed)" = 0 &&
+	test "$(fakegh_log_count POST)" = $ROUND &&
 	fields a/.roadmap/issues gh >local && remote_fields >remote && test_cmp local remote &&
 	(cd a && git add -A && git commit -qm linked) &&
 	git clone -q a b && (
@@ -56,7 +60,7 @@ test_expect_success 'round trip: 500 pushed to the empty remote; a fresh clone w
 		roadmap-sync gh --json >../r2 &&
 		roadmap-sync gh --json >../r3
 	) &&
-	test "$(report r2 created_here)" = 500 &&
+	test "$(report r2 created_here)" = $ROUND &&
 	fields b/.roadmap/issues gh >clone && test_cmp local clone &&
 	fakegh_get "log" >log && test "$(report r3 requests)" = 1 &&
 	fakegh_get "log" | fakegh_json "J[-1].status" >last && echo 304 >expect && test_cmp expect last &&
@@ -152,10 +156,10 @@ test_expect_success 'rate limits wait and finish; a 422 fails that issue only, o
 	(cd a && roadmap-status --json) | fakegh_json "J.remotes[0].state" >st && echo in_sync >expect && test_cmp expect st
 '
 
-test_expect_success 'SIGKILL at every step of a 200-issue push, and the fake dying after a create: each issue once remotely' '
+test_expect_success 'SIGKILL at every step of a push of many issues, and the fake dying after a create: each issue once remotely' '
 	fakegh_ctl reset >/dev/null &&
 	git init -q c && (
-		cd c && test_commit init && make_issues 200 20000000 &&
+		cd c && test_commit init && make_issues $KILL 20000000 &&
 		git config roadmap.remote.gh.url "$FAKEGH_URL/repos/o/r" &&
 		sed -i "s/^assignee: .*//" .roadmap/issues/backlog/*.md && git commit -qam "no assignees"
 	) &&
@@ -174,7 +178,7 @@ test_expect_success 'SIGKILL at every step of a 200-issue push, and the fake dyi
 		fi
 		step=$((step % 7 + 1))
 		test $runs -lt 2000 || exit 1
-		if test $runs = 50
+		if test $runs = $FAULT_RUN
 		then
 			(cd c && roadmap-new --title "Lost reply" >../lost) &&
 			fakegh_ctl fault "{\"kind\": \"die_after_apply\", \"method\": \"POST\"}" >/dev/null
@@ -184,13 +188,13 @@ test_expect_success 'SIGKILL at every step of a 200-issue push, and the fake dyi
 	fakegh_alive || fakegh_restart &&
 	(cd c && roadmap-sync gh -q && roadmap-sync gh --json >../r6) &&
 	test "$(report r6 created_there)" = 0 && test "$(report r6 failed)" = 0 &&
-	remote_fields >remote6 && wc -l <remote6 >n && echo 201 >expect && test_cmp expect n &&
+	remote_fields >remote6 && wc -l <remote6 >n && echo $((KILL + 1)) >expect && test_cmp expect n &&
 	fakegh_get state | python3 -c "
 import json, re, sys
 issues = json.load(sys.stdin)[\"repos\"][\"o/r\"][\"issues\"].values()
 marks = [m for i in issues for m in re.findall(r\"roadmap:id=(\\w+)\", i[\"body\"] or \"\")]
-sys.exit(len(marks) != len(set(marks)) or len(marks) != 201)
-" &&
+sys.exit(len(marks) != len(set(marks)) or len(marks) != int(sys.argv[1]) + 1)
+" $KILL &&
 	fields c/.roadmap/issues gh >local6 && test_cmp local6 remote6
 '
 
