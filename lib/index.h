@@ -336,4 +336,12 @@ void index_snapshot_id(struct index *ix, MDB_txn *txn, struct index_snapshot *ou
  */
 int index_replaced(struct index *ix);
 
+/*
+ * Clear the reader slots of processes that died inside a transaction
+ * (mdb_reader_check): a long-lived process calls it now and then, as the
+ * pages a dead reader pinned are not reused until then. Returns the
+ * number cleared, or -1.
+ */
+int index_reader_check(struct index *ix);
+
 #endif

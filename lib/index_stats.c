@@ -63,6 +63,16 @@ void index_snapshot_id(struct index *ix, MDB_txn *txn, struct index_snapshot *ou
 	out->txnid = mdb_txn_id(txn);
 }
 
+int index_reader_check(struct index *ix)
+{
+	int dead = 0;
+
+	/* a reader killed mid-transaction pins its snapshot's pages until cleared */
+	if (mdb_reader_check(ix->env, &dead))
+		return -1;
+	return dead;
+}
+
 int index_replaced(struct index *ix)
 {
 	struct stat a, b;

@@ -39,8 +39,9 @@ static void feed(int fd, const char *in, size_t len)
 	sigaction(SIGPIPE, &old, NULL);
 }
 
-int run_git_input(struct strbuf *out, const char *gitdir, char *const argv[],
-		  const char *in, size_t len, int with_stderr)
+/* Run git (roadmap_prog NULL) or that roadmap program, its output appended to out. */
+static int run_capture(struct strbuf *out, const char *gitdir, char *const argv[],
+		       const char *in, size_t len, int with_stderr, const char *roadmap_prog)
 {
 	int fds[2], fdin[2] = { -1, -1 }, status;
 	pid_t pid;
@@ -63,7 +64,10 @@ int run_git_input(struct strbuf *out, const char *gitdir, char *const argv[],
 		close(fds[1]);
 		if (gitdir)
 			setenv("GIT_DIR", gitdir, 1);
-		execvp("git", argv);
+		if (roadmap_prog)
+			exec_roadmap(roadmap_prog, (char **)argv);
+		else
+			execvp("git", argv);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -89,6 +93,17 @@ int run_git_input(struct strbuf *out, const char *gitdir, char *const argv[],
 	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+int run_git_input(struct strbuf *out, const char *gitdir, char *const argv[],
+		  const char *in, size_t len, int with_stderr)
+{
+	return run_capture(out, gitdir, argv, in, len, with_stderr, NULL);
+}
+
+int run_roadmap(struct strbuf *out, char *const argv[])
+{
+	return run_capture(out, NULL, argv, NULL, 0, 1, argv[0]);
 }
 
 int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[])

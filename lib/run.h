@@ -32,6 +32,12 @@ int run_git(struct strbuf *out, const char *gitdir, char *const argv[]);
 int run_git_input(struct strbuf *out, const char *gitdir, char *const argv[],
 		  const char *in, size_t len, int with_stderr);
 
+/*
+ * Run the roadmap program argv[0] (found as exec_roadmap() finds it),
+ * its output and its messages appended to out: its exit status, or -1.
+ */
+int run_roadmap(struct strbuf *out, char *const argv[]);
+
 /* run_git() in p's repository (its per-worktree git dir): 0, or -1 when git failed. */
 int git_capture(struct strbuf *out, const struct repo_paths *p, char *const argv[]);
 
