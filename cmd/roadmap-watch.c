@@ -1,13 +1,17 @@
 /*
- * roadmap-watch [--detach | --stop | --status] [-q]: keep the working-tree
- * overlay of this work tree up to date from inotify, so that a query
- * asks it (lib/watch.h) instead of stat'ing every issue file: git's
- * fsmonitor, with the daemon holding the answer as well. The daemon is
- * lib/watchd.c; this is its options, and the detaching.
+ * roadmap-watch [--detach | --stop | --status] [-q] [--debounce <ms>]
+ * [--json] [--auto-commit [--auto-push]] [--sync <remote> [--interval <s>]]:
+ * keep the working-tree overlay of this work tree up to date from
+ * inotify, so that a query asks it (lib/watch.h) instead of stat'ing
+ * every issue file: git's fsmonitor, with the daemon holding the answer
+ * as well; and, debounced, the index, the commits, the pushes and the
+ * sync. The daemon is lib/watchd.c, its automation lib/watchauto.c;
+ * this is its options, and the detaching.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -19,21 +23,47 @@
 #include "watchd.h"
 
 static const char usage_str[] =
-	"roadmap-watch [--detach | --stop | --status] [-q]\n"
+	"roadmap-watch [--detach | --stop | --status] [-q] [--debounce <ms>] [--json]\n"
+	"              [--auto-commit [--auto-push]] [--sync <remote> [--interval <s>]]\n"
 	"\n"
-	"    --detach   run in the background; return once it answers queries\n"
-	"    --stop     stop the watcher of this work tree\n"
-	"    --status   say whether one runs, and what it did (exit 1 when none)\n"
-	"    -q         print nothing when one runs already";
+	"    --detach          run in the background; return once it answers queries\n"
+	"    --stop            stop the watcher of this work tree\n"
+	"    --status          say whether one runs, and what it did (exit 1 when none)\n"
+	"    -q                print nothing when one runs already\n"
+	"    --debounce <ms>   quiet time after file events before a round (1000)\n"
+	"    --json            one JSON line per event on stdout\n"
+	"    --auto-commit     commit the changed issue files after each round\n"
+	"    --auto-push       push each auto-commit to the branch's upstream\n"
+	"    --sync <remote>   run roadmap-sync <remote> every interval and after each commit\n"
+	"    --interval <s>    seconds between two syncs (300)";
 
 static const struct option longopts[] = {
 	{ "detach", no_argument, NULL, 'd' },
 	{ "stop", no_argument, NULL, 's' },
 	{ "status", no_argument, NULL, 'S' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "debounce", required_argument, NULL, 'b' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "auto-commit", no_argument, NULL, 'c' },
+	{ "auto-push", no_argument, NULL, 'p' },
+	{ "sync", required_argument, NULL, 'y' },
+	{ "interval", required_argument, NULL, 'i' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* A whole number in [0, max], or a usage error naming the option. */
+static int number(const char *arg, long max, const char *opt)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < 0 || n > max)
+		usage_bad_arg(usage_str, opt, arg);
+	return (int)n;
+}
 
 /* Ask the running watcher; exit 1 when none runs. */
 static int ask(struct index *ix, enum watch_request what, int quiet)
@@ -60,7 +90,8 @@ int main(int argc, char **argv)
 	struct repo_paths p;
 	struct watchd *wd;
 	struct strbuf err = STRBUF_INIT;
-	int c, detach = 0, quiet = 0, action = 0, rc, ready[2] = { -1, -1 };
+	struct watchd_opts o;
+	int c, detach = 0, quiet = 0, action = 0, rc, ready[2] = { -1, -1 }, interval_set = 0;
 
 	set_progname(argv[0]);
 	/*
@@ -72,6 +103,9 @@ int main(int argc, char **argv)
 		;
 	if (c > 2)
 		close(c);
+	memset(&o, 0, sizeof(o));
+	o.debounce_ms = 1000;
+	o.automation.interval_s = 300;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (c) {
@@ -87,6 +121,29 @@ int main(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'b':
+			o.debounce_ms = number(optarg, 3600 * 1000, "--debounce takes milliseconds");
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'c':
+			o.automation.commit = 1;
+			break;
+		case 'p':
+			o.automation.push = 1;
+			break;
+		case 'y':
+			if (!*optarg)
+				usage_bad_arg(usage_str, "--sync takes a remote's name", optarg);
+			o.automation.sync = optarg;
+			break;
+		case 'i':
+			o.automation.interval_s = number(optarg, INT_MAX / 1000, "--interval takes seconds");
+			if (!o.automation.interval_s)
+				usage_bad_arg(usage_str, "--interval takes seconds", optarg);
+			interval_set = 1;
+			break;
 		case 'h':
 			help(usage_str);
 		default:
@@ -98,6 +155,12 @@ int main(int argc, char **argv)
 	if (action && detach)
 		usage_bad_arg(usage_str, "--detach cannot be combined with",
 			      action == 's' ? "--stop" : "--status");
+	if (o.automation.push && !o.automation.commit)
+		usage_bad_arg(usage_str, "--auto-push pushes auto-commits: it needs", "--auto-commit");
+	if (interval_set && !o.automation.sync)
+		usage_bad_arg(usage_str, "--interval is the time between syncs: it needs", "--sync");
+	if (o.json && detach)
+		usage_bad_arg(usage_str, "--json (events on stdout) cannot be combined with", "--detach");
 	if (repo_find(&p) < 0)
 		exit(EXIT_FATAL);
 	if (!p.workdir)
@@ -134,7 +197,7 @@ int main(int argc, char **argv)
 		setsid();
 	}
 	/* after the fork: an LMDB environment is not to be used across one */
-	if ((rc = watchd_open(&wd, &p, &err)) < 0) {
+	if ((rc = watchd_open(&wd, &p, &o, &err)) < 0) {
 		if (err.len)
 			die("%s", err.buf);
 		exit(EXIT_FATAL);

@@ -28,9 +28,12 @@
 #include "heal.h"
 #include "issue.h"
 #include "overlay.h"
+#include "run.h"
 #include "usage.h"
 #include "watch.h"
 #include "watchd.h"
+#include "watchdiff.h"
+#include "watchlog.h"
 #include "xalloc.h"
 
 #define DIR_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_ATTRIB | \
@@ -38,6 +41,8 @@
 #define ROOT_MASK (DIR_MASK | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE)
 /* more file events than this between two queries: scan instead */
 #define MAX_TOUCHED 100000
+/* LMDB's reader slots of dead processes are cleared this often */
+#define READER_CHECK_MS 60000
 
 struct watched {
 	int wd;
@@ -62,6 +67,16 @@ struct watchd {
 	struct strbuf snap;	/* "dev ino" of the index file ov is for */
 	size_t txn_lo, txn_hi;	/* ... and the transactions it holds for */
 	unsigned long queries, answered, scans;
+
+	struct watchd_opts o;
+	struct watchlog wl;
+	struct watchdiff diff;
+	struct watchauto *wa;
+	int dirty;		/* file events since the last round */
+	double first_event, last_event;	/* now_ms() of the round's first and last */
+	unsigned long events, rounds, overflows;
+	long long started, last_round;	/* Unix seconds */
+	double reader_check_at;
 };
 
 static volatile sig_atomic_t stop_now;
@@ -221,6 +236,18 @@ static int watch_roots(struct watchd *wt, const char *roots, size_t rootslen)
 	return 0;
 }
 
+/* A file event: a round after the debounce time. */
+static void stir(struct watchd *wt)
+{
+	double now = now_ms();
+
+	wt->events++;
+	if (!wt->dirty)
+		wt->first_event = now;
+	wt->dirty = 1;
+	wt->last_event = now;
+}
+
 /* Check path anew at the next query. */
 static void touch(struct watchd *wt, const char *path)
 {
@@ -238,30 +265,38 @@ static void event(struct watchd *wt, const struct inotify_event *ev)
 
 	if ((ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)) ||
 	    !(w = find_wd(wt, ev->wd))) {
+		/* the kernel dropped events: only a scan can tell what changed */
 		wt->rescan = 1;
+		stir(wt);
 		return;
 	}
 	if (!ev->len) {
 		/* a watched folder's own permissions: can the scan still enter it? */
-		if (ev->mask & IN_ATTRIB)
+		if (ev->mask & IN_ATTRIB) {
 			wt->rescan = 1;
+			stir(wt);
+		}
 		return;
 	}
 	if (w->only) {
 		const char *at = w->only;
 		size_t len = strlen(ev->name);
 		for (; at; at = strchr(at, '/'), at = at ? at + 1 : NULL)
-			if (!strncmp(at, ev->name, len) && (at[len] == '/' || !at[len]))
+			if (!strncmp(at, ev->name, len) && (at[len] == '/' || !at[len])) {
 				wt->rescan = 1;
+				stir(wt);
+			}
 		return;
 	}
 	if ((ev->mask & IN_ISDIR) || !strcmp(ev->name, ".git")) {
 		wt->rescan = 1;
+		stir(wt);
 	} else if (issue_name(ev->name)) {
 		char *path = xmalloc(strlen(w->rel) + strlen(ev->name) + 1);
 		sprintf(path, "%s%s", w->rel, ev->name);
 		touch(wt, path);
 		free(path);
+		stir(wt);
 	}
 }
 
@@ -280,8 +315,11 @@ static void read_events(struct watchd *wt)
 			return;
 		for (at = buf; at < buf + n;) {
 			const struct inotify_event *ev = (const struct inotify_event *)at;
+			wt->overflows += !!(ev->mask & IN_Q_OVERFLOW);
 			if (!wt->rescan)
 				event(wt, ev);
+			else
+				stir(wt);	/* a scan comes anyway: which file it was does not matter */
 			at += sizeof(*ev) + ev->len;
 		}
 	}
@@ -290,6 +328,20 @@ static void read_events(struct watchd *wt)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A quarantined or deleted index: follow the file that has the name now. */
+static int follow_index(struct watchd *wt)
+{
+	struct index *fresh;
+
+	if (!index_replaced(wt->ix))
+		return 0;
+	if (index_open(&fresh, wt->p) < 0)
+		return -1;	/* keep the old one: try again at the next query */
+	index_close(wt->ix);
+	wt->ix = fresh;
+	return 0;
 }
 
 /* Bring wt->ov up to date for the index's newest snapshot. */
@@ -301,14 +353,8 @@ static int update(struct watchd *wt)
 	size_t txnid, i;
 	int rc = 0, scanned;
 
-	/* a quarantined or deleted index: follow the file that has the name now */
-	if (index_replaced(wt->ix)) {
-		struct index *fresh;
-		if (index_open(&fresh, wt->p) < 0)
-			return -1;	/* keep the old one: try again at the next query */
-		index_close(wt->ix);
-		wt->ix = fresh;
-	}
+	if (follow_index(wt) < 0)
+		return -1;
 	read_events(wt);
 	if (index_begin(wt->ix, &txn, 0))
 		return -1;
@@ -374,6 +420,81 @@ static void save_stats(struct watchd *wt)
 	wt->ov.nr_stats = 0;
 }
 
+/* Whether txn is a snapshot wt->ov holds for. */
+static int holds(struct watchd *wt, MDB_txn *txn)
+{
+	struct strbuf snap = STRBUF_INIT, file = STRBUF_INIT;
+	size_t txnid;
+	int ret;
+
+	watch_snapshot(&snap, wt->ix, txn);
+	txnid = watch_snapshot_split(&file, snap.buf);
+	ret = !strcmp(file.buf, wt->snap.buf) && txnid >= wt->txn_lo && txnid <= wt->txn_hi;
+	strbuf_release(&snap);
+	strbuf_release(&file);
+	return ret;
+}
+
+/*
+ * One round, after the debounce: the index at HEAD, the overlay for
+ * its newest snapshot, the changes said (with emit), the automation.
+ */
+static void run_round(struct watchd *wt, int emit)
+{
+	MDB_txn *txn = NULL;
+	int tries;
+
+	wt->dirty = 0;
+	if (emit) {
+		wt->rounds++;
+		wt->last_round = time(NULL);
+	}
+	/* the overlay and the commits are against HEAD, whatever ran (or not) in the hooks */
+	if (follow_index(wt) < 0 || index_heal(wt->ix, wt->p) < 0) {
+		watchlog_error(&wt->wl, "index", NULL, "cannot bring the index to HEAD");
+		return;
+	}
+	/* a refresh between the update and the transaction: once more */
+	for (tries = 0; tries < 3 && !txn; tries++) {
+		if (update(wt) < 0 || index_begin(wt->ix, &txn, 0)) {
+			txn = NULL;
+			break;
+		}
+		if (!holds(wt, txn)) {
+			index_end(txn);
+			txn = NULL;
+		}
+	}
+	if (!txn) {
+		watchlog_error(&wt->wl, "index", NULL, "cannot read the index");
+		return;
+	}
+	watchdiff_round(&wt->diff, &wt->ov, wt->ix, txn, wt->p, wt->roots, wt->rootslen, &wt->wl, emit);
+	if (emit)
+		watchauto_collect(wt->wa, &wt->ov, wt->ix, txn, wt->roots, wt->rootslen);
+	index_end(txn);
+	save_stats(wt);
+	if (emit)
+		watchauto_commit(wt->wa);
+}
+
+static void status(struct watchd *wt, struct strbuf *body)
+{
+	long long now = time(NULL);
+
+	strbuf_addf(body, "pid %ld\nworktree %s\nwatching %zu folders\n"
+		    "queries %lu\nanswered %lu\nscans %lu\n", (long)getpid(), wt->p->workdir,
+		    wt->nr, wt->queries, wt->answered, wt->scans);
+	strbuf_addf(body, "started %lld\nuptime %lld\ndebounce %d\nevents %lu\nrounds %lu\n"
+		    "overflows %lu\nerrors %lu\n", wt->started, now - wt->started, wt->o.debounce_ms,
+		    wt->events, wt->rounds, wt->overflows, wt->wl.errors);
+	if (wt->last_round)
+		strbuf_addf(body, "last_round %lld\n", wt->last_round);
+	if (wt->wl.last_error_time)
+		strbuf_addf(body, "last_error %lld %s\n", wt->wl.last_error_time, wt->wl.last_error.buf);
+	watchauto_status(wt->wa, body);
+}
+
 /* Answer one client. Returns 1 when asked to stop. */
 static int serve(struct watchd *wt, int fd)
 {
@@ -399,9 +520,7 @@ static int serve(struct watchd *wt, int fd)
 		save_stats(wt);
 		break;
 	case WATCH_STATUS:
-		strbuf_addf(&body, "pid %ld\nworktree %s\nwatching %zu folders\n"
-			    "queries %lu\nanswered %lu\nscans %lu\n", (long)getpid(), wt->p->workdir,
-			    wt->nr, wt->queries, wt->answered, wt->scans);
+		status(wt, &body);
 		watch_reply(fd, &body);
 		break;
 	case WATCH_STOP:
@@ -417,7 +536,8 @@ static int serve(struct watchd *wt, int fd)
 	return stop;
 }
 
-int watchd_open(struct watchd **out, const struct repo_paths *p, struct strbuf *err)
+int watchd_open(struct watchd **out, const struct repo_paths *p, const struct watchd_opts *o,
+		struct strbuf *err)
 {
 	struct watchd *wt = xcalloc(1, sizeof(*wt));
 	struct strbuf sb = STRBUF_INIT;
@@ -425,6 +545,8 @@ int watchd_open(struct watchd **out, const struct repo_paths *p, struct strbuf *
 
 	*out = NULL;
 	wt->p = p;
+	wt->o = *o;
+	watchlog_init(&wt->wl, o->json);
 	wt->ino_fd = wt->lockfd = wt->sock = -1;
 	strbuf_init(&wt->snap, 0);
 	if (index_open(&wt->ix, p) < 0) {
@@ -463,12 +585,40 @@ int watchd_start(struct watchd *wt)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* index HEAD and scan before answering anyone */
-	if (index_heal(wt->ix, wt->p) < 0 || update(wt) < 0)
+	/* git finds the work tree from here; a folder under a root may go */
+	if (chdir(wt->p->workdir) < 0)
+		return error_errno("cannot enter '%s'", wt->p->workdir);
+	setenv("ROADMAP_WATCH", "0", 1);
+	setenv("GIT_TERMINAL_PROMPT", "0", 0);	/* a push asks nobody for a password */
+	unsetenv("GIT_INDEX_FILE");	/* a hook's temporary index, if a hook started us */
+	wt->started = time(NULL);
+	wt->reader_check_at = now_ms();
+	wt->wa = watchauto_new(wt->p, &wt->o.automation, &wt->wl);
+
+	/* index HEAD and scan before answering anyone; the state the first round compares with */
+	run_round(wt, 0);
+	if (!wt->snap.len)
 		return -1;
 	if ((wt->sock = watch_listen(wt->ix)) < 0)
 		return -1;
+	/* uncommitted files from before (a watcher killed, restarted): the first round takes them */
+	if (wt->o.automation.commit) {
+		wt->dirty = 1;
+		wt->first_event = wt->last_event = now_ms() - wt->o.debounce_ms;
+	}
 	return 0;
+}
+
+/* When the next round is due (now_ms() time), or -1. */
+static double round_at(const struct watchd *wt)
+{
+	double quiet = wt->last_event + wt->o.debounce_ms;
+	/* a steady stream of edits is still committed, every ten debounce times */
+	double longest = wt->first_event + 10.0 * wt->o.debounce_ms;
+
+	if (!wt->dirty)
+		return -1;
+	return quiet < longest ? quiet : longest;
 }
 
 void watchd_serve(struct watchd *wt)
@@ -485,11 +635,23 @@ void watchd_serve(struct watchd *wt)
 	sigaddset(&stops, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stops, &waiting);
 	while (!stop_now) {
-		struct pollfd pfd[2] = { { wt->sock, POLLIN, 0 }, { wt->ino_fd, POLLIN, 0 } };
-		struct timespec minute = { 60, 0 };
+		struct pollfd pfd[3] = { { wt->sock, POLLIN, 0 }, { wt->ino_fd, POLLIN, 0 },
+					 { watchauto_fd(wt->wa), POLLIN, 0 } };
+		double now = now_ms(), next = now + 60000, at;
+		struct timespec wait;
 		struct stat st;
+		int want_round = 0;
 
-		if (ppoll(pfd, 2, &minute, &waiting) < 0 && errno != EINTR)
+		if ((at = round_at(wt)) >= 0 && at < next)
+			next = at;
+		if ((at = watchauto_next(wt->wa)) >= 0 && at < next)
+			next = at;
+		if (wt->reader_check_at < next)
+			next = wt->reader_check_at;
+		at = next > now ? next - now : 0;
+		wait.tv_sec = (time_t)(at / 1000);
+		wait.tv_nsec = (long)((at - wait.tv_sec * 1000.0) * 1e6);
+		if (ppoll(pfd, 3, &wait, &waiting) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN)
 			read_events(wt);	/* keep the kernel's queue short */
@@ -501,6 +663,14 @@ void watchd_serve(struct watchd *wt)
 				if (stop)
 					break;
 			}
+		}
+		want_round = watchauto_tick(wt->wa);
+		now = now_ms();
+		if (want_round || ((at = round_at(wt)) >= 0 && now >= at))
+			run_round(wt, 1);
+		if (now >= wt->reader_check_at) {
+			index_reader_check(wt->ix);
+			wt->reader_check_at = now + READER_CHECK_MS;
 		}
 		if (stat(wt->p->workdir, &st) < 0)
 			break;	/* the work tree is gone */
@@ -529,6 +699,9 @@ void watchd_close(struct watchd *wt)
 	free(wt->touched);
 	free(wt->roots);
 	overlay_release(&wt->ov);
+	watchauto_free(wt->wa);
+	watchdiff_release(&wt->diff);
+	watchlog_release(&wt->wl);
 	index_close(wt->ix);
 	if (wt->lockfd >= 0)
 		close(wt->lockfd);

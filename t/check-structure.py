@@ -27,7 +27,7 @@ LAYERS = [
     ('storage', 'index index_read index_stats syncdb'),
     ('remotes', 'remote http github_issue github dirremote remotes'),
     ('operations', 'actions treewalk refreshstats postings readahead gitactions apply overlay_sparse '
-                   'refresh heal overlay overlay_encode watch watchd ids query diff check check_dups fsck merge '
+                   'refresh heal overlay overlay_encode watch watchlog watchjob watchdiff watchcommit watchauto watchd ids query diff check check_dups fsck merge '
                    'layout write change newissue edit baseline syncmerge syncctx syncjournal syncissue sync'),
 ]
 layer = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods.split()}
