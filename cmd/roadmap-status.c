@@ -1,7 +1,8 @@
 /*
  * roadmap-status [--json | --prometheus]: the index's sync state at a
  * glance, for people, for scripts and for node_exporter's textfile
- * collector. It only reads: a stale index is shown as stale (that is
+ * collector, with each remote's sync state and what roadmap-watch says
+ * of itself. It only reads: a stale index is shown as stale (that is
  * what monitoring wants to see), never refreshed.
  */
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include "repo.h"
 #include "sync.h"
 #include "usage.h"
+#include "watch.h"
 #include "xalloc.h"
 
 static const char usage_str[] =
@@ -239,7 +241,8 @@ static void json_field(struct strbuf *out, const char *key, const struct strbuf 
 		strbuf_addstr(out, "null");
 }
 
-static void print_json(const struct state *s, const struct index *ix, const struct strbuf *remotes)
+static void print_json(const struct state *s, const struct index *ix, const struct strbuf *remotes,
+		       const struct strbuf *watcher)
 {
 	struct strbuf out = STRBUF_INIT, path = STRBUF_INIT, head = STRBUF_INIT;
 	const char *line, *end, *d;
@@ -309,7 +312,7 @@ static void print_json(const struct state *s, const struct index *ix, const stru
 		strbuf_addstr(&out, "null");
 	}
 	json_field(&out, "digest", s->digest.len ? &s->digest : NULL, 1);
-	strbuf_addf(&out, ", \"remotes\": %s}\n", remotes->buf);
+	strbuf_addf(&out, ", \"remotes\": %s, \"watcher\": %s}\n", remotes->buf, watcher->buf);
 	fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&out);
 	strbuf_release(&path);
@@ -416,7 +419,7 @@ int main(int argc, char **argv)
 	struct repo_paths paths;
 	struct index *ix = NULL;
 	struct state s;
-	struct strbuf remotes = STRBUF_INIT;
+	struct strbuf remotes = STRBUF_INIT, watcher = STRBUF_INIT;
 	int c, json = 0, prom = 0;
 	size_t i;
 
@@ -456,13 +459,21 @@ int main(int argc, char **argv)
 	if (read_state(&s, ix, &paths) < 0)
 		die("cannot read the index");
 	sync_status(&remotes, &paths, json ? 1 : prom ? 2 : 0);
-	if (json)
-		print_json(&s, ix, &remotes);
-	else if (prom)
+	if (paths.workdir)
+		watch_status(&watcher, ix, paths.workdir, json ? 1 : prom ? 2 : 0);
+	else if (json)
+		strbuf_addstr(&watcher, "null");
+	if (json) {
+		print_json(&s, ix, &remotes, &watcher);
+	} else if (prom) {
 		print_prometheus(&s, ix, paths.workdir ? paths.workdir : paths.gitdir, &remotes);
-	else
+		fputs(watcher.buf, stdout);
+	} else {
 		print_human(&s, ix, &remotes);
+		fputs(watcher.buf, stdout);
+	}
 	strbuf_release(&remotes);
+	strbuf_release(&watcher);
 	for (i = 0; i < s.nr; i++)
 		free(s.by_status[i].status);
 	free(s.by_status);

@@ -531,7 +531,7 @@ int overlay_compute(struct overlay *ov, struct index *ix, MDB_txn *txn,
 
 	if (!p->workdir)
 		return 0;
-	if (!watch_query(ix, txn, &ans)) {
+	if (!watch_query(ix, txn, p, &ans)) {
 		struct overlay got = OVERLAY_INIT;
 		if (!(asked = overlay_decode(&got, ans.buf, ans.len))) {
 			overlay_release(ov);

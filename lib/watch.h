@@ -7,7 +7,9 @@
 /*
  * watch.h - roadmap-watch's socket and the lines through it, both halves:
  * a client asks, the watcher (watchd.h) answers. It may call index (for
- * the snapshot's identity), strbuf and usage; overlay asks it first.
+ * the snapshot's identity), repo and run (to start a watcher when
+ * roadmap.watch says so), atomicfile, output, strbuf and usage; overlay
+ * asks it first, roadmap-status asks it for its status.
  *
  * roadmap-watch keeps the overlay of one work tree up to date from
  * inotify events, so that a working-tree query asks it instead of
@@ -53,11 +55,31 @@ int watch_ask(int fd, enum watch_request req, const char *snapshot, struct strbu
 	      int timeout_ms);
 
 /*
- * The watcher's payload for the snapshot txn. Returns 0 when it
- * answered, -1 otherwise: none runs, ROADMAP_WATCH=0 is set, or it could
- * not answer for txn within ROADMAP_WATCH_TIMEOUT_MS (default 5000).
+ * The watcher's payload for the snapshot txn of p's work tree. Returns 0
+ * when it answered, -1 otherwise: none runs, ROADMAP_WATCH=0 is set, or
+ * it could not answer for txn within ROADMAP_WATCH_TIMEOUT_MS (default
+ * 5000). When none runs and roadmap.watch is true, one is started
+ * (watch_autostart()).
  */
-int watch_query(struct index *ix, MDB_txn *txn, struct strbuf *payload);
+int watch_query(struct index *ix, MDB_txn *txn, const struct repo_paths *p, struct strbuf *payload);
+
+/*
+ * With roadmap.watch true (as git's core.fsmonitor=true starts its
+ * daemon), start `roadmap-watch -q` in the background for p's work tree:
+ * no automation, only the overlay. Never waited for, and it keeps none of
+ * the caller's descriptors, so that neither a query nor a hook waits on
+ * it; nothing is started while a watcher holds watch.lock.
+ */
+void watch_autostart(const struct index *ix, const struct repo_paths *p);
+
+/*
+ * roadmap-status's part: what the watcher of ix's work tree says of
+ * itself (pid, uptime, events, rounds, commits, pushes, syncs, the last
+ * of each and the last error), asked over the socket. format 0: lines
+ * for people; 1: a JSON value (an object, or null when none runs); 2:
+ * Prometheus samples labelled with the work tree.
+ */
+void watch_status(struct strbuf *out, struct index *ix, const char *worktree, int format);
 
 /* The watcher's half (it holds watch.lock). */
 
