@@ -175,7 +175,7 @@ test-sanitize: deps
 # concurrent writers (not in make test: tens of minutes).
 soak: deps
 	$(MAKE) all
-	cd t && ROADMAP_SOAK=1 prove $(PROVE_OPTS) t6100-set.sh t6200-new.sh
+	cd t && ROADMAP_SOAK=1 prove $(PROVE_OPTS) t6100-set.sh t6200-new.sh t5360-watch-soak.sh
 
 # The shape of the sources (lib/README): layers, no include circle, storage behind lib/index.
 check-structure:
