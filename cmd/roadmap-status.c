@@ -319,21 +319,6 @@ static void print_json(const struct state *s, const struct index *ix, const stru
 	strbuf_release(&head);
 }
 
-/* A label value of the exposition format: \, " and newline escaped. */
-static void prom_label(struct strbuf *out, const char *name, const char *val)
-{
-	strbuf_addf(out, "%s=\"", name);
-	for (; *val; val++) {
-		if (*val == '\\' || *val == '"')
-			strbuf_addch(out, '\\');
-		if (*val == '\n')
-			strbuf_addstr(out, "\\n");
-		else
-			strbuf_addch(out, *val);
-	}
-	strbuf_addch(out, '"');
-}
-
 static void prom_metric(struct strbuf *out, const char *name, const char *help, const char *type)
 {
 	strbuf_addf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
@@ -346,7 +331,7 @@ static void prom_sample(struct strbuf *out, const char *name, const char *worktr
 	strbuf_addf(out, "%s{", name);
 	if (extra)
 		strbuf_addf(out, "%s,", extra);
-	prom_label(out, "worktree", worktree);
+	out_prom_label(out, "worktree", worktree);
 	strbuf_addf(out, "} %s\n", value);
 }
 
@@ -360,7 +345,7 @@ static void print_prometheus(const struct state *s, const struct index *ix, cons
 	prom_metric(&out, "roadmap_issues", "Issues in the index, by status.", "gauge");
 	for (i = 0; i < s->nr; i++) {
 		strbuf_reset(&label);
-		prom_label(&label, "status", s->by_status[i].status);
+		out_prom_label(&label, "status", s->by_status[i].status);
 		snprintf(num, sizeof(num), "%zu", s->by_status[i].n);
 		prom_sample(&out, "roadmap_issues", worktree, label.buf, num);
 	}

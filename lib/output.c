@@ -185,6 +185,20 @@ void quote_value(struct strbuf *sb, const char *s, size_t len, int nul_terminate
 	quote_c(sb, s, len, nul_terminated, 0);
 }
 
+void out_prom_label(struct strbuf *sb, const char *name, const char *val)
+{
+	strbuf_addf(sb, "%s=\"", name);
+	for (; *val; val++) {
+		if (*val == '\\' || *val == '"')
+			strbuf_addch(sb, '\\');
+		if (*val == '\n')
+			strbuf_addstr(sb, "\\n");
+		else
+			strbuf_addch(sb, *val);
+	}
+	strbuf_addch(sb, '"');
+}
+
 int unquote_path(struct strbuf *out, const char *s, size_t len)
 {
 	const char *end = s + len;

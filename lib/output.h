@@ -20,6 +20,12 @@ void out_json_string(struct strbuf *sb, const char *s, size_t len);
 int out_json_node(struct strbuf *sb, const unsigned char **p, const unsigned char *end);
 
 /*
+ * Append name="val" as a label of Prometheus's text format: \, " and a
+ * newline in val escaped.
+ */
+void out_prom_label(struct strbuf *sb, const char *name, const char *val);
+
+/*
  * Append path as git prints it in a record: verbatim when nul_terminated
  * (-z), else C-quoted in double quotes when it holds '"', '\\', a control
  * character or a byte over 0x7f (core.quotePath's default).

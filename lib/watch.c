@@ -466,24 +466,11 @@ static void status_json(struct strbuf *out, const struct strbuf *st)
 	strbuf_addch(out, '}');
 }
 
-/* A label value of the exposition format: \, " and newline escaped. */
-static void prom_label(struct strbuf *out, const char *val)
-{
-	for (; *val; val++) {
-		if (*val == '\\' || *val == '"')
-			strbuf_addch(out, '\\');
-		if (*val == '\n')
-			strbuf_addstr(out, "\\n");
-		else
-			strbuf_addch(out, *val);
-	}
-}
-
 static void prom(struct strbuf *out, const char *label, const char *name, const char *type,
 		 const char *help, unsigned long long v)
 {
 	strbuf_addf(out, "# HELP roadmap_watch_%s %s\n# TYPE roadmap_watch_%s %s\n"
-		    "roadmap_watch_%s{worktree=\"%s\"} %llu\n", name, help, name, type, name, label, v);
+		    "roadmap_watch_%s{%s} %llu\n", name, help, name, type, name, label, v);
 }
 
 static void status_prometheus(struct strbuf *out, const struct strbuf *st, const char *worktree)
@@ -492,7 +479,7 @@ static void status_prometheus(struct strbuf *out, const struct strbuf *st, const
 	const char *const *c, *v;
 	size_t len, i;
 
-	prom_label(&label, worktree);
+	out_prom_label(&label, "worktree", worktree);
 	prom(out, label.buf, "up", "gauge", "1 when roadmap-watch runs for the work tree.", st != NULL);
 	if (st) {
 		prom(out, label.buf, "uptime_seconds", "gauge", "Seconds since the watcher started.",

@@ -9,6 +9,12 @@
  * inotify queues an event before the write that caused it returns, so
  * reading the queue dry when a query comes is enough to see every change
  * made before it: no cookie files (git needs them for macOS's FSEvents).
+ *
+ * Each event also stirs the round: once the events stop for the debounce
+ * time, run_round() heals the index, updates the overlay as a query
+ * would, says the changes (watchdiff) and hands the overlay to the
+ * automation (watchauto). The loop waits in ppoll() for a client, an
+ * event, a child of the automation, or the next timer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -476,6 +482,8 @@ static void run_round(struct watchd *wt, int emit)
 	save_stats(wt);
 	if (emit)
 		watchauto_commit(wt->wa);
+	/* the watcher waits most of its life: what it keeps resident is its own, not the index's */
+	index_drop_pages(wt->ix);
 }
 
 static void status(struct watchd *wt, struct strbuf *body)

@@ -12,6 +12,9 @@ a watcher that is dead, stopped or gone must cost correctness nothing.
 . ./test-lib.sh
 
 require_pyyaml
+# gone <pid>: wait until the process has exited (a zombie counts: the
+# detached watcher's parent is init, which may not reap it)
+. "$TEST_DIRECTORY/lib/watch.sh"
 
 # status_of <key>: a line of roadmap-watch --status (pid, queries, answered, scans)
 status_of () {
@@ -33,18 +36,6 @@ same_as_scan () {
 	{ roadmap-check >watched.check 2>&1; echo $? >>watched.check; } &&
 	{ ROADMAP_WATCH=0 roadmap-check >scanned.check 2>&1; echo $? >>scanned.check; } &&
 	test_cmp scanned.check watched.check
-}
-
-# gone <pid>: wait (up to 10 s) until the process has exited; a zombie
-# counts as gone (the detached watcher's parent is init, which may not reap)
-gone () {
-	i=0
-	while kill -0 "$1" 2>/dev/null && ! grep -q "^[0-9]* (.*) Z" "/proc/$1/stat" 2>/dev/null
-	do
-		i=$((i + 1))
-		test $i -lt 100 || return 1
-		sleep 0.1
-	done
 }
 
 # answered <n>: the watcher answered n queries more than at the last call

@@ -15,15 +15,6 @@ watcher killed loses and repeats nothing.
 . ./test-lib.sh
 . "$TEST_DIRECTORY/lib/watch.sh"
 
-if ! python3 -c "import json" 2>/dev/null
-then
-	skip_all='python3 reads the events here, and is not available'
-	test_done
-fi
-
-ROADMAP_WATCH_BACKOFF_MS=100
-export ROADMAP_WATCH_BACKOFF_MS
-
 # issues <n> [<first>]: issue files i<k>.md under .roadmap/issues/<k % 4>/
 issues () {
 	python3 -c '
@@ -74,21 +65,9 @@ commits () {
 	git rev-list --count HEAD
 }
 
-# predicates for wait_until, which runs its command again and again
-commits_are () {
-	test "$(commits)" = "$1"
-}
+# status_is <key> <test operator> <value>, for wait_until
 status_is () {
 	test "$(status_of "$1")" "$2" "$3"
-}
-subject_is () {
-	test "$(git log -1 --format=%s)" = "$1"
-}
-# count_is <n> <command...>: the command prints n lines
-count_is () {
-	_n=$1
-	shift
-	test "$("$@" | wc -l)" = "$_n"
 }
 
 test_expect_success 'setup: 200 issues, a branch, a watcher (debounce 300 ms, no automation)' '

@@ -13,40 +13,9 @@ event. No local commit is ever lost, and the remote is never rewound.
 . ./test-lib.sh
 . "$TEST_DIRECTORY/lib/watch.sh"
 
-if ! python3 -c "import json" 2>/dev/null
-then
-	skip_all='python3 reads the events here, and is not available'
-	test_done
-fi
-
-ROADMAP_WATCH_BACKOFF_MS=100
-export ROADMAP_WATCH_BACKOFF_MS
-
-# set_title <file> <title>
-set_title () {
-	sed "s/^title: .*/title: $2/" "$1" >"$1.tmp" &&
-	mv "$1.tmp" "$1"
-}
-
 # pushed_is <commit>: the remote main is that commit
 pushed_is () {
 	test "$(git --git-dir="$SHARNESS_TRASH_DIRECTORY/remote.git" rev-parse main)" = "$1"
-}
-
-commits_are () {
-	test "$(git rev-list --count HEAD)" = "$1"
-}
-
-# count_is <n> <command...>: the command prints n lines; count_ge: n or more
-count_is () {
-	_n=$1
-	shift
-	test "$("$@" | wc -l)" = "$_n"
-}
-count_ge () {
-	_n=$1
-	shift
-	test "$("$@" | wc -l)" -ge "$_n"
 }
 
 test_expect_success 'setup: a bare remote, a clone with issues and its upstream, a watcher' '

@@ -16,23 +16,7 @@ require_fakegh
 
 # the remote's writes are spaced by seconds on GitHub; not here
 ROADMAP_HTTP_WRITE_GAP_MS=0 ROADMAP_HTTP_CREATE_GAP_MS=0 ROADMAP_HTTP_BACKOFF_MS=50
-ROADMAP_WATCH_BACKOFF_MS=100
-export ROADMAP_HTTP_WRITE_GAP_MS ROADMAP_HTTP_CREATE_GAP_MS ROADMAP_HTTP_BACKOFF_MS ROADMAP_WATCH_BACKOFF_MS
-
-set_title () {
-	sed "s/^title: .*/title: $2/" "$1" >"$1.tmp" &&
-	mv "$1.tmp" "$1"
-}
-
-subject_is () {
-	test "$(git log -1 --format=%s)" = "$1"
-}
-
-count_ge () {
-	_n=$1
-	shift
-	test "$("$@" | wc -l)" -ge "$_n"
-}
+export ROADMAP_HTTP_WRITE_GAP_MS ROADMAP_HTTP_CREATE_GAP_MS ROADMAP_HTTP_BACKOFF_MS
 
 # remote_number <id>: the remote issue number of a local issue
 remote_number () {

@@ -19,6 +19,24 @@
 #	(JSON values as JSON); fails when a line of FILE is no JSON object
 # gone PID
 #	wait (up to 10 s) until the process has exited (a zombie counts)
+# count_is N COMMAND..., count_ge N COMMAND...
+#	the command prints N lines (N or more)
+# commits_are N, subject_is SUBJECT
+#	HEAD has N commits; HEAD's subject
+# set_title FILE TITLE
+#	the issue file's title line replaced (a new file renamed over it)
+#
+# It skips the whole file when python3 (which reads the events) does not
+# run, and sets ROADMAP_WATCH_BACKOFF_MS=100: retries come in tenths of
+# seconds, not seconds.
+
+if ! python3 -c "import json" 2>/dev/null
+then
+	skip_all='python3 reads the events here, and is not available'
+	test_done
+fi
+ROADMAP_WATCH_BACKOFF_MS=100
+export ROADMAP_WATCH_BACKOFF_MS
 
 ms () {
 	date +%s%3N
@@ -78,6 +96,31 @@ for line in open(sys.argv[1]):
         v = e.get(key)
         print(v if isinstance(v, str) else json.dumps(v))
 ' "$@"
+}
+
+count_is () {
+	_ci_n=$1
+	shift
+	test "$("$@" | wc -l)" = "$_ci_n"
+}
+
+count_ge () {
+	_ci_n=$1
+	shift
+	test "$("$@" | wc -l)" -ge "$_ci_n"
+}
+
+commits_are () {
+	test "$(git rev-list --count HEAD)" = "$1"
+}
+
+subject_is () {
+	test "$(git log -1 --format=%s)" = "$1"
+}
+
+set_title () {
+	sed "s/^title: .*/title: $2/" "$1" >"$1.tmp" &&
+	mv "$1.tmp" "$1"
 }
 
 # every watcher started here dies with the script, whether it passes or not
