@@ -123,8 +123,6 @@ const char *watchcommit_busy(const struct repo_paths *p)
 		{ "CHERRY_PICK_HEAD", "a cherry-pick is under way" },
 		{ "REVERT_HEAD", "a revert is under way" },
 		{ "BISECT_LOG", "a bisect is under way" },
-		{ "rebase-merge", "a rebase is under way" },
-		{ "rebase-apply", "a rebase or git am is under way" },
 		{ "sequencer/todo", "a cherry-pick or revert sequence is under way" },
 		{ "index.lock", "another git command holds the index" },
 	};
@@ -134,6 +132,8 @@ const char *watchcommit_busy(const struct repo_paths *p)
 	int detached = 0, unmerged;
 	size_t i;
 
+	if (repo_rebasing(p))
+		return "a rebase is under way";
 	for (i = 0; i < sizeof(state) / sizeof(*state); i++)
 		if (repo_gitdir_has(p, state[i][0]))
 			return state[i][1];

@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -80,7 +81,7 @@ struct watchd {
 	struct watchauto *wa;
 	int dirty;		/* file events since the last round */
 	double first_event, last_event;	/* now_ms() of the round's first and last */
-	unsigned long events, rounds, overflows;
+	unsigned long events, rounds, overflows, readers_cleared;
 	long long started, last_round;	/* Unix seconds */
 	double reader_check_at;
 };
@@ -426,6 +427,16 @@ static void save_stats(struct watchd *wt)
 	wt->ov.nr_stats = 0;
 }
 
+/* Clear the reader slots of dead processes: after each round, and every minute. */
+static void reader_check(struct watchd *wt)
+{
+	int n = index_reader_check(wt->ix);
+
+	if (n > 0)
+		wt->readers_cleared += n;
+	wt->reader_check_at = now_ms() + READER_CHECK_MS;
+}
+
 /* Whether txn is a snapshot wt->ov holds for. */
 static int holds(struct watchd *wt, MDB_txn *txn)
 {
@@ -482,8 +493,14 @@ static void run_round(struct watchd *wt, int emit)
 	save_stats(wt);
 	if (emit)
 		watchauto_commit(wt->wa);
-	/* the watcher waits most of its life: what it keeps resident is its own, not the index's */
+	/*
+	 * The watcher waits most of its life: what it keeps resident is its
+	 * own, not the index's, nor the free chunks a scan or a burst left
+	 * in the heap (glibc keeps them; the soak's RSS crept up without).
+	 */
 	index_drop_pages(wt->ix);
+	malloc_trim(0);
+	reader_check(wt);
 }
 
 static void status(struct watchd *wt, struct strbuf *body)
@@ -494,8 +511,9 @@ static void status(struct watchd *wt, struct strbuf *body)
 		    "queries %lu\nanswered %lu\nscans %lu\n", (long)getpid(), wt->p->workdir,
 		    wt->nr, wt->queries, wt->answered, wt->scans);
 	strbuf_addf(body, "started %lld\nuptime %lld\ndebounce %d\nevents %lu\nrounds %lu\n"
-		    "overflows %lu\nerrors %lu\n", wt->started, now - wt->started, wt->o.debounce_ms,
-		    wt->events, wt->rounds, wt->overflows, wt->wl.errors);
+		    "overflows %lu\nreaders_cleared %lu\nerrors %lu\n", wt->started, now - wt->started,
+		    wt->o.debounce_ms, wt->events, wt->rounds, wt->overflows, wt->readers_cleared,
+		    wt->wl.errors);
 	if (wt->last_round)
 		strbuf_addf(body, "last_round %lld\n", wt->last_round);
 	if (wt->wl.last_error_time)
@@ -678,10 +696,8 @@ void watchd_serve(struct watchd *wt)
 		now = now_ms();
 		if (want_round || ((at = round_at(wt)) >= 0 && now >= at))
 			run_round(wt, 1);
-		if (now >= wt->reader_check_at) {
-			index_reader_check(wt->ix);
-			wt->reader_check_at = now + READER_CHECK_MS;
-		}
+		if (now >= wt->reader_check_at)
+			reader_check(wt);
 		if (stat(wt->p->workdir, &st) < 0)
 			break;	/* the work tree is gone */
 	}

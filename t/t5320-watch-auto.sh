@@ -381,7 +381,31 @@ for top, dirs, files in os.walk(\".roadmap/issues\"):
 		grep "^roadmap-watch: i0 i100 .* (10000 issues)\$" subject &&
 		test "$(git log -1 --format=%b | grep -c .)" = 10000 &&
 		test "$(events ../big.events modified | wc -l)" = 10000 &&
-		test "$(events ../big.events committed files)" = 10000 &&
+		test "$(events ../big.events committed files)" = 10000
+	)
+'
+
+# reader_listed <pid> <index>: LMDB's reader table has a slot of that process
+reader_listed () {
+	mdb_stat -n -r "$2" | awk -v pid="$1" "\$1 == pid { found = 1 } END { exit !found }"
+}
+
+test_expect_success 'a reader killed inside its transaction: the next round clears its slot' '
+	(
+		cd big &&
+		idx=$(index_path) &&
+		{ sh -c "echo \$\$ >../dump.pid; exec mdb_dump -n -a \"\$1\"" - "$idx" | sleep 60 & } &&
+		blocked=$! &&
+		wait_until 10 test -s ../dump.pid &&
+		dump=$(cat ../dump.pid) &&
+		wait_until 10 reader_listed $dump "$idx" &&
+		kill -9 $dump &&
+		kill $blocked &&
+		gone $dump &&
+		reader_listed $dump "$idx" &&
+		set_title .roadmap/issues/0/i0.md "Wakes a round" &&
+		wait_until 10 status_is readers_cleared -ge 1 &&
+		! reader_listed $dump "$idx" &&
 		stop_watch
 	)
 '

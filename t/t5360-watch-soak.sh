@@ -66,17 +66,18 @@ test_expect_success "an edit every second for $MINUTES minutes: RSS within 10% o
 			then
 				printf -- "---\nid: new$n\ntitle: New $n\nstatus: todo\n---\n" \
 					>.roadmap/issues/$((n % 8))/new$n.md &&
-				rm -f .roadmap/issues/$(((n + 4) % 8))/new$((n - 50)).md
+				rm -f .roadmap/issues/$(((n - 50) % 8))/new$((n - 50)).md
 			fi &&
 			roadmap-list --status todo >/dev/null &&
+			sleep 1 &&
 			kill -0 $pid &&
 			elapsed=$(( $(date +%s) - start )) &&
+			# sampled a second after the edit: its round is over
 			if test $((elapsed / 60)) -gt $(wc -l <../soak-rss.txt)
 			then
 				echo "$((elapsed / 60)) $(rss $pid) $(status_of events) $(status_of rounds) $(status_of commits)" >>../soak-rss.txt &&
 				tail -1 ../soak-rss.txt
-			fi &&
-			sleep 1 || return 1
+			fi || return 1
 		done &&
 		echo "minute VmRSS(kB) RssAnon(kB) events rounds commits" &&
 		cat ../soak-rss.txt &&
