@@ -8,6 +8,7 @@
 #include "issue.h"
 #include "query.h"
 #include "run.h"
+#include "sha1.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -637,6 +638,40 @@ static int collect_typed_id(struct answer *a, struct query *q, struct index *ix,
 	return rc;
 }
 
+static void fingerprint(unsigned char *out, struct index *ix, MDB_txn *txn, const struct overlay *ov,
+			const char *roots, size_t rootslen, uint64_t unknown)
+{
+	struct strbuf dir = STRBUF_INIT;
+	struct sha1 s;
+	const char *r;
+	size_t i;
+
+	memset(out, 0, OID_RAW);
+	if (unknown)
+		return;
+	sha1_init(&s);
+	for (r = roots; r < roots + rootslen; r += strlen(r) + 1) {
+		struct file_row row;
+		strbuf_reset(&dir);
+		strbuf_addf(&dir, "%s/", r);
+		sha1_update(&s, dir.buf, dir.len + 1);
+		if (!index_get_file(txn, ix, dir.buf, dir.len, &row))
+			sha1_update(&s, row.oid, OID_RAW);
+	}
+	for (i = 0; ov && i < ov->nr; i++) {
+		sha1_update(&s, ov->files[i].path, strlen(ov->files[i].path) + 1);
+		sha1_update(&s, ov->files[i].deleted ? "d" : "m", 1);
+		if (!ov->files[i].deleted)
+			sha1_update(&s, ov->files[i].oid, OID_RAW);
+	}
+	for (i = 0; ov && i < ov->nr_sparse; i++) {
+		sha1_update(&s, ov->sparse[i].path, strlen(ov->sparse[i].path) + 1);
+		sha1_update(&s, ov->sparse[i].oid, OID_RAW);
+	}
+	sha1_final(out, &s);
+	strbuf_release(&dir);
+}
+
 int query_run(struct answer *a, struct query *q, struct index *ix, const struct repo_paths *p)
 {
 	struct overlay ov = OVERLAY_INIT;
@@ -666,6 +701,10 @@ int query_run(struct answer *a, struct query *q, struct index *ix, const struct 
 		goto out;
 	for (i = 0; i < ov.nr; i++)
 		a->invalid -= ov.files[i].head_invalid;
+	if (q->fingerprint)
+		fingerprint(q->fingerprint, ix, txn, ovp, rootsbuf, rootslen, a->unknown);
+	if (q->fingerprint_only)
+		goto out;
 	if ((rc = collect(a, q, ix, txn, ovp, rootsbuf, rootslen)))
 		goto out;
 	if (q->typed_id && q->nr_preds == 1 && !a->nr &&

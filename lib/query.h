@@ -49,6 +49,14 @@ struct query {
 	 * has it exactly, ids_resolve() names the one meant (ids.h).
 	 */
 	int typed_id;
+	/*
+	 * Not NULL: gets the digest of the issue files answered from (each
+	 * root's tree at HEAD, and each working file that differs from it),
+	 * so an equal digest later means the very same files; all zero when
+	 * it cannot say (a blob missing). fingerprint_only: nothing else.
+	 */
+	unsigned char *fingerprint;
+	int fingerprint_only;
 };
 
 /* One issue of the answer; owns its copies. */

@@ -14,6 +14,7 @@
 #include "frontmatter.h"
 #include "remotes.h"
 #include "run.h"
+#include "sha1.h"
 #include "syncconflict.h"
 #include "sync.h"
 #include "syncctx.h"
@@ -57,6 +58,7 @@ static int setup(struct ctx *c, const char *name, int need_remote)
 	c->name = name;
 	strbuf_init(&c->report, 0);
 	strbuf_init(&c->first_error, 0);
+	strbuf_init(&c->fp_then, 0);
 	if (repo_find(&c->p) < 0)
 		return -1;
 	if (!c->p.workdir)
@@ -100,6 +102,7 @@ static void teardown(struct ctx *c)
 	repo_paths_release(&c->p);
 	strbuf_release(&c->report);
 	strbuf_release(&c->first_error);
+	strbuf_release(&c->fp_then);
 }
 
 /*
@@ -164,6 +167,7 @@ static int local_issues(struct ctx *c)
 
 	memset(&q, 0, sizeof(q));
 	q.limit = -1;
+	q.fingerprint = c->fp;
 	query_set_sort(&q, "id");
 	ret = query_run(&c->a, &q, c->ix, &c->p);
 	query_release(&q);
@@ -204,6 +208,73 @@ static int dup_id(const struct answer *a, size_t i)
 {
 	return (i > 0 && !strcmp(a->r[i - 1].id, a->r[i].id)) ||
 		(i + 1 < a->nr && !strcmp(a->r[i + 1].id, a->r[i].id));
+}
+
+/*
+ * "fp": what a sync that left nothing to do saw: "<issue files> <baseline>
+ * <config> <issues>" (the files' digest from query.h, the baseline's
+ * commit, the roadmap.* config's digest). Without the count into out.
+ */
+static void fp_text(struct ctx *c, const unsigned char *files, struct strbuf *out)
+{
+	unsigned char cfg[OID_RAW];
+	char hex[OID_HEX + 1];
+	struct sha1 s;
+
+	sha1_init(&s);
+	sha1_update(&s, c->l.config, strlen(c->l.config));
+	sha1_final(cfg, &s);
+	oid_to_hex(hex, files);
+	strbuf_addf(out, "%s %s ", hex, *c->b.old ? c->b.old : "-");
+	oid_to_hex(hex, cfg);
+	strbuf_addstr(out, hex);
+}
+
+static int count_key(const char *key, const char *val, size_t len, void *data)
+{
+	++*(size_t *)data;
+	return 0;
+}
+
+/*
+ * Nothing changed on either side since a sync that left nothing to do:
+ * nothing was fetched or is waiting, nothing was resumed, and the issue
+ * files, the baseline and the config are what that sync recorded. Then
+ * no issue needs reading: a no-change sync costs the 304 and a look at
+ * the working tree (free with roadmap-watch running). 1 when so.
+ */
+static int unchanged(struct ctx *c)
+{
+	static const unsigned char zero[OID_RAW];
+	struct strbuf now = STRBUF_INIT;
+	struct query q;
+	size_t waiting = 0, n = c->fp_then.len;
+	int same = 0;
+
+	if (!n || c->o->dry_run || c->o->json || c->o->resolve || c->failed || c->resumed || c->fatal)
+		return 0;
+	if (syncdb_begin(c->db, 0) == 0) {
+		syncdb_foreach(c->db, c->name, "c/", count_key, &waiting);
+		syncdb_abort(c->db);
+	}
+	if (waiting)
+		return 0;
+	memset(&q, 0, sizeof(q));
+	q.fingerprint = c->fp;
+	q.fingerprint_only = 1;
+	if (query_run(&c->a, &q, c->ix, &c->p) == 0 && memcmp(c->fp, zero, OID_RAW)) {
+		const char *sp = memrchr(c->fp_then.buf, ' ', n);
+		fp_text(c, c->fp, &now);
+		same = sp && (size_t)(sp - c->fp_then.buf) == now.len &&
+			!memcmp(now.buf, c->fp_then.buf, now.len);
+		if (same)
+			c->unchanged = strtoul(sp + 1, NULL, 10);
+	}
+	query_release(&q);
+	answer_release(&c->a);
+	memset(&c->a, 0, sizeof(c->a));
+	strbuf_release(&now);
+	return same;
 }
 
 /* Move the baseline, then record what agreed and the state, in that order (a crash between re-merges). */
@@ -250,6 +321,14 @@ static int finish(struct ctx *c)
 		    "unchanged %lu failed %lu", c->pulled, c->pushed, c->created_here, c->created_there,
 		    c->conflicts, c->unchanged, c->failed);
 	syncdb_put_str(c->db, c->name, "counts", k.buf);
+	/* this sync wrote no file and left nothing to do: the next may find nothing changed */
+	if (!ret && !strcmp(state, "in_sync") && !c->pulled && !c->created_here &&
+	    !c->created_there && !c->o->resolve && memcmp(c->fp, (unsigned char[OID_RAW]){ 0 }, OID_RAW)) {
+		strbuf_reset(&k);
+		fp_text(c, c->fp, &k);
+		strbuf_addf(&k, " %lu", c->unchanged + c->pushed);
+		syncdb_put_str(c->db, c->name, "fp", k.buf);
+	}
 	if (syncdb_commit(c->db) < 0)
 		ret = -1;
 	strbuf_release(&msg);
@@ -294,6 +373,10 @@ static int set_syncing(struct ctx *c)
 		return -1;
 	if (!db_get(c, "", "state", &state) && !strcmp(state.buf, "syncing") && !c->o->quiet)
 		fprintf(stderr, "%s: %s: the last sync did not finish; resuming it\n", progname, c->name);
+	/* "fp" holds until this sync ends well: a sync killed on the way leaves none */
+	if (!strcmp(state.buf, "in_sync"))
+		db_get(c, "", "fp", &c->fp_then);
+	syncdb_del(c->db, c->name, "fp");
 	if (syncdb_put_str(c->db, c->name, "state", "syncing") || syncdb_commit(c->db))
 		ret = -1;
 	strbuf_release(&state);
@@ -327,6 +410,10 @@ int sync_run(const struct sync_opts *o)
 	}
 	if (o->resolve && resolve_field(&c) < 0)
 		goto done;
+	if (unchanged(&c)) {
+		ret = 0;
+		goto done;
+	}
 	if (local_issues(&c) < 0)
 		goto done;
 	atomicfile_defer();	/* one syncfs before the baseline moves, not two fsyncs a file */

@@ -41,6 +41,8 @@ struct ctx {
 	unsigned long pulled, pushed, created_here, created_there, conflicts, unchanged, failed,
 		fetched, resumed;
 	int fatal;
+	struct strbuf fp_then;	/* "fp" as the last sync left it (sync.c: unchanged()) */
+	unsigned char fp[OID_RAW];	/* the issue files this sync read (query.h) */
 };
 
 
