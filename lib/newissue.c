@@ -17,6 +17,7 @@
 #include "newissue.h"
 #include "repo.h"
 #include "run.h"
+#include "sha1.h"
 #include "usage.h"
 #include "write.h"
 #include "xalloc.h"
@@ -299,6 +300,8 @@ int new_issue(struct index *ix, const struct repo_paths *p, const struct layout 
 		goto out;
 	}
 	ret = write_create(p, path->buf, text.buf, text.len);
+	if (!ret && n->oid)
+		git_blob_oid(n->oid, text.buf, text.len);
 out:
 	if (lock >= 0)
 		close(lock);

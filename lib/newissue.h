@@ -31,6 +31,7 @@ struct new_issue {
 	size_t nedits;
 	const char *body;	/* NULL: none */
 	size_t bodylen;
+	unsigned char *oid;	/* not NULL: gets the blob id of the file written */
 };
 
 /*

@@ -299,11 +299,12 @@ static int finish(struct ctx *c)
 		return -1;
 	for (i = 0; !rc && i < c->nagreed; i++) {
 		struct agreed *a = &c->agreed[i];
-		if (file_row(c, a->path, a->key, &row) == 0) {
-			strbuf_reset(&k);
-			strbuf_addf(&k, "l/%s", a->id);
+		strbuf_reset(&k);
+		strbuf_addf(&k, "l/%s", a->id);
+		if (a->has_oid && file_row_text(&row, a->oid, a->key, a->path))
 			syncdb_put(c->db, c->name, k.buf, row.buf, row.len);
-		}
+		else
+			syncdb_del(c->db, c->name, k.buf);
 		db_del(c, "c/", a->key);
 		db_del(c, "m/", a->id);
 		strbuf_reset(&k);

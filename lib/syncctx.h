@@ -19,6 +19,8 @@ struct sync_opts;
 
 struct agreed {
 	char *id, *key, *path;
+	unsigned char oid[OID_RAW];	/* the file both sides agree with */
+	int has_oid;			/* 0: not known (no l/ row: the next sync merges it) */
 };
 
 struct ctx {
@@ -64,9 +66,9 @@ int resume(struct ctx *c);
 int fetch(struct ctx *c);
 
 int file_row_text(struct strbuf *row, const unsigned char *oid, const char *key, const char *path);
-int file_row(struct ctx *c, const char *path, const char *key, struct strbuf *row);
+/* Both sides agree on the issue, its file being blob oid (NULL: not known): its baseline now, its l/ row once that is committed. */
 void agree(struct ctx *c, const char *id, const char *key, const char *path,
-	   const struct rissue *remote);
+	   const struct rissue *remote, const unsigned char *oid);
 void do_linked(struct ctx *c, const char *id, const char *path, const char *key,
 	       const unsigned char *oid);
 void do_unlinked(struct ctx *c, const char *id, const char *path);

@@ -188,4 +188,7 @@ void sync_crash_point(const char *what)
 		fprintf(stderr, "%s: test crash at sync step %ld (%s)\n", progname, passed, what);
 		raise(SIGKILL);
 	}
+	/* a test's edit made while the sync is stopped here (kill -CONT goes on) */
+	if (getenv("ROADMAP_TEST_SYNC_STOP_AT") && !strcmp(getenv("ROADMAP_TEST_SYNC_STOP_AT"), what))
+		raise(SIGSTOP);
 }

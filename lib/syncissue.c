@@ -36,27 +36,12 @@ int file_row_text(struct strbuf *row, const unsigned char *oid, const char *key,
 	return 1;
 }
 
-/* The l/ row of the file as it is now (read and hashed). Returns 0 or -1. */
-int file_row(struct ctx *c, const char *path, const char *key, struct strbuf *row)
-{
-	struct strbuf full = STRBUF_INIT, data = STRBUF_INIT;
-	unsigned char oid[OID_RAW];
-	int ret = -1;
-
-	strbuf_addf(&full, "%s%s", c->p.workdir, path);
-	if (strbuf_read_file(&data, full.buf, 0) >= 0) {
-		git_blob_oid(oid, data.buf, data.len);
-		file_row_text(row, oid, key, path);
-		ret = 0;
-	}
-	strbuf_release(&full);
-	strbuf_release(&data);
-	return ret;
-}
-
-/* Both sides agree on the issue: its baseline now, its l/ row once that is committed. */
+/*
+ * The file's blob id is the one the sync read or wrote, not the file's
+ * at the end: an edit made meanwhile is not taken for agreed.
+ */
 void agree(struct ctx *c, const char *id, const char *key, const char *path,
-		  const struct rissue *remote)
+	   const struct rissue *remote, const unsigned char *oid)
 {
 	struct agreed *a;
 
@@ -69,6 +54,9 @@ void agree(struct ctx *c, const char *id, const char *key, const char *path,
 	a->id = xstrdup(id);
 	a->key = xstrdup(key);
 	a->path = xstrdup(path);
+	a->has_oid = !!oid;
+	if (oid)
+		memcpy(a->oid, oid, OID_RAW);
 }
 
 static int push_update(struct ctx *c, const char *id, const char *key, const struct rissue *want,
@@ -153,6 +141,7 @@ void do_linked(struct ctx *c, const char *id, const char *path0, const char *key
 	struct rissue theirs, base, ours, out;
 	struct sync_merge sm;
 	char *path = xstrdup(path0);
+	unsigned char read_oid[OID_RAW], merged_oid[OID_RAW];
 	int have_row, changed_remote, hb, rc;
 
 	rissue_init(&theirs);
@@ -182,6 +171,7 @@ void do_linked(struct ctx *c, const char *id, const char *path0, const char *key
 		failed(c, id, "cannot read %s", path);
 		goto out;
 	}
+	git_blob_oid(read_oid, buf.buf, buf.len);
 	if ((rc = fetched(c, key, &theirs)) < 0)
 		goto out;
 	if (rc == 1) {		/* linked, never fetched (a fetch since a cursor): ask for it */
@@ -225,7 +215,7 @@ void do_linked(struct ctx *c, const char *id, const char *path0, const char *key
 		report(c, hb ? "INITIAL" : "NO_CHANGE", id, key, 0);
 		c->unchanged++;
 		if (!c->o->dry_run)
-			agree(c, id, key, path, &theirs);
+			agree(c, id, key, path, &theirs, read_oid);
 		goto out;
 	}
 	if (sm.pull)
@@ -244,7 +234,8 @@ void do_linked(struct ctx *c, const char *id, const char *path0, const char *key
 		rissue_copy(&theirs, &out);
 	}
 	syncconflict_remove(c->p.workdir, id);
-	agree(c, id, key, path, &theirs);
+	git_blob_oid(merged_oid, sm.merged.buf, sm.merged.len);
+	agree(c, id, key, path, &theirs, sm.pull ? merged_oid : read_oid);
 out:
 	free(path);
 	rissue_release(&theirs);
@@ -269,6 +260,7 @@ void do_unlinked(struct ctx *c, const char *id, const char *path)
 	struct fm_edit ed;
 	struct write_result res;
 	const char *val[1];
+	unsigned char read_oid[OID_RAW];
 	int rc;
 
 	rissue_init(&ours);
@@ -297,6 +289,7 @@ void do_unlinked(struct ctx *c, const char *id, const char *path)
 		failed(c, id, "cannot read its file %s", path);
 		goto out;
 	}
+	git_blob_oid(read_oid, buf.buf, buf.len);
 	report(c, "INITIAL", id, "", c->m.fields);
 	if (c->o->dry_run)
 		goto out;
@@ -333,8 +326,9 @@ link:
 	}
 	if (out.key && rissue_diff(&out, &ours, c->m.fields))	/* it lacks some: the next sync sends them */
 		baseline_set(&c->b, id, &out);
-	else if (out.key)
-		agree(c, id, key.buf, path, &out);
+	else if (out.key)	/* the file the remote issue was made from, linked: agreed */
+		agree(c, id, key.buf, path, &out,
+		      buf.len && !memcmp(read_oid, res.before, OID_RAW) ? res.after : NULL);
 	else
 		do_linked(c, id, path, key.buf, NULL);	/* no base: what both hold alike agrees */
 out:
@@ -357,6 +351,7 @@ void do_new_remote(struct ctx *c, const char *key)
 	struct new_issue n;
 	struct fm_edit ed[2];
 	const char *val[1];
+	unsigned char oid[OID_RAW];
 	size_t i;
 
 	rissue_init(&base);
@@ -405,6 +400,7 @@ void do_new_remote(struct ctx *c, const char *key)
 	ed[0].plain = 1;
 	n.edits = ed;
 	n.nedits = 1;
+	n.oid = oid;
 	if (theirs.assignees.nr > 1) {
 		ed[1].op = FM_SET_LIST;
 		ed[1].key = "assignee";
@@ -417,7 +413,7 @@ void do_new_remote(struct ctx *c, const char *key)
 		goto out;
 	}
 	c->created_here++;
-	agree(c, id.buf, key, path.buf, &theirs);
+	agree(c, id.buf, key, path.buf, &theirs, oid);
 out:
 	rissue_release(&theirs);
 	rissue_release(&base);

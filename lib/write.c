@@ -12,6 +12,7 @@
 
 #include "atomicfile.h"
 #include "repo.h"
+#include "sha1.h"
 #include "usage.h"
 #include "write.h"
 #include "xalloc.h"
@@ -118,7 +119,9 @@ int write_edit(const struct repo_paths *p, const char *path, const struct fm_edi
 			error("%s:%s", path, err.buf);
 			goto out;
 		}
+		git_blob_oid(res->before, before.buf, before.len);
 		if (same(&after, &before)) {
+			memcpy(res->after, res->before, sizeof(res->after));
 			ret = 0;
 			goto out;
 		}
@@ -132,6 +135,7 @@ int write_edit(const struct repo_paths *p, const char *path, const struct fm_edi
 			continue;
 		if (atomicfile_write(full.buf, after.buf, after.len, 0644) < 0)
 			goto out;
+		git_blob_oid(res->after, after.buf, after.len);
 		res->changed = 1;
 		ret = 0;
 		goto out;

@@ -23,6 +23,8 @@ struct repo_paths;
 struct write_result {
 	int changed;		/* 0: the edits left the file as it was */
 	char *path;		/* where the file is now (after a move) */
+	/* the blob ids of the file as read and as left (the same when unchanged) */
+	unsigned char before[20], after[20];
 };
 
 /*

@@ -105,4 +105,20 @@ test_expect_success 'an edit on the remote is pulled' '
 	grep "^title: Edited there$" .roadmap/issues/i31.md
 '
 
+test_expect_success 'an edit made while a sync pulls that file is not taken for agreed' '
+	roadmap-sync gh >out &&
+	n33=$(number_of i33) &&
+	fakegh_ctl edit "{\"number\": $n33, \"title\": \"Pulled\"}" >/dev/null || return 1
+	ROADMAP_TEST_SYNC_STOP_AT="moved the baseline" roadmap-sync gh >out &
+	pid=$! &&
+	while ! ps -o stat= -p $pid | grep -q T; do sleep 0.1; done &&
+	grep "^title: Pulled$" .roadmap/issues/i33.md &&
+	sed "s/^title: .*/title: Edited meanwhile/" .roadmap/issues/i33.md >t &&
+	mv t .roadmap/issues/i33.md &&
+	kill -CONT $pid && wait $pid &&
+	grep "pulled 1," out &&
+	roadmap-sync gh >out && grep "pushed 1," out &&
+	test "$(title_of $n33)" = "Edited meanwhile"
+'
+
 test_done
