@@ -96,8 +96,9 @@ static int replace_or_create(const char *path, const void *buf, size_t len, mode
 		mode = st.st_mode & 07777;
 	if (!create)	/* a create never names a temporary file (but without O_TMPFILE) */
 		remove_stale(dir.buf, base);
-	strbuf_addf(&tmp, "%s/.%s" TMP_TAG "%ld", dir.buf, base, (long)getpid());
 	fd = open(dir.buf, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	if (fd < 0 || !create)	/* the name a replace renames from */
+		strbuf_addf(&tmp, "%s/.%s" TMP_TAG "%ld", dir.buf, base, (long)getpid());
 	if (fd < 0) {
 		/* no O_TMPFILE here: a named temporary file */
 		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

@@ -287,7 +287,7 @@ static const char *show_path(struct strbuf *sb, const char *path)
  * Control characters in it (from keys and values) are escaped: one
  * error, one line.
  */
-__attribute__((format(printf, 4, 5)))
+__attribute__((format(printf, 4, 5), nonnull(4)))
 static void report(struct set *s, int line, int col, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;

@@ -104,7 +104,7 @@ int query_add_where(struct query *q, const char *expr)
 		{ "!=", OP_NE }, { "<=", OP_LE }, { ">=", OP_GE },
 		{ "=", OP_EQ }, { "<", OP_LT }, { ">", OP_GT }, { "~", OP_RE },
 	};
-	size_t flen = strcspn(expr, "=!<>~"), i, vstart;
+	size_t flen = strcspn(expr, "=!<>~"), i, vstart = 0;
 	struct pred *p;
 	int op = -1, rc;
 	const char *v;

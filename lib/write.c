@@ -34,14 +34,18 @@ int write_lock(const struct repo_paths *p, const char *path)
 
 	for (c = path; *c; c++)
 		h = (h ^ (unsigned char)*c) * 16777619u;
-	strbuf_addf(&file, "%s/roadmap", p->gitdir);
-	if (mkdir(file.buf, 0777) < 0 && errno != EEXIST) {
-		error_errno("cannot create '%s'", file.buf);
-		strbuf_release(&file);
-		return -1;
-	}
-	strbuf_addstr(&file, "/write.lock");
+	strbuf_addf(&file, "%s/roadmap/write.lock", p->gitdir);
 	fd = open(file.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == ENOENT) {	/* the first writer: make the folder */
+		strbuf_setlen(&file, file.len - strlen("/write.lock"));
+		if (mkdir(file.buf, 0777) < 0 && errno != EEXIST) {
+			error_errno("cannot create '%s'", file.buf);
+			strbuf_release(&file);
+			return -1;
+		}
+		strbuf_addstr(&file, "/write.lock");
+		fd = open(file.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	}
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
@@ -182,7 +186,20 @@ out:
 static int make_dirs(const char *full, size_t from)
 {
 	char *copy = xstrdup(full), *s;
+	struct stat st;
 	int ret = 0;
+
+	/* mostly the folder is there: one stat, not a mkdir per level */
+	if ((s = strrchr(copy, '/')) && s > copy + from) {
+		int there;
+		*s = '\0';
+		there = !stat(copy, &st) && S_ISDIR(st.st_mode);
+		*s = '/';
+		if (there) {
+			free(copy);
+			return 0;
+		}
+	}
 
 	for (s = copy + from; (s = strchr(s, '/')); s++) {
 		*s = '\0';
