@@ -162,14 +162,19 @@ deps:
 			libcurl4-openssl-dev libjansson-dev curl >/dev/null; \
 	fi
 
+# the longest first, so that none of them is left running alone at the end
+SLOW_TESTS = t8000-crash.sh t3100-bad-input.sh t7040-hooks-misc.sh t5100-list-oracle.sh \
+	t9110-sync-github.sh t7030-hooks-rebase.sh t7010-hooks-branch.sh
+TESTS = $(SLOW_TESTS) $(filter-out $(SLOW_TESTS),$(notdir $(wildcard t/t[0-9]*.sh)))
+
 test: deps
 	$(MAKE) all
-	cd t && prove $(PROVE_OPTS) t[0-9]*.sh
+	cd t && prove $(PROVE_OPTS) $(TESTS)
 
 test-sanitize: deps
 	$(MAKE) clean
 	$(MAKE) SANITIZE='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-g -O1' all
-	cd t && ROADMAP_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/t/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 prove $(PROVE_OPTS) t[0-9]*.sh
+	cd t && ROADMAP_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/t/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 prove $(PROVE_OPTS) $(TESTS)
 
 # The long runs: 10,000 roadmap-new in each of two clones, 2,000 rounds of
 # concurrent writers (not in make test: tens of minutes).
