@@ -8,7 +8,9 @@
 #      time is not local work);
 #   2. a sync with nothing changed on either side, N linked issues: its
 #      requests (one 304), and its CPU time against roadmap-list
-#      --committed's in the same repository, run alternately (medians);
+#      --committed's in the same repository, run alternately (medians),
+#      without a watcher (the working tree looked at by a stat of each
+#      file) and with roadmap.watch true (roadmap-watch tells it);
 #   3. roadmap-cli's sync for comparison re-fetches every issue on each run
 #      (notes/github-sync-facts.md 3.2): ceil(N/100) requests a run, counted,
 #      not run.
@@ -60,23 +62,37 @@ files=$(cd "$R" && roadmap-list --format x | wc -l)
 # the second sync reads the last page again (its cursor); from the third on nothing changed
 cpu roadmap-sync gh -q >/dev/null
 
-: >"$W/sync" && : >"$W/list" && : >"$W/req" && : >"$W/wt" && : >"$W/load"
-i=0
-while test $i -lt "$RUNS"; do
-	before=$(requests)
-	cpu roadmap-sync gh -q >>"$W/sync" || exit 1
-	echo $(( $(requests) - before )) >>"$W/req"
-	cpu roadmap-list --committed --status todo >>"$W/list" || exit 1
-	cpu roadmap-list --status todo >>"$W/wt" || exit 1
-	cpu roadmap-sync -h >>"$W/load" || exit 1
-	i=$((i + 1))
-done
-s=$(median <"$W/sync") l=$(median <"$W/list") r=$(median <"$W/req")
-wt=$(median <"$W/wt") load=$(median <"$W/load")
+# no-change syncs and the queries they are held against, run alternately;
+# $1: a suffix for the result files
+nochange() {
+	: >"$W/sync$1" && : >"$W/list$1" && : >"$W/req$1" && : >"$W/wt$1" && : >"$W/load$1"
+	i=0
+	while test $i -lt "$RUNS"; do
+		before=$(requests)
+		cpu roadmap-sync gh -q >>"$W/sync$1" || exit 1
+		echo $(( $(requests) - before )) >>"$W/req$1"
+		cpu roadmap-list --committed --status todo >>"$W/list$1" || exit 1
+		cpu roadmap-list --status todo >>"$W/wt$1" || exit 1
+		cpu roadmap-sync -h >>"$W/load$1" || exit 1
+		i=$((i + 1))
+	done
+}
+# the working tree looked at by a stat of every file
+nochange ""
+# and told by roadmap-watch (roadmap.watch true: the first query starts it)
+(cd "$R" && git config roadmap.watch true && roadmap-list --status todo >/dev/null && sleep 2) || exit 1
+nochange -w
+(cd "$R" && roadmap-watch --stop >/dev/null 2>&1)
+line() {
+	s=$(median <"$W/sync$1") l=$(median <"$W/list$1") r=$(median <"$W/req$1")
+	wt=$(median <"$W/wt$1") load=$(median <"$W/load$1")
+	echo "no-change sync, $N linked, $2: requests $r (target 1, a 304); CPU median ${s}s vs roadmap-list --committed --status todo ${l}s: $(awk "BEGIN { printf \"%.2f\", $s / $l }")x (target < 3x)"
+	echo "  for scale: roadmap-list --status todo (the working tree, which the sync must look at) ${wt}s; roadmap-sync -h (loading libcurl and the rest, nothing done) ${load}s"
+}
 {
 	echo "sync benchmarks, N=$N (fake GitHub on loopback; CPU = user + sys of the program and its children)"
 	echo "first sync of $N remote issues: $first_req requests (pages: ceil(N/100) = $pages), $files files, CPU ${first}s (target < 2 s)"
-	echo "no-change sync, $N linked: requests $r (target 1, a 304); CPU median ${s}s vs roadmap-list --committed --status todo ${l}s: $(awk "BEGIN { printf \"%.2f\", $s / $l }")x (target < 3x)"
-	echo "  for scale: roadmap-list --status todo (working tree, which the sync must look at) ${wt}s; roadmap-sync -h (loading libcurl and the rest, nothing done) ${load}s"
-	echo "roadmap-cli's sync re-fetches everything: $pages requests a run, against $r"
+	line "" "no watcher"
+	line -w "roadmap.watch true"
+	echo "roadmap-cli's sync re-fetches everything: $pages requests a run, against $(median <"$W/req")"
 } | tee "$RES/sync-$N.txt"
