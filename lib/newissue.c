@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,60 @@ static unsigned long next_number(struct index *ix, const struct repo_paths *p, c
 	return sq.max + 1;
 }
 
+/*
+ * A sync creates thousands of issues in one process: after its first
+ * create it counts on from the number it took, without the scan of the
+ * index, the folders and every branch (which made a first sync of 1,000
+ * Backlog.md tasks take 39 s), unless another writer took a number since.
+ * Each records the next number in $GIT_DIR/roadmap/backlog-next under the
+ * lock that picks it, before its file is written; the record is not
+ * synced: lost, it only costs a scan.
+ */
+static char *counted_prefix;
+static unsigned long counted_next;
+
+static void next_file(struct strbuf *path, const struct repo_paths *p)
+{
+	strbuf_addf(path, "%s/roadmap/backlog-next", p->gitdir);
+}
+
+static int counted_on(const struct repo_paths *p, const char *prefix)
+{
+	struct strbuf path = STRBUF_INIT, have = STRBUF_INIT, want = STRBUF_INIT;
+	int same;
+
+	if (!counted_prefix || strcmp(counted_prefix, prefix))
+		return 0;
+	next_file(&path, p);
+	strbuf_addf(&want, "%s %lu\n", prefix, counted_next);
+	same = strbuf_read_file(&have, path.buf, 0) >= 0 && have.len == want.len &&
+		!memcmp(have.buf, want.buf, want.len);
+	strbuf_release(&path);
+	strbuf_release(&have);
+	strbuf_release(&want);
+	return same;
+}
+
+static void count_on(const struct repo_paths *p, const char *prefix, unsigned long next)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	int fd;
+
+	next_file(&path, p);
+	strbuf_addf(&text, "%s %lu\n", prefix, next);
+	free(counted_prefix);
+	counted_prefix = NULL;
+	fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd >= 0 && write(fd, text.buf, text.len) == (ssize_t)text.len) {
+		counted_prefix = xstrdup(prefix);
+		counted_next = next;
+	}
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&path);
+	strbuf_release(&text);
+}
+
 static int id_taken(struct index *ix, const char *id)
 {
 	struct num_list nl = { NULL, 0, 0 };
@@ -230,9 +285,13 @@ int new_issue(struct index *ix, const struct repo_paths *p, const struct layout 
 	strbuf_reset(path);
 	if (backlog) {
 		/* one roadmap-new at a time picks a number: a lock writers agree on */
+		unsigned long num;
 		if ((lock = write_lock(p, "roadmap-new")) < 0)
 			goto out;
-		strbuf_addf(id, "%s-%lu", l->prefix, next_number(ix, p, l, l->prefix));
+		num = counted_on(p, l->prefix) ? counted_next : next_number(ix, p, l, l->prefix);
+		/* recorded while the lock holds (writing the file lets it go) */
+		count_on(p, l->prefix, num + 1);
+		strbuf_addf(id, "%s-%lu", l->prefix, num);
 		strbuf_addf(path, "%s%s/", root, strchr(root, '/') ? "" : "/tasks");
 		strbuf_addf(path, "%s - ", id->buf);
 		title_name(path, n->title);

@@ -213,4 +213,23 @@ for i in range($KILL):
 	(cd c && git diff --stat HEAD -- .roadmap | tail -1) >stat && grep "$KILL files changed" stat
 '
 
+test_expect_success 'a first sync into Backlog.md tasks numbers on, with roadmap-new beside it: no number twice' '
+	n=$(ls hub | wc -l) &&
+	git init -q bl && (
+		cd bl && test_commit init &&
+		mkdir -p backlog/tasks && echo "project_name: x" >backlog/config.yml &&
+		git add backlog && git commit -qm backlog &&
+		git config roadmap.path backlog &&
+		git config roadmap.remote.hub.url "$TRASH/hub" && git config roadmap.remote.hub.kind dir &&
+		roadmap-new --title Before >/dev/null || exit 1
+		(for i in 1 2 3 4 5 6 7 8 9 10; do roadmap-new --title "Beside $i" >/dev/null || exit 1; done) &
+		beside=$!
+		roadmap-sync hub >../out && wait $beside
+	) &&
+	grep "new here $n," out &&
+	(cd bl && roadmap-list --format "%(id)") >ids &&
+	test $(wc -l <ids) = $((n + 11)) &&
+	sort ids | uniq -d >twice && test_must_be_empty twice
+'
+
 test_done
