@@ -46,6 +46,16 @@ struct fm_edit {
 	int plain;
 };
 
+/* *e becomes "set key to *val" (val points at the caller's one value). */
+static inline void fm_set_one(struct fm_edit *e, const char *key, const char *const *val, int plain)
+{
+	e->op = FM_SET;
+	e->key = key;
+	e->vals = val;
+	e->nr = 1;
+	e->plain = plain;
+}
+
 /*
  * Apply edits[0..nr), in order, to the issue file buf[0..len); the new
  * file goes to out. Returns 0, or -1 with "line:col: message" in err

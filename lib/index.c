@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -466,16 +465,9 @@ void index_end(MDB_txn *txn)
 
 void crash_point(const char *what)
 {
-	static long at = -1, passed;
+	static long at[2] = { -1, 0 };
 
-	if (at < 0) {
-		const char *env = getenv("ROADMAP_TEST_CRASH_AT");
-		at = env && *env ? atol(env) : 0;
-	}
-	if (at && ++passed == at) {
-		fprintf(stderr, "%s: test crash at write step %ld (%s)\n", progname, passed, what);
-		raise(SIGKILL);
-	}
+	test_crash_point("ROADMAP_TEST_CRASH_AT", "write", what, at);
 }
 
 int index_commit(MDB_txn *txn, const char *what)

@@ -178,16 +178,9 @@ int syncdb_foreach(struct syncdb *db, const char *remote, const char *prefix, sy
 
 void sync_crash_point(const char *what)
 {
-	static long at = -1, passed;
+	static long at[2] = { -1, 0 };
 
-	if (at < 0) {
-		const char *env = getenv("ROADMAP_TEST_SYNC_CRASH_AT");
-		at = env && *env ? atol(env) : 0;
-	}
-	if (at && ++passed == at) {
-		fprintf(stderr, "%s: test crash at sync step %ld (%s)\n", progname, passed, what);
-		raise(SIGKILL);
-	}
+	test_crash_point("ROADMAP_TEST_SYNC_CRASH_AT", "sync", what, at);
 	/* a test's edit made while the sync is stopped here (kill -CONT goes on) */
 	if (getenv("ROADMAP_TEST_SYNC_STOP_AT") && !strcmp(getenv("ROADMAP_TEST_SYNC_STOP_AT"), what))
 		raise(SIGSTOP);

@@ -313,13 +313,8 @@ void do_unlinked(struct ctx *c, const char *id, const char *path)
 	strbuf_addstr(&key, out.key);
 link:
 	strbuf_addf(&rk, "remote_ids.%s", c->name);
-	memset(&ed, 0, sizeof(ed));
-	ed.op = FM_SET;
-	ed.key = rk.buf;
 	val[0] = key.buf;
-	ed.vals = val;
-	ed.nr = 1;
-	ed.plain = 1;		/* a number stays a number, as roadmap-cli writes it */
+	fm_set_one(&ed, rk.buf, val, 1);	/* a number stays a number, as roadmap-cli writes it */
 	if (write_edit(&c->p, path, &ed, 1, NULL, &res) < 0) {
 		failed(c, id, "cannot write remote_ids into %s", path);
 		goto out;
@@ -392,12 +387,8 @@ void do_new_remote(struct ctx *c, const char *key)
 	n.body = body.buf;
 	n.bodylen = body.len;
 	strbuf_addf(&rk, "remote_ids.%s", c->name);
-	ed[0].op = FM_SET;
-	ed[0].key = rk.buf;
 	val[0] = key;
-	ed[0].vals = val;
-	ed[0].nr = 1;
-	ed[0].plain = 1;
+	fm_set_one(&ed[0], rk.buf, val, 1);
 	n.edits = ed;
 	n.nedits = 1;
 	n.oid = oid;

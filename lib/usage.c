@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,4 +112,16 @@ void finish_stdout(void)
 {
 	if (fflush(stdout) || ferror(stdout))
 		die_errno("write error on stdout");
+}
+
+void test_crash_point(const char *env, const char *kind, const char *what, long at[2])
+{
+	if (at[0] < 0) {
+		const char *v = getenv(env);
+		at[0] = v && *v ? atol(v) : 0;
+	}
+	if (at[0] && ++at[1] == at[0]) {
+		fprintf(stderr, "%s: test crash at %s step %ld (%s)\n", progname, kind, at[1], what);
+		raise(SIGKILL);
+	}
 }

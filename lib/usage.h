@@ -37,6 +37,13 @@ __attribute__((noreturn)) void help(const char *usagestr);
 /* Check stdout for write errors before exit; dies (128) on failure. */
 void finish_stdout(void);
 
+/*
+ * A test's crash: the at[1]-th call dies by SIGKILL when the environment
+ * variable env says N = that call's number (at[0]: -1 until env is read,
+ * then N; at[1]: the calls so far). kind names the steps in the message.
+ */
+void test_crash_point(const char *env, const char *kind, const char *what, long at[2]);
+
 /* The exit-code table every -h prints after the usage string. */
 #define EXIT_CODES_HELP \
 	"\nexit status: 0 ok, 1 no match or differences, 2 incomplete answer (issues whose blobs are\n" \

@@ -80,13 +80,8 @@ static int edit(struct strbuf *out, const struct strbuf *in, const struct fm_edi
 	if ((ret = fm_edit(out, in->buf, in->len, ed, nr, err)) < 0 || !touch || same(out, in))
 		goto done;
 	layout_touch(touch, out->buf, out->len, (long long)time(NULL), &key, &val);
-	memset(&t, 0, sizeof(t));
-	t.op = FM_SET;
-	t.key = key.buf;
 	v[0] = val.buf;
-	t.vals = v;
-	t.nr = 1;
-	t.plain = 2;
+	fm_set_one(&t, key.buf, v, 2);
 	if (!(ret = fm_edit(&stamped, out->buf, out->len, &t, 1, err))) {
 		strbuf_reset(out);
 		strbuf_add(out, stamped.buf, stamped.len);
