@@ -15,10 +15,12 @@
  * last agreed; sync.mdb (syncdb.h) holds the state, the fetch cursor and
  * ETag, each fetched issue ("f/<key>"), the fetched issues not merged yet
  * ("c/<key>"), each created issue's local id ("m/<id>"), each local
- * issue's file as last agreed ("l/<id>": its blob id and stat data, so an
- * unchanged file is not even read), the local id of each key agreed on
- * ("k/<key>": a file deleted here is not pulled again), and the journal
- * ("j/<n>").
+ * issue's file as last agreed ("l/<id>": its blob id, so an unchanged
+ * file is not even read), the local id of each key agreed on ("k/<key>":
+ * a file deleted here is not pulled again), the journal ("j/<n>"), and
+ * what the last sync that left nothing to do saw ("fp": the issue files'
+ * digest, the baseline, the config; the same again and nothing fetched,
+ * no issue is read).
  *
  * A sync: finish what the journal holds (a create whose reply was lost
  * is found by its marker, never sent again); fetch since the cursor; for
