@@ -111,7 +111,12 @@ test_expect_success 'an edit made while a sync pulls that file is not taken for 
 	fakegh_ctl edit "{\"number\": $n33, \"title\": \"Pulled\"}" >/dev/null || return 1
 	ROADMAP_TEST_SYNC_STOP_AT="moved the baseline" roadmap-sync gh >out &
 	pid=$! &&
-	while ! ps -o stat= -p $pid | grep -q T; do sleep 0.1; done &&
+	i=0 &&
+	while ! grep -q "^[0-9]* (.*) T" /proc/$pid/stat
+	do
+		i=$((i + 1)) && test $i -lt 600 || return 1
+		sleep 0.1
+	done &&
 	grep "^title: Pulled$" .roadmap/issues/i33.md &&
 	sed "s/^title: .*/title: Edited meanwhile/" .roadmap/issues/i33.md >t &&
 	mv t .roadmap/issues/i33.md &&
