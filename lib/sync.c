@@ -413,6 +413,7 @@ int sync_run(const struct sync_opts *o)
 	}
 	if ((!o->dry_run && set_syncing(&c) < 0) || resume(&c) < 0 || fetch(&c) < 0)
 		goto done;
+	sync_stop_point("fetched");
 	if (o->fetch_only) {
 		ret = 0;
 		goto done;

@@ -176,12 +176,22 @@ int syncdb_foreach(struct syncdb *db, const char *remote, const char *prefix, sy
 	return ret;
 }
 
+void sync_stop_point(const char *what)
+{
+	static int stopped;
+	const char *at = getenv("ROADMAP_TEST_SYNC_STOP_AT");
+
+	/* a test's edit made while the sync is stopped here (kill -CONT goes on) */
+	if (!stopped && at && !strcmp(at, what)) {
+		stopped = 1;
+		raise(SIGSTOP);
+	}
+}
+
 void sync_crash_point(const char *what)
 {
 	static long at[2] = { -1, 0 };
 
 	test_crash_point("ROADMAP_TEST_SYNC_CRASH_AT", "sync", what, at);
-	/* a test's edit made while the sync is stopped here (kill -CONT goes on) */
-	if (getenv("ROADMAP_TEST_SYNC_STOP_AT") && !strcmp(getenv("ROADMAP_TEST_SYNC_STOP_AT"), what))
-		raise(SIGSTOP);
+	sync_stop_point(what);
 }

@@ -43,9 +43,13 @@ int syncdb_foreach(struct syncdb *db, const char *remote, const char *prefix, sy
 /*
  * A test's crash: with ROADMAP_TEST_SYNC_CRASH_AT=N the sync dies by
  * SIGKILL at its Nth step (each journalled remote write and each state
- * commit is one), so a test can kill it at every step. With
- * ROADMAP_TEST_SYNC_STOP_AT=<what> it stops itself (SIGSTOP) there.
+ * commit is one), so a test can kill it at every step.
  */
 void sync_crash_point(const char *what);
+/*
+ * With ROADMAP_TEST_SYNC_STOP_AT=<what> the sync stops itself (SIGSTOP)
+ * the first time it passes there: at each crash point, and at "fetched".
+ */
+void sync_stop_point(const char *what);
 
 #endif

@@ -102,6 +102,44 @@ out:
 	return rc;
 }
 
+/*
+ * Before a push, the remote issue as it is now (notes G5: GitHub has no
+ * conditional PATCH, so an edit made there since the fetch would be
+ * overwritten). Changed in a synced field: kept as fetched, for the next
+ * sync to merge, and nothing written for it now. Returns 0 to go on.
+ */
+static int moved_since_fetch(struct ctx *c, const char *id, const char *key,
+			     const struct rissue *theirs)
+{
+	struct strbuf err = STRBUF_INIT, k = STRBUF_INIT;
+	struct rissue now;
+	int rc;
+
+	rissue_init(&now);
+	rc = c->r.ops->get(&c->r, key, &now, &err);
+	if (rc == REMOTE_OK && !rissue_diff(&now, theirs, c->m.fields))
+		goto out;
+	if (rc == REMOTE_OK) {
+		strbuf_addf(&k, "c/%s", key);
+		if (syncdb_begin(c->db, 1) == 0 && (db_put_json(c, "f/", key, &now) ||
+		    syncdb_put_str(c->db, c->name, k.buf, "") || syncdb_commit(c->db)))
+			syncdb_abort(c->db);
+		failed(c, id, "%s", "changed on the remote during the sync: not pushed; sync again");
+	} else {
+		c->fatal |= rc == REMOTE_FATAL;
+		if (rc == REMOTE_GONE)
+			failed(c, id, "remote issue %s is gone (deleted or transferred)", key);
+		else
+			failed(c, id, "%s", err.buf);
+	}
+	rc = 1;
+out:
+	rissue_release(&now);
+	strbuf_release(&err);
+	strbuf_release(&k);
+	return rc;
+}
+
 /* Write the merged file; folder-per-state moves it where its status lives. */
 static int pull(struct ctx *c, const char *id, char **path, const struct strbuf *old,
 		const struct strbuf *merged)
@@ -223,6 +261,8 @@ void do_linked(struct ctx *c, const char *id, const char *path0, const char *key
 	if (sm.push)
 		report(c, "PUSH", id, key, sm.push);
 	if (c->o->dry_run)
+		goto out;
+	if (sm.push && moved_since_fetch(c, id, key, &theirs))
 		goto out;
 	if (sm.pull && pull(c, id, &path, &buf, &sm.merged) < 0)
 		goto out;

@@ -24,6 +24,16 @@ number_of () {
 	sed -n "s/^ *gh: *//p" .roadmap/issues/$1.md
 }
 
+# wait_stopped <pid>: until the process stops itself (at most a minute)
+wait_stopped () {
+	_i=0
+	while ! grep -q "^[0-9]* (.*) T" /proc/$1/stat
+	do
+		_i=$((_i + 1)) && test $_i -lt 600 || return 1
+		sleep 0.1
+	done
+}
+
 writes () {
 	echo $(( $(fakegh_log_count POST) + $(fakegh_log_count PATCH) ))
 }
@@ -111,12 +121,7 @@ test_expect_success 'an edit made while a sync pulls that file is not taken for 
 	fakegh_ctl edit "{\"number\": $n33, \"title\": \"Pulled\"}" >/dev/null || return 1
 	ROADMAP_TEST_SYNC_STOP_AT="moved the baseline" roadmap-sync gh >out &
 	pid=$! &&
-	i=0 &&
-	while ! grep -q "^[0-9]* (.*) T" /proc/$pid/stat
-	do
-		i=$((i + 1)) && test $i -lt 600 || return 1
-		sleep 0.1
-	done &&
+	wait_stopped $pid &&
 	grep "^title: Pulled$" .roadmap/issues/i33.md &&
 	sed "s/^title: .*/title: Edited meanwhile/" .roadmap/issues/i33.md >t &&
 	mv t .roadmap/issues/i33.md &&
@@ -124,6 +129,22 @@ test_expect_success 'an edit made while a sync pulls that file is not taken for 
 	grep "pulled 1," out &&
 	roadmap-sync gh >out && grep "pushed 1," out &&
 	test "$(title_of $n33)" = "Edited meanwhile"
+'
+
+test_expect_success 'a remote edit made while a sync runs is not overwritten: the issue is read again before its push' '
+	roadmap-sync gh >out &&
+	n35=$(number_of i35) &&
+	roadmap-set i35 title=Local --no-touch || return 1
+	ROADMAP_TEST_SYNC_STOP_AT=fetched roadmap-sync gh >out 2>err &
+	pid=$! &&
+	wait_stopped $pid &&
+	fakegh_ctl edit "{\"number\": $n35, \"title\": \"Remote\"}" >/dev/null &&
+	kill -CONT $pid && { wait $pid; echo $? >rc; } &&
+	echo 2 >expect && test_cmp expect rc &&
+	grep "i35: changed on the remote during the sync" err &&
+	test "$(title_of $n35)" = Remote &&
+	test_expect_code 1 roadmap-sync gh >out &&
+	grep "theirs: Remote" .roadmap/.conflicts/i35.yaml
 '
 
 test_done
