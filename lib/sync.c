@@ -231,6 +231,14 @@ static void fp_text(struct ctx *c, const unsigned char *files, struct strbuf *ou
 	strbuf_addstr(out, hex);
 }
 
+/* The query gave the files' digest (all zero: it could not say). */
+static int fp_known(const struct ctx *c)
+{
+	static const unsigned char zero[OID_RAW];
+
+	return memcmp(c->fp, zero, OID_RAW) != 0;
+}
+
 static int count_key(const char *key, const char *val, size_t len, void *data)
 {
 	++*(size_t *)data;
@@ -246,7 +254,6 @@ static int count_key(const char *key, const char *val, size_t len, void *data)
  */
 static int unchanged(struct ctx *c)
 {
-	static const unsigned char zero[OID_RAW];
 	struct strbuf now = STRBUF_INIT;
 	struct query q;
 	size_t waiting = 0, n = c->fp_then.len;
@@ -263,7 +270,7 @@ static int unchanged(struct ctx *c)
 	memset(&q, 0, sizeof(q));
 	q.fingerprint = c->fp;
 	q.fingerprint_only = 1;
-	if (query_run(&c->a, &q, c->ix, &c->p) == 0 && memcmp(c->fp, zero, OID_RAW)) {
+	if (query_run(&c->a, &q, c->ix, &c->p) == 0 && fp_known(c)) {
 		const char *sp = memrchr(c->fp_then.buf, ' ', n);
 		fp_text(c, c->fp, &now);
 		same = sp && (size_t)(sp - c->fp_then.buf) == now.len &&
@@ -325,7 +332,7 @@ static int finish(struct ctx *c)
 	syncdb_put_str(c->db, c->name, "counts", k.buf);
 	/* this sync wrote no file and left nothing to do: the next may find nothing changed */
 	if (!ret && !strcmp(state, "in_sync") && !c->pulled && !c->created_here &&
-	    !c->created_there && !c->o->resolve && memcmp(c->fp, (unsigned char[OID_RAW]){ 0 }, OID_RAW)) {
+	    !c->created_there && !c->o->resolve && fp_known(c)) {
 		strbuf_reset(&k);
 		fp_text(c, c->fp, &k);
 		strbuf_addf(&k, " %lu", c->unchanged + c->pushed);
